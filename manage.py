@@ -1,0 +1,12 @@
+#!/usr/bin/env python
+"""Run management commands from a checkout; installed as the `shudarga` command too."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+
+from shudarga.manage import main  # noqa: E402
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shudarga: anti-corruption action plans from import to published report."""

@@ -1,0 +1,18 @@
+"""Request helpers shared by views."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+
+
+class AuthedRequest(HttpRequest):
+    """A request that `login_required` has let through: `user` is a real user."""
+
+    user: AbstractBaseUser
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address as the server saw it (behind a proxy, configure it to set
+    REMOTE_ADDR; forwarded headers are not trusted here)."""
+    return request.META.get("REMOTE_ADDR") or None

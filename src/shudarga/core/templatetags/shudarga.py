@@ -1,0 +1,23 @@
+"""Template filters for showing dates and statuses the way Mongolian documents do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+from shudarga.core.dates import format_mn_date
+
+register = template.Library()
+
+
+@register.filter
+def doc_date(value: dt.date | None) -> str:
+    """`2023 оны 10 дугаар сарын 10` in Mongolian, the locale's long date otherwise."""
+    if value is None:
+        return ""
+    if (get_language() or "mn").startswith("mn"):
+        return format_mn_date(value)
+    return formats.date_format(value, "DATE_FORMAT")

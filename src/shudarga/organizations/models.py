@@ -1,0 +1,75 @@
+"""Organizations, their subordinate units, and who has which role in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shudarga.core.models import TimeStampedModel
+from shudarga.organizations.roles import Role
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+    _("Use 1-40 Latin letters, digits, '-' or '_', starting with a letter or digit."),
+)
+
+
+class Organization(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=255)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of primary keys, "/1/7/12/": descendants are one indexed
+    # prefix query instead of a recursive walk. Kept by the services, never edited.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:list", args=[self.code])  # its plans are its home page
+
+
+class Membership(TimeStampedModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

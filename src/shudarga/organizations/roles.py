@@ -1,0 +1,44 @@
+"""Roles and what each may do, written once. Views, exports and the API ask `role_allows`."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    OFFICER = "officer", _("Responsible officer")
+    REVIEWER = "reviewer", _("Reviewer")
+    LEADER = "leader", _("Leader")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("see the organization's plans")
+    IMPORT_PLAN = "plan.import", _("import a plan")
+    EXPORT_PLAN = "plan.export", _("download a plan")
+    APPROVE_PLAN = "plan.approve", _("approve a plan")
+    PUBLISH_PLAN = "plan.publish", _("publish a plan")
+    DELETE_PLAN = "plan.delete", _("delete a draft plan")
+
+
+_EVERYONE = {Action.VIEW, Action.EXPORT_PLAN}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(
+        _EVERYONE | {Action.IMPORT_PLAN, Action.PUBLISH_PLAN, Action.DELETE_PLAN}
+    ),
+    Role.OFFICER: frozenset(_EVERYONE),
+    Role.REVIEWER: frozenset(_EVERYONE | {Action.APPROVE_PLAN}),
+    Role.LEADER: frozenset(_EVERYONE | {Action.APPROVE_PLAN, Action.PUBLISH_PLAN}),
+    # An auditor reads everything of the organizations it oversees and changes nothing.
+    Role.AUDITOR: frozenset(_EVERYONE),
+}
+
+# Roles whose membership on an organization also opens its descendants.
+ROLES_SEEING_DESCENDANTS = frozenset({Role.AUDITOR, Role.LEADER})
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,267 @@
+"""The plan as plain data: what every reader produces and every writer consumes.
+
+`PlanDocument.to_dict()` is the interchange JSON, with exactly the keys of the format
+(optional keys only when the document has them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+class PlanImportError(ValueError):
+    """The document cannot become a plan. The message says where and why, in the user's
+    language; nothing has been saved."""
+
+
+@dataclass
+class DocMeasure:
+    code: str
+    text: str
+    criteria: list[str] = field(default_factory=list)
+    activity: str = ""
+    due: str = ""
+    responsible: str = ""
+    baseline: str = ""
+    target: str = ""
+    location: str = ""  # where the reader found it, for messages; not interchanged
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "text": self.text, "criteria": self.criteria}
+        for key in ("activity", "due", "responsible", "baseline", "target"):
+            if value := getattr(self, key):
+                data[key] = value
+        return data
+
+
+@dataclass
+class DocActivity:
+    code: str
+    text: str
+    legal_basis: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "text": self.text, "legal_basis": self.legal_basis}
+
+
+@dataclass
+class DocGoal:
+    number: int
+    text: str
+    measures: list[DocMeasure] = field(default_factory=list)
+    activities: list[DocActivity] = field(default_factory=list)
+    location: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "number": self.number,
+            "text": self.text,
+            "measures": [m.to_dict() for m in self.measures],
+        }
+        if self.activities:
+            data["activities"] = [a.to_dict() for a in self.activities]
+        return data
+
+
+@dataclass
+class DocSignature:
+    label: str
+    title: str
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "title": self.title, "name": self.name}
+
+
+@dataclass
+class PlanDocument:
+    title: str
+    year: int | None
+    approved_on: dt.date | None
+    place: str
+    goals: list[DocGoal] = field(default_factory=list)
+    signatures: list[DocSignature] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # not interchanged
+
+    @property
+    def measures(self) -> list[DocMeasure]:
+        return [m for g in self.goals for m in g.measures]
+
+    def has_extra_columns(self) -> dict[str, bool]:
+        """Which optional measure columns the plan uses (due, responsible, baseline, target)."""
+        return {
+            key: any(getattr(m, key) for m in self.measures)
+            for key in ("due", "responsible", "baseline", "target")
+        }
+
+    def validate(self) -> None:
+        """Check what a plan needs whatever format it came from; PlanImportError if not."""
+        if not self.title.strip():
+            raise PlanImportError(_("The plan has no title."))
+        if self.year is None:
+            raise PlanImportError(
+                _(
+                    "The document does not say the plan's year: write it in the title "
+                    "(“2023 ОНЫ … ТӨЛӨВЛӨГӨӨ”) or give it when importing."
+                )
+            )
+        if not 1990 <= self.year <= 2200:
+            raise PlanImportError(_("The year %(year)s is not plausible.") % {"year": self.year})
+        if not self.goals:
+            raise PlanImportError(_("The plan has no goals."))
+        numbers: set[int] = set()
+        codes: dict[str, str] = {}
+        for goal in self.goals:
+            where = goal.location or _("goal %(number)s") % {"number": goal.number}
+            if goal.number in numbers:
+                raise PlanImportError(
+                    _("%(where)s: goal number %(number)s is used twice.")
+                    % {"where": where, "number": goal.number}
+                )
+            numbers.add(goal.number)
+            activity_codes = {a.code for a in goal.activities}
+            for measure in goal.measures:
+                mwhere = measure.location or _("measure %(code)s") % {"code": measure.code}
+                if not measure.code.strip() or not measure.text.strip():
+                    raise PlanImportError(
+                        _("%(where)s: a measure needs a code and a text.") % {"where": mwhere}
+                    )
+                if measure.code in codes:
+                    raise PlanImportError(
+                        _("%(where)s: measure %(code)s appears twice (first at %(first)s).")
+                        % {"where": mwhere, "code": measure.code, "first": codes[measure.code]}
+                    )
+                codes[measure.code] = mwhere
+                if measure.activity and measure.activity not in activity_codes:
+                    raise PlanImportError(
+                        _(
+                            "%(where)s: measure %(code)s belongs to activity %(activity)s, which "
+                            "its goal does not have."
+                        )
+                        % {"where": mwhere, "code": measure.code, "activity": measure.activity}
+                    )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "year": self.year,
+            "approved_on": self.approved_on.isoformat() if self.approved_on else None,
+            "place": self.place,
+            "goals": [g.to_dict() for g in self.goals],
+            "signatures": [s.to_dict() for s in self.signatures],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PlanDocument:
+        """Build from interchange JSON, checking every key and type; PlanImportError if wrong."""
+        if not isinstance(data, dict):
+            raise PlanImportError(_("The JSON must be an object with the keys of a plan."))
+        for key in ("title", "year", "approved_on", "place", "goals", "signatures"):
+            if key not in data:
+                raise PlanImportError(_("The JSON has no “%(key)s” key.") % {"key": key})
+        approved_on = None
+        if data["approved_on"] is not None:
+            try:
+                approved_on = dt.date.fromisoformat(_str(data, "approved_on", "approved_on"))
+            except ValueError:
+                raise PlanImportError(
+                    _("“approved_on” must be a date written YYYY-MM-DD or null.")
+                ) from None
+        year = data["year"]
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise PlanImportError(_("“year” must be a whole number."))
+        goals_raw = _list(data, "goals", "goals")
+        goals: list[DocGoal] = []
+        for gi, g in enumerate(goals_raw, start=1):
+            where = f"goals[{gi}]"
+            if not isinstance(g, dict):
+                raise PlanImportError(_("%(where)s must be an object.") % {"where": where})
+            number = g.get("number")
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise PlanImportError(
+                    _("%(where)s: “number” must be a whole number.") % {"where": where}
+                )
+            activities = [
+                DocActivity(
+                    code=_str(a, "code", f"{where}.activities[{ai}]"),
+                    text=_str(a, "text", f"{where}.activities[{ai}]"),
+                    legal_basis=_str(a, "legal_basis", f"{where}.activities[{ai}]", optional=True),
+                )
+                for ai, a in enumerate(_list(g, "activities", where, optional=True), start=1)
+            ]
+            measures = []
+            for mi, m in enumerate(_list(g, "measures", where), start=1):
+                mwhere = f"{where}.measures[{mi}]"
+                criteria = _list(m, "criteria", mwhere)
+                if not all(isinstance(c, str) for c in criteria):
+                    raise PlanImportError(
+                        _("%(where)s: every criterion must be text.") % {"where": mwhere}
+                    )
+                measures.append(
+                    DocMeasure(
+                        code=_str(m, "code", mwhere),
+                        text=_str(m, "text", mwhere),
+                        criteria=list(criteria),
+                        activity=_str(m, "activity", mwhere, optional=True),
+                        due=_str(m, "due", mwhere, optional=True),
+                        responsible=_str(m, "responsible", mwhere, optional=True),
+                        baseline=_str(m, "baseline", mwhere, optional=True),
+                        target=_str(m, "target", mwhere, optional=True),
+                        location=mwhere,
+                    )
+                )
+            goals.append(
+                DocGoal(
+                    number=number,
+                    text=_str(g, "text", where),
+                    measures=measures,
+                    activities=activities,
+                    location=where,
+                )
+            )
+        signatures = [
+            DocSignature(
+                label=_str(s, "label", f"signatures[{si}]"),
+                title=_str(s, "title", f"signatures[{si}]"),
+                name=_str(s, "name", f"signatures[{si}]"),
+            )
+            for si, s in enumerate(_list(data, "signatures", "signatures"), start=1)
+        ]
+        return cls(
+            title=_str(data, "title", "title"),
+            year=year,
+            approved_on=approved_on,
+            place=_str(data, "place", "place"),
+            goals=goals,
+            signatures=signatures,
+        )
+
+
+def _str(obj: Any, key: str, where: str, *, optional: bool = False) -> str:
+    if not isinstance(obj, dict):
+        raise PlanImportError(_("%(where)s must be an object.") % {"where": where})
+    if key not in obj and optional:
+        return ""
+    value = obj.get(key)
+    if not isinstance(value, str):
+        raise PlanImportError(
+            _("%(where)s: “%(key)s” must be text.") % {"where": where, "key": key}
+        )
+    return value
+
+
+def _list(obj: Any, key: str, where: str, *, optional: bool = False) -> list:
+    if not isinstance(obj, dict):
+        raise PlanImportError(_("%(where)s must be an object.") % {"where": where})
+    if key not in obj and optional:
+        return []
+    value = obj.get(key)
+    if not isinstance(value, list):
+        raise PlanImportError(
+            _("%(where)s: “%(key)s” must be a list.") % {"where": where, "key": key}
+        )
+    return value

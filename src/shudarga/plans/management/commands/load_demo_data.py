@@ -1,0 +1,92 @@
+"""`shudarga load_demo_data`: a demo organization, an admin, and the seed plan — once."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from shudarga.organizations.models import Organization
+from shudarga.organizations.roles import Role
+from shudarga.organizations.services import membership_grant, organization_create
+from shudarga.plans.documents.reading import read_plan_document
+from shudarga.plans.models import Plan
+from shudarga.plans.services import plan_create_from_document
+
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed_plan_2023.txt"
+
+PARENT = ("UB-CITY", "Улаанбаатар хотын Захирагчийн ажлын алба")
+DEMO = ("UB-AGENCY", "Нийслэлийн демо газар")
+SIBLING = ("UB-SIBLING", "Нийслэлийн харьяа хоёр дахь газар")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data for a first look: a parent body with two organizations, the 2023 seed "
+        "plan, and users for each role. Safe to run again: existing data is left as it is. "
+        "The admin password comes from SHUDARGA_ADMIN_PASSWORD, else one is generated and kept "
+        "in the data directory."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            parent = self._org(*PARENT, parent=None)
+            demo = self._org(*DEMO, parent=parent)
+            self._org(*SIBLING, parent=parent)
+            password = self._admin_password()
+            users = {
+                "admin": [(demo, Role.COORDINATOR), (parent, Role.AUDITOR)],
+                "officer": [(demo, Role.OFFICER)],
+                "reviewer": [(demo, Role.REVIEWER)],
+                "leader": [(demo, Role.LEADER)],
+                "auditor": [(parent, Role.AUDITOR)],
+            }
+            for username, grants in users.items():
+                user = self._user(username, password, superuser=username == "admin")
+                for org, role in grants:
+                    membership_grant(user=user, organization=org, role=role)
+            if not Plan.objects.filter(organization=demo, year=2023).exists():
+                document = read_plan_document(SEED.read_bytes(), SEED.name)
+                plan = plan_create_from_document(
+                    organization=demo, document=document, actor=None, source_name=SEED.name
+                )
+                self.stdout.write(f"Imported the seed plan as plan {plan.pk}.")
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/ as admin (or officer, reviewer, leader, "
+            f"auditor) with the password: {password}"
+        )
+
+    def _org(self, code: str, name: str, parent: Organization | None) -> Organization:
+        org = Organization.objects.filter(code=code).first()
+        if org is None:
+            org = organization_create(name=name, code=code, parent=parent)
+            self.stdout.write(f"Created organization {code}.")
+        return org
+
+    def _admin_password(self) -> str:
+        if password := os.environ.get("SHUDARGA_ADMIN_PASSWORD"):
+            return password
+        path = settings.DATA_DIR / "demo-password.txt"
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        password = secrets.token_urlsafe(12)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(password + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        return password
+
+    def _user(self, username: str, password: str, *, superuser: bool) -> Any:
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, is_staff=superuser, is_superuser=superuser)
+            user.set_password(password)
+            user.save()
+            self.stdout.write(f"Created user {username}.")
+        return user

@@ -1,0 +1,99 @@
+"""Reads for plans: lists, the plan page, and the plan as a document for export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from shudarga.organizations.models import Organization
+from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.plans.documents.model import (
+    DocActivity,
+    DocGoal,
+    DocMeasure,
+    DocSignature,
+    PlanDocument,
+)
+from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan
+
+
+def plan_list_for_organization(*, organization: Organization) -> QuerySet[Plan]:
+    """Plans of one organization, newest year first, with their measure counts."""
+    return organization.plans.annotate(measure_count=Count("measures")).order_by(
+        "-year", "-created_at"
+    )
+
+
+def get_plan_for_user(*, user: Any, code: str, plan_id: int, action: str | None = None) -> Plan:
+    """The plan `plan_id` of organization `code`, if `user` may see it; 404 otherwise.
+
+    The plan must belong to that organization: a right code with another organization's
+    plan id is a 404 too.
+    """
+    organization = get_organization_for_user(user=user, code=code, action=action)
+    try:
+        plan = Plan.objects.get(pk=plan_id, organization=organization)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+    plan.organization = organization  # keeps user_roles for the templates
+    return plan
+
+
+def plan_goals_for_page(*, plan: Plan) -> list[Goal]:
+    """Goals with their activities, measures and criteria, in document order.
+
+    Four queries whatever the plan's size: goals, activities, measures, criteria.
+    """
+    return list(
+        plan.goals.prefetch_related(
+            Prefetch("activities", queryset=Activity.objects.order_by("position")),
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.order_by("position").prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("position"))
+                ),
+            ),
+        ).order_by("position")
+    )
+
+
+def plan_to_document(*, plan: Plan) -> PlanDocument:
+    """The plan as the interchange document, for every export format."""
+    goals = plan_goals_for_page(plan=plan)
+    activity_codes = {a.pk: a.code for g in goals for a in g.activities.all()}
+    return PlanDocument(
+        title=plan.title,
+        year=plan.year,
+        approved_on=plan.approved_on,
+        place=plan.place,
+        goals=[
+            DocGoal(
+                number=goal.number,
+                text=goal.text,
+                activities=[
+                    DocActivity(code=a.code, text=a.text, legal_basis=a.legal_basis)
+                    for a in goal.activities.all()
+                ],
+                measures=[
+                    DocMeasure(
+                        code=m.code,
+                        text=m.text,
+                        criteria=[c.text for c in m.criteria.all()],
+                        activity=activity_codes.get(m.activity_id, ""),
+                        due=m.due_text,
+                        responsible=m.responsible_text,
+                        baseline=m.baseline,
+                        target=m.target,
+                    )
+                    for m in goal.measures.all()
+                ],
+            )
+            for goal in goals
+        ],
+        signatures=[
+            DocSignature(label=s.label, title=s.title, name=s.name)
+            for s in plan.signatures.order_by("position")
+        ],
+    )

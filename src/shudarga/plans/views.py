@@ -1,0 +1,198 @@
+"""Plan pages: an organization's plans, import with preview, the plan table, downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.selectors import get_organization_for_user, organizations_for_user
+from shudarga.plans import services
+from shudarga.plans.exports import EXPORT_FORMATS, plan_export
+from shudarga.plans.forms import (
+    PlanImportConfirmForm,
+    PlanImportForm,
+    PlanStatusForm,
+    preview_token,
+)
+from shudarga.plans.models import Plan
+from shudarga.plans.selectors import get_plan_for_user, plan_list_for_organization, plan_to_document
+from shudarga.plans.table import plan_table
+
+_TRANSITION_ACTIONS = {
+    "approve": Action.APPROVE_PLAN,
+    "reopen": Action.APPROVE_PLAN,
+    "publish": Action.PUBLISH_PLAN,
+    "unpublish": Action.PUBLISH_PLAN,
+}
+
+
+def _allowed(roles: set[str], action: str) -> bool:
+    return any(role_allows(role, action) for role in roles)
+
+
+@login_required
+def plan_list(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(user=request.user, code=code)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "organization": organization,
+            "plans": plan_list_for_organization(organization=organization),
+            "may_import": _allowed(organization.user_roles, Action.IMPORT_PLAN),
+            "children": organizations_for_user(user=request.user).filter(parent=organization),
+        },
+    )
+
+
+@login_required
+def plan_import(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(
+        user=request.user, code=code, action=Action.IMPORT_PLAN
+    )
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        source = form.cleaned_data["file"].name
+        goals, extras = plan_table(document)
+        return render(
+            request,
+            "plans/plan_import_preview.html",
+            {
+                "organization": organization,
+                "document": document,
+                "source": source,
+                "goals": goals,
+                "extras": extras,
+                "signatures": document.signatures,
+                "confirm_form": PlanImportConfirmForm(
+                    initial={
+                        "token": preview_token(
+                            document=document, organization_id=organization.pk, source_name=source
+                        )
+                    },
+                    organization_id=organization.pk,
+                ),
+            },
+        )
+    return render(request, "plans/plan_import.html", {"organization": organization, "form": form})
+
+
+@require_POST
+@login_required
+def plan_import_confirm(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(
+        user=request.user, code=code, action=Action.IMPORT_PLAN
+    )
+    form = PlanImportConfirmForm(request.POST, organization_id=organization.pk)
+    if form.is_valid():
+        data = form.cleaned_data["token"]
+        try:
+            plan = services.plan_create_from_document(
+                organization=organization,
+                document=data["document"],
+                actor=request.user,
+                source_name=data["source"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The plan was imported: %(goals)s goals, %(measures)s measures.")
+                % {"goals": plan.goals.count(), "measures": plan.measures.count()},
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "plans/plan_import.html",
+        {"organization": organization, "form": PlanImportForm(), "errors": form.errors},
+        status=400,
+    )
+
+
+@login_required
+def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    roles = plan.organization.user_roles
+    document = plan_to_document(plan=plan)
+    goals, extras = plan_table(document)
+    transitions = [
+        (name, label)
+        for name, label in PlanStatusForm.base_fields["transition"].choices
+        if _allowed(roles, _TRANSITION_ACTIONS[name])
+        and services.transition_applies(plan=plan, transition=name)
+    ]
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "organization": plan.organization,
+            "plan": plan,
+            "goals": goals,
+            "measure_count": len(document.measures),
+            "extras": extras,
+            "signatures": document.signatures,
+            "export_formats": EXPORT_FORMATS if _allowed(roles, Action.EXPORT_PLAN) else (),
+            "transitions": transitions,
+            "may_delete": _allowed(roles, Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
+        },
+    )
+
+
+@login_required
+def plan_export_view(request: AuthedRequest, code: str, plan_id: int, fmt: str) -> HttpResponse:
+    plan = get_plan_for_user(
+        user=request.user, code=code, plan_id=plan_id, action=Action.EXPORT_PLAN
+    )
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    exported = plan_export(plan=plan, fmt=fmt)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+@require_POST
+@login_required
+def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    form = PlanStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown plan status change."))
+        return redirect(plan)
+    transition = form.cleaned_data["transition"]
+    if not _allowed(plan.organization.user_roles, _TRANSITION_ACTIONS[transition]):
+        raise PermissionDenied
+    try:
+        services.plan_change_status(
+            plan=plan, transition=transition, actor=request.user, ip=client_ip(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The plan's status was changed."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_delete_view(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(
+        user=request.user, code=code, plan_id=plan_id, action=Action.DELETE_PLAN
+    )
+    try:
+        services.plan_delete(plan=plan, actor=request.user, ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(plan)
+    messages.success(request, _("The draft plan was deleted."))
+    return redirect("plans:list", code)

@@ -1,0 +1,25 @@
+"""Settings for the test suite: a fixed key, fast hashing, files in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SHUDARGA_DATA_DIR", tempfile.mkdtemp(prefix="shudarga-test-"))
+if test_db := os.environ.get("TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = test_db
+
+from shudarga.settings import *  # noqa: F403
+from shudarga.settings import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LANGUAGE_CODE = "mn"

@@ -1,0 +1,91 @@
+"""Personas and data shared by all tests: an organization with one user per role, and an
+outsider who belongs to another organization."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shudarga.organizations.roles import Role
+from shudarga.plans.documents.reading import read_plan_document
+from shudarga.plans.services import plan_create_from_document
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+SEED_PATH = (
+    Path(__file__).resolve().parents[1] / "src/shudarga/plans/fixtures/seed_plan_2023.txt"
+)
+
+
+@pytest.fixture
+def seed_bytes() -> bytes:
+    return SEED_PATH.read_bytes()
+
+
+@pytest.fixture
+def parent_org(db):
+    return OrganizationFactory(code="PARENT", name="Эх байгууллага")
+
+
+@pytest.fixture
+def org(parent_org):
+    return OrganizationFactory(code="HOME", name="Манай газар", parent=parent_org)
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(code="OTHER", name="Өөр газар")
+
+
+def _member(org, role: str, username: str):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def coordinator(org):
+    return _member(org, Role.COORDINATOR, "coordinator")
+
+
+@pytest.fixture
+def officer(org):
+    return _member(org, Role.OFFICER, "officer")
+
+
+@pytest.fixture
+def reviewer(org):
+    return _member(org, Role.REVIEWER, "reviewer")
+
+
+@pytest.fixture
+def leader(org):
+    return _member(org, Role.LEADER, "leader")
+
+
+@pytest.fixture
+def auditor(parent_org):
+    """An auditor of the parent body: sees `org` through it."""
+    return _member(parent_org, Role.AUDITOR, "auditor")
+
+
+@pytest.fixture
+def outsider(other_org):
+    return _member(other_org, Role.COORDINATOR, "outsider")
+
+
+@pytest.fixture
+def seed_plan(org, seed_bytes):
+    return plan_create_from_document(
+        organization=org, document=read_plan_document(seed_bytes), actor=None, source_name="seed"
+    )
+
+
+@pytest.fixture
+def other_plan(other_org, seed_bytes):
+    return plan_create_from_document(
+        organization=other_org,
+        document=read_plan_document(seed_bytes),
+        actor=None,
+        source_name="seed",
+    )
