@@ -12,9 +12,7 @@ from shudarga.plans.documents.reading import read_plan_document
 from shudarga.plans.services import plan_create_from_document
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-SEED_PATH = (
-    Path(__file__).resolve().parents[1] / "src/shudarga/plans/fixtures/seed_plan_2023.txt"
-)
+SEED_PATH = Path(__file__).resolve().parents[1] / "src/shudarga/plans/fixtures/seed_plan_2023.txt"
 
 
 @pytest.fixture

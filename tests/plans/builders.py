@@ -19,9 +19,7 @@ from docx.shared import Cm
 from shudarga.plans.documents import text_format
 from shudarga.plans.documents.model import PlanDocument
 
-SEED_PATH = (
-    Path(__file__).resolve().parents[2] / "src/shudarga/plans/fixtures/seed_plan_2023.txt"
-)
+SEED_PATH = Path(__file__).resolve().parents[2] / "src/shudarga/plans/fixtures/seed_plan_2023.txt"
 FOUR_HEADERS = ["Д/д", "Зорилго", "Хэрэгжүүлэх арга хэмжээ", "Гүйцэтгэлийн шалгуур үзүүлэлт"]
 
 

@@ -56,7 +56,7 @@ def three_level_document() -> PlanDocument:
                     DocMeasure(
                         code="1.1.1",
                         text="Тушаал шийдвэрийг цахим хуудсанд байршуулах",
-                        criteria=["=HYPERLINK(\"http://x\")", "+1 удаа", "@хаяг шинэчилсэн"],
+                        criteria=['=HYPERLINK("http://x")', "+1 удаа", "@хаяг шинэчилсэн"],
                         activity="1.1",
                         due="Жилдээ",
                         responsible="Хүний нөөцийн алба",
@@ -206,7 +206,10 @@ def test_it_writes_docx_activity_rows_with_legal_basis() -> None:
         "Эрх зүйн үндэслэл: Мэдээллийн ил тод байдлын тухай хуулийн 6.1",
     ]
     assert table.rows[2].cells[3].text == ""
-    assert [p.text for p in table.rows[3].cells[3].paragraphs][1:] == ["-+1 удаа", "-@хаяг шинэчилсэн"]
+    assert [p.text for p in table.rows[3].cells[3].paragraphs][1:] == [
+        "-+1 удаа",
+        "-@хаяг шинэчилсэн",
+    ]
 
 
 def test_it_writes_docx_signature_blocks_after_the_table(seed: PlanDocument) -> None:
@@ -282,7 +285,7 @@ def test_it_writes_xlsx_table_with_print_and_freeze_settings(seed: PlanDocument)
     assert [sheet.cell(row=header + 1, column=i).value for i in range(1, 5)] == [1, 2, 3, 4]
     assert sheet.cell(row=header, column=1).font.b
     assert sheet.freeze_panes == f"A{header + 2}"
-    assert sheet.print_title_rows == f"{header}:{header + 1}"
+    assert sheet.print_title_rows.replace("$", "") == f"{header}:{header + 1}"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -308,3 +311,18 @@ def test_it_writes_xlsx_signature_blocks_below_the_table(seed: PlanDocument) -> 
         "ЗАХИРГАА САНХҮҮГИЙН ХЭЛТСИЙН ДАРГЫН АЛБАН ҮҮРГИЙН ТҮР ОРЛОН ГҮЙЦЭТГЭГЧ",
         "Х.СОДНОМДЭМБЭРЭЛ",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_it_drops_control_characters_that_files_cannot_hold(fmt: str) -> None:
+    document = PlanDocument(
+        title="2025 ОНЫ ТӨЛӨВЛӨГӨӨ",
+        year=2025,
+        approved_on=None,
+        place="",
+        goals=[DocGoal(1, "Зорилго\x07", [DocMeasure("1.1", "Хийх\x0b", ["Хийсэн\x1f байх"])])],
+    )
+    write, read = FORMATS[fmt]
+    back = read(write(document))
+    assert (back.goals[0].text, back.measures[0].text) == ("Зорилго", "Хийх")
+    assert back.measures[0].criteria == ["Хийсэн байх"]

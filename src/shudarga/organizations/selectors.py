@@ -12,40 +12,49 @@ from shudarga.organizations.models import Membership, Organization
 from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, role_allows
 
 
+def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
+    """(organization id, role, organization path) of every role `user` holds.
+
+    Cached on the user object, which Django makes anew for each request, so a page asks
+    the database once however many access checks it makes.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_shudarga_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).values_list(
+                "organization_id", "role", "organization__path"
+            )
+        )
+        user._shudarga_memberships = cached
+    return cached
+
+
 def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     """Organizations `user` may see: those where they hold a role, plus every descendant of
     those where they hold a role that sees descendants (auditor, leader of a parent body).
 
-    Two queries whatever the number of organizations: memberships, then one filter.
+    One query (plus the cached memberships) whatever the number of organizations.
     """
-    if not getattr(user, "is_authenticated", False):
+    rows = _membership_rows(user)
+    if not rows:
         return Organization.objects.none()
-    rows = list(
-        Membership.objects.filter(user=user).values_list(
-            "organization_id", "role", "organization__path"
-        )
-    )
-    direct = {org_id for org_id, _role, _path in rows}
-    prefixes = {path for _org_id, role, path in rows if role in ROLES_SEEING_DESCENDANTS}
-    condition = Q(pk__in=direct)
-    for prefix in prefixes:
+    condition = Q(pk__in={org_id for org_id, _role, _path in rows})
+    for prefix in {path for _org_id, role, path in rows if role in ROLES_SEEING_DESCENDANTS}:
         condition |= Q(path__startswith=prefix)
-    return Organization.objects.filter(condition) if rows else Organization.objects.none()
+    return Organization.objects.filter(condition)
 
 
 def roles_for_user(*, user: Any, organization: Organization) -> set[str]:
     """Roles `user` holds in `organization`, including those inherited from ancestors that
     see descendants. Empty when the user may not see it at all."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    ancestor_ids = [int(part) for part in organization.path.strip("/").split("/") if part]
-    roles: set[str] = set()
-    for org_id, role in Membership.objects.filter(
-        user=user, organization_id__in=ancestor_ids or [organization.pk]
-    ).values_list("organization_id", "role"):
-        if org_id == organization.pk or role in ROLES_SEEING_DESCENDANTS:
-            roles.add(role)
-    return roles
+    return {
+        role
+        for org_id, role, path in _membership_rows(user)
+        if org_id == organization.pk
+        or (role in ROLES_SEEING_DESCENDANTS and organization.path.startswith(path))
+    }
 
 
 def user_may(*, user: Any, organization: Organization, action: str) -> bool:
@@ -60,7 +69,7 @@ def get_organization_for_user(*, user: Any, code: str, action: str | None = None
     With `action`, a user who may see it but not do `action` gets 403.
     """
     try:
-        org = Organization.objects.get(code=code)
+        org = Organization.objects.select_related("parent").get(code=code)
     except Organization.DoesNotExist:
         raise Http404 from None
     roles = roles_for_user(user=user, organization=org)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
 from shudarga.plans.documents.reading import read_plan_document
 
-_TOKEN_SALT = "shudarga.plans.import-preview"
+_TOKEN_SALT = "shudarga.plans.import-preview"  # noqa: S105  (a signing namespace, not a secret)
 _TOKEN_MAX_AGE = 3600  # seconds a preview stays confirmable
 
 
@@ -83,7 +83,9 @@ class PlanImportConfirmForm(forms.Form):
                 _("The preview is more than an hour old. Upload the file again.")
             ) from None
         except signing.BadSignature:
-            raise forms.ValidationError(_("The preview was altered. Upload the file again.")) from None
+            raise forms.ValidationError(
+                _("The preview was altered. Upload the file again.")
+            ) from None
         if payload.get("org") != self.organization_id:
             raise forms.ValidationError(_("The preview belongs to another organization."))
         try:

@@ -10,7 +10,9 @@ urlpatterns = [
     path("o/<str:code>/plans/import/", views.plan_import, name="import"),
     path("o/<str:code>/plans/import/confirm/", views.plan_import_confirm, name="import_confirm"),
     path("o/<str:code>/plans/<int:plan_id>/", views.plan_detail, name="detail"),
-    path("o/<str:code>/plans/<int:plan_id>/export.<str:fmt>", views.plan_export_view, name="export"),
+    path(
+        "o/<str:code>/plans/<int:plan_id>/export.<str:fmt>", views.plan_export_view, name="export"
+    ),
     path("o/<str:code>/plans/<int:plan_id>/status/", views.plan_status, name="status"),
     path("o/<str:code>/plans/<int:plan_id>/delete/", views.plan_delete_view, name="delete"),
 ]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shudarga.core.http import AuthedRequest, client_ip
 from shudarga.organizations.roles import Action, role_allows
@@ -85,12 +84,13 @@ def plan_import(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "plans/plan_import.html", {"organization": organization, "form": form})
 
 
-@require_POST
 @login_required
 def plan_import_confirm(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(
         user=request.user, code=code, action=Action.IMPORT_PLAN
     )
+    if request.method != "POST":  # checked after the lookup: outsiders get 404, not 405
+        return HttpResponseNotAllowed(["POST"])
     form = PlanImportConfirmForm(request.POST, organization_id=organization.pk)
     if form.is_valid():
         data = form.cleaned_data["token"]
@@ -161,10 +161,11 @@ def plan_export_view(request: AuthedRequest, code: str, plan_id: int, fmt: str) 
     return response
 
 
-@require_POST
 @login_required
 def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown plan status change."))
@@ -183,12 +184,13 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     return redirect(plan)
 
 
-@require_POST
 @login_required
 def plan_delete_view(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     plan = get_plan_for_user(
         user=request.user, code=code, plan_id=plan_id, action=Action.DELETE_PLAN
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.plan_delete(plan=plan, actor=request.user, ip=client_ip(request))
     except ValidationError as exc:

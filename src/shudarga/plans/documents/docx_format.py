@@ -11,17 +11,22 @@ to the same `PlanDocument`.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.etree.ElementTree import ParseError
 
 import docx
 from django.utils.translation import gettext as _
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from shudarga.core.dates import format_mn_date
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
@@ -148,6 +153,8 @@ _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(29.7), Cm(21.0), Cm(1.27)
 _FIXED_WIDTHS = {"code": 1.1, "due": 2.4, "responsible": 3.2, "baseline": 2.3, "target": 2.3}
 _HEADER_FILL = "D9E2F3"
 _CENTERED = {"due", "baseline", "target"}  # short values: a date, a number, a percentage
+# XML 1.0 has no place for these (a text file may carry a stray one); Word would not open it.
+_NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
@@ -186,7 +193,7 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     return out.getvalue()
 
 
-def _set_up_page(doc) -> None:
+def _set_up_page(doc: DocxDocument) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
@@ -212,7 +219,7 @@ def _set_up_page(doc) -> None:
     _page_number_footer(section)
 
 
-def _page_number_footer(section) -> None:
+def _page_number_footer(section: Section) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run()
@@ -229,19 +236,26 @@ def _page_number_footer(section) -> None:
         run._r.append(element)
 
 
-def _paragraph(container, text: str, *, bold: bool = False, align=None, size: float | None = None):
+def _paragraph(
+    container: DocxDocument | _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    size: float | None = None,
+) -> Paragraph:
     paragraph = container.add_paragraph()
     if align is not None:
         paragraph.alignment = align
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(_NOT_XML_RE.sub("", text))
         run.bold = bold or None
         if size:
             run.font.size = Pt(size)
     return paragraph
 
 
-def _date_and_place(doc, date_text: str, place: str) -> None:
+def _date_and_place(doc: DocxDocument, date_text: str, place: str) -> None:
     """Date on the left and place on the right of one line, as official letters put them:
     a borderless two-cell table, so each stays its own line for the reader."""
     table = doc.add_table(rows=1, cols=2)
@@ -256,7 +270,7 @@ def _date_and_place(doc, date_text: str, place: str) -> None:
         cell.width = width
         cell.paragraphs[0].alignment = align
         if text:
-            cell.paragraphs[0].add_run(text)
+            cell.paragraphs[0].add_run(_NOT_XML_RE.sub("", text))
 
 
 def _column_widths(keys: list[str]) -> list[int]:
@@ -268,7 +282,7 @@ def _column_widths(keys: list[str]) -> list[int]:
     return [int(fixed.get(key) or shares[key]) for key in keys]
 
 
-def _plan_table(doc, document: PlanDocument) -> None:
+def _plan_table(doc: DocxDocument, document: PlanDocument) -> None:
     layout = lay_out_table(document)
     widths = _column_widths(layout.keys)
     table = doc.add_table(rows=2 + len(layout.rows), cols=len(layout.keys))
@@ -309,19 +323,26 @@ def _plan_table(doc, document: PlanDocument) -> None:
             _fill(cell, layout.rows[first][index], align=centered if index == 0 else None)
 
 
-def _fill(cell, paragraphs: list[str], *, bold: bool = False, align=None, size: float = 10):
+def _fill(
+    cell: _Cell,
+    paragraphs: list[str],
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    size: float = 10,
+) -> None:
     """Write `paragraphs` into an empty cell, one Word paragraph each."""
     for index, text in enumerate(paragraphs):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         if align is not None:
             paragraph.alignment = align
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(_NOT_XML_RE.sub("", text))
         run.font.size = Pt(size)
         if bold:
             run.bold = True
 
 
-def _shade(cell) -> None:
+def _shade(cell: _Cell) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")

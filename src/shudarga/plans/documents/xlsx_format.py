@@ -16,10 +16,11 @@ from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shudarga.core.dates import format_mn_date
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
@@ -103,6 +104,7 @@ _WIDTHS = {
 }  # fmt: skip
 _NARROW = {"goal": 22, "measure": 44, "criteria": 40}  # when optional columns take room
 _LINE_HEIGHT = 13.0  # points per line of 11 pt Times New Roman
+_MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 _CHARS_PER_UNIT = 1.12  # its Cyrillic letters per unit of column width (measured: about 1.2)
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -237,7 +239,9 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     return out.getvalue()
 
 
-def _put(sheet, row: int, column: int, text: str, *, bold: bool = False, size: int = 11):
+def _put(
+    sheet: Worksheet, row: int, column: int, text: str, *, bold: bool = False, size: int = 11
+) -> Cell:
     """Write `text` as a text cell, whatever it starts with (`=`, `-`, `#N/A`): openpyxl
     would otherwise store `=…` as a formula, which Excel runs when the file opens."""
     cell = sheet.cell(row=row, column=column)
@@ -270,4 +274,4 @@ def _lines(paragraphs: list[str], width: float) -> int:
 
 
 def _height(lines: int) -> float:
-    return lines * _LINE_HEIGHT + 4
+    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)

@@ -59,11 +59,15 @@ class Command(BaseCommand):
                         raise CommandError(f"No organization with code {options['parent']!r}.")
                 try:
                     organization = organization_create(
-                        name=options["org_name"] or options["org"], code=options["org"], parent=parent
+                        name=options["org_name"] or options["org"],
+                        code=options["org"],
+                        parent=parent,
                     )
                 except ValidationError as exc:
                     raise CommandError("; ".join(exc.messages)) from None
-                self.stdout.write(f"Created organization {organization.code} ({organization.name}).")
+                self.stdout.write(
+                    f"Created organization {organization.code} ({organization.name})."
+                )
             plan = plan_create_from_document(
                 organization=organization, document=document, actor=None, source_name=path.name
             )

@@ -1,0 +1,240 @@
+"""Plan pages: list, detail as the official table, import with preview, downloads, status."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shudarga.core.models import AuditEntry
+from shudarga.plans.models import Criterion, Measure, Plan
+from tests.factories import CriterionFactory, GoalFactory, MeasureFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan_with(org, n_measures: int) -> Plan:
+    plan = PlanFactory(organization=org)
+    goals = [GoalFactory(plan=plan, number=i + 1, position=i + 1) for i in range(5)]
+    for i in range(n_measures):
+        goal = goals[i % 5]
+        measure = MeasureFactory(
+            goal=goal, plan=plan, code=f"{goal.number}.{i // 5 + 1}", position=i + 1
+        )
+        CriterionFactory.create_batch(3, measure=measure)
+    return plan
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_plan_page_runs_a_fixed_number_of_queries(
+    client, coordinator, org, django_assert_num_queries, n_measures
+):
+    plan = _plan_with(org, n_measures)
+    client.force_login(coordinator)
+    url = reverse("plans:detail", args=[org.code, plan.pk])
+    # session, user, organization, memberships (roles), plan, goals, activities, measures,
+    # criteria, signatures, organizations for the switcher
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="code"') >= n_measures
+
+
+@pytest.mark.parametrize("n_plans", [1, 25])
+def test_the_plan_list_runs_a_fixed_number_of_queries(
+    client, coordinator, org, django_assert_num_queries, n_plans
+):
+    PlanFactory.create_batch(n_plans, organization=org)
+    client.force_login(coordinator)
+    # session, user, organization, memberships, plans with counts, children, switcher
+    with django_assert_num_queries(7):
+        response = client.get(reverse("plans:list", args=[org.code]))
+    assert response.status_code == 200
+
+
+def test_the_plan_page_shows_the_official_table(client, officer, seed_plan):
+    client.force_login(officer)
+    response = client.get(seed_plan.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    for header in ("Д/д", "Зорилго", "Хэрэгжүүлэх арга хэмжээ", "Гүйцэтгэлийн шалгуур үзүүлэлт"):
+        assert header in html
+    assert "2023 оны 10 дугаар сарын 10" in html
+    for measure in Measure.objects.filter(plan=seed_plan):
+        assert f'id="m-{measure.code}"' in html
+    assert "Х.СОДНОМДЭМБЭРЭЛ" in html
+    assert "khutulbur.iaас.mn" in html  # and its warning
+    assert 'rowspan="8"' in html  # goal 5 merged over its eight measures
+
+
+def test_the_plan_page_switches_to_english(client, officer, seed_plan):
+    client.force_login(officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(seed_plan.get_absolute_url()).content.decode()
+    assert "Measure to implement" in html
+    assert "10 October 2023" in html or "Oct. 10, 2023" in html
+
+
+def test_an_auditor_of_the_parent_sees_the_plan_but_not_import(client, auditor, seed_plan, org):
+    client.force_login(auditor)
+    assert client.get(seed_plan.get_absolute_url()).status_code == 200
+    assert client.get(reverse("plans:import", args=[org.code])).status_code == 403
+
+
+def test_an_officer_cannot_import(client, officer, org):
+    client.force_login(officer)
+    assert client.get(reverse("plans:import", args=[org.code])).status_code == 403
+
+
+def test_import_previews_then_saves_on_confirm(client, coordinator, org, seed_bytes):
+    client.force_login(coordinator)
+    url = reverse("plans:import", args=[org.code])
+    response = client.post(url, {"file": SimpleUploadedFile("plan.txt", seed_bytes)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "5.8" in html and "khutulbur" in html
+    assert not Plan.objects.exists()  # nothing saved by the preview
+    token = response.context["confirm_form"].initial["token"]
+    response = client.post(reverse("plans:import_confirm", args=[org.code]), {"token": token})
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == plan.get_absolute_url()
+    assert plan.measures.count() == 19
+    assert Criterion.objects.filter(measure__plan=plan).count() == 43
+    assert plan.created_by == coordinator
+    entry = AuditEntry.objects.get(action="plan.imported")
+    assert entry.actor == coordinator
+    assert entry.organization_id == org.pk
+
+
+def test_import_refuses_a_tampered_preview(client, coordinator, org, seed_bytes):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:import", args=[org.code]),
+        {"file": SimpleUploadedFile("plan.txt", seed_bytes)},
+    )
+    token = response.context["confirm_form"].initial["token"]
+    response = client.post(
+        reverse("plans:import_confirm", args=[org.code]), {"token": token[:-3] + "abc"}
+    )
+    assert response.status_code == 400
+    assert not Plan.objects.exists()
+
+
+def test_a_preview_of_one_organization_cannot_be_saved_into_another(
+    client, coordinator, org, seed_bytes
+):
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    second = OrganizationFactory(code="SECOND")
+    MembershipFactory(user=coordinator, organization=second, role="coordinator")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:import", args=[org.code]),
+        {"file": SimpleUploadedFile("plan.txt", seed_bytes)},
+    )
+    token = response.context["confirm_form"].initial["token"]
+    response = client.post(reverse("plans:import_confirm", args=[second.code]), {"token": token})
+    assert response.status_code == 400
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "хоосон"),
+        (b"%PDF-1.5 rest", "PDF"),
+        (b"\x00\x01\x02junk" * 100, "UTF-8"),
+    ],
+)
+def test_import_shows_the_error_next_to_the_form(client, coordinator, org, content, fragment):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:import", args=[org.code]),
+        {"file": SimpleUploadedFile("plan.docx", content)},
+    )
+    assert response.status_code == 200
+    assert fragment in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_import_refuses_an_oversized_upload(client, coordinator, org, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 1000
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:import", args=[org.code]),
+        {"file": SimpleUploadedFile("plan.txt", b"x" * 5000)},
+    )
+    assert "MB" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_json_download_is_the_interchange_format(client, officer, seed_plan, seed_bytes):
+    from shudarga.plans.documents.reading import read_plan_document
+
+    client.force_login(officer)
+    response = client.get(
+        reverse("plans:export", args=[seed_plan.organization.code, seed_plan.pk, "json"])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert json.loads(response.content) == read_plan_document(seed_bytes).to_dict()
+
+
+def test_an_unknown_download_format_is_404(client, officer, seed_plan):
+    client.force_login(officer)
+    url = reverse("plans:export", args=[seed_plan.organization.code, seed_plan.pk, "exe"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_reviewer_approves_and_the_coordinator_publishes(
+    client, reviewer, coordinator, seed_plan
+):
+    url = reverse("plans:status", args=[seed_plan.organization.code, seed_plan.pk])
+    client.force_login(coordinator)
+    client.post(url, {"transition": "approve"})  # a coordinator may not approve
+    seed_plan.refresh_from_db()
+    assert seed_plan.status == "draft"
+    client.force_login(reviewer)
+    client.post(url, {"transition": "approve"})
+    seed_plan.refresh_from_db()
+    assert seed_plan.status == "approved"
+    client.force_login(coordinator)
+    client.post(url, {"transition": "publish"})
+    seed_plan.refresh_from_db()
+    assert seed_plan.status == "published"
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(seed_plan.pk)).values_list("action", flat=True)
+    )
+    assert "plan.approve" in actions and "plan.publish" in actions
+
+
+def test_an_officer_cannot_change_status(client, officer, seed_plan):
+    client.force_login(officer)
+    url = reverse("plans:status", args=[seed_plan.organization.code, seed_plan.pk])
+    assert client.post(url, {"transition": "approve"}).status_code == 403
+    seed_plan.refresh_from_db()
+    assert seed_plan.status == "draft"
+
+
+def test_publishing_a_draft_is_refused_with_a_message(client, coordinator, seed_plan):
+    client.force_login(coordinator)
+    url = reverse("plans:status", args=[seed_plan.organization.code, seed_plan.pk])
+    response = client.post(url, {"transition": "publish"}, follow=True)
+    seed_plan.refresh_from_db()
+    assert seed_plan.status == "draft"
+    assert "alert-danger" in response.content.decode()
+
+
+def test_a_coordinator_deletes_a_draft_but_not_an_approved_plan(client, coordinator, seed_plan):
+    client.force_login(coordinator)
+    url = reverse("plans:delete", args=[seed_plan.organization.code, seed_plan.pk])
+    Plan.objects.filter(pk=seed_plan.pk).update(status="approved")
+    client.post(url)
+    assert Plan.objects.filter(pk=seed_plan.pk).exists()
+    Plan.objects.filter(pk=seed_plan.pk).update(status="draft")
+    client.post(url)
+    assert not Plan.objects.filter(pk=seed_plan.pk).exists()
+    assert AuditEntry.objects.filter(action="plan.deleted").exists()
