@@ -32,6 +32,11 @@ class TableGoal:
     activity_colspan: int = 2  # measure + criteria columns, plus any extra columns
 
 
+def column_numbers(extras: dict[str, bool]) -> list[int]:
+    """The `1 2 3 4 …` row under the official table's header."""
+    return list(range(1, 5 + sum(extras.values())))
+
+
 def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]]:
     """Goals with their rows, and which optional columns (due, responsible, baseline,
     target) the table shows."""

@@ -22,7 +22,7 @@ from shudarga.plans.forms import (
 )
 from shudarga.plans.models import Plan
 from shudarga.plans.selectors import get_plan_for_user, plan_list_for_organization, plan_to_document
-from shudarga.plans.table import plan_table
+from shudarga.plans.table import column_numbers, plan_table
 
 _TRANSITION_ACTIONS = {
     "approve": Action.APPROVE_PLAN,
@@ -70,6 +70,7 @@ def plan_import(request: AuthedRequest, code: str) -> HttpResponse:
                 "source": source,
                 "goals": goals,
                 "extras": extras,
+                "column_numbers": column_numbers(extras),
                 "signatures": document.signatures,
                 "confirm_form": PlanImportConfirmForm(
                     initial={
@@ -138,6 +139,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "organization": plan.organization,
             "plan": plan,
             "goals": goals,
+            "column_numbers": column_numbers(extras),
             "measure_count": len(document.measures),
             "extras": extras,
             "signatures": document.signatures,
@@ -190,7 +192,11 @@ def plan_delete_view(request: AuthedRequest, code: str, plan_id: int) -> HttpRes
         user=request.user, code=code, plan_id=plan_id, action=Action.DELETE_PLAN
     )
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return render(
+            request,
+            "plans/plan_confirm_delete.html",
+            {"organization": plan.organization, "plan": plan},
+        )
     try:
         services.plan_delete(plan=plan, actor=request.user, ip=client_ip(request))
     except ValidationError as exc:
