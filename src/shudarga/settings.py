@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "shudarga.core",
     "shudarga.organizations",
     "shudarga.plans",
+    "shudarga.registers",
 ]
 
 MIDDLEWARE = [

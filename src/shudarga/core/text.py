@@ -33,3 +33,33 @@ def mixed_script_tokens(text: str) -> list[str]:
 
 def cyrillic_letters_in(token: str) -> list[str]:
     return sorted(set(_CYRILLIC_RE.findall(token)))
+
+
+MN_ALPHABET = "абвгдеёжзийклмноөпрстуүфхцчшщъыьэюя"
+_MN_RANK = {letter: index for index, letter in enumerate(MN_ALPHABET)}
+
+
+def search_key(*parts: object) -> str:
+    """The text a row is searched by: its fields folded to lower case (Cyrillic included)
+    and joined. Stored in a column by the services, because SQLite's LIKE folds only ASCII
+    letters; comparing folded text with folded text works on every database."""
+    return fold(" ".join(squash(str(p)) for p in parts if p not in (None, "")))[:4000]
+
+
+def mn_sort_key(text: str) -> str:
+    """An ASCII key that sorts in Mongolian alphabetical order under any collation:
+    а б в г д е ё ж з и й к л м н о ө п р с т у ү ф х ц ч ш щ ъ ы ь э ю я, with digits
+    first and Latin letters after Cyrillic (ё, ө, ү are not put after я)."""
+    out = []
+    for ch in fold(squash(text))[:200]:
+        if ch.isdigit():
+            out.append("0" + ch)
+        elif ch in _MN_RANK:
+            out.append(f"{_MN_RANK[ch] + 10:02d}")
+        elif "a" <= ch <= "z":
+            out.append(f"{ord(ch) - ord('a') + 50:02d}")
+        elif ch == " ":
+            out.append("00")
+        else:
+            out.append("99")
+    return "".join(out)

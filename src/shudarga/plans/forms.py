@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
 from shudarga.plans.documents.reading import read_plan_document
@@ -19,15 +19,15 @@ _TOKEN_MAX_AGE = 3600  # seconds a preview stays confirmable
 
 class PlanImportForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Plan document"),
-        help_text=_lazy("Tab-separated text, Word (DOCX), Excel (XLSX) or Shudarga JSON."),
+        label=gettext_lazy("Plan document"),
+        help_text=gettext_lazy("Tab-separated text, Word (DOCX), Excel (XLSX) or Shudarga JSON."),
     )
     year = forms.IntegerField(
-        label=_lazy("Year"),
+        label=gettext_lazy("Year"),
         required=False,
         min_value=1990,
         max_value=2200,
-        help_text=_lazy("Only if the document does not say it."),
+        help_text=gettext_lazy("Only if the document does not say it."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -99,9 +99,9 @@ class PlanImportConfirmForm(forms.Form):
 class PlanStatusForm(forms.Form):
     transition = forms.ChoiceField(
         choices=[
-            ("approve", _lazy("Approve")),
-            ("publish", _lazy("Publish")),
-            ("unpublish", _lazy("Withdraw from publication")),
-            ("reopen", _lazy("Return to draft")),
+            ("approve", gettext_lazy("Approve")),
+            ("publish", gettext_lazy("Publish")),
+            ("unpublish", gettext_lazy("Withdraw from publication")),
+            ("reopen", gettext_lazy("Return to draft")),
         ]
     )

@@ -1,0 +1,61 @@
+"""Reads for registers: lists with search, filters and Mongolian order; rows for rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from shudarga.core.text import fold
+from shudarga.organizations.models import Organization
+from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.registers.models import RegisterRow
+from shudarga.registers.registry import RegisterSpec
+
+
+def register_rows(
+    *,
+    spec: RegisterSpec,
+    organization: Organization,
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    kind: str = "",
+    measure_id: int | None = None,
+    order: str = "",
+) -> QuerySet[RegisterRow]:
+    """Rows of one register of `organization`, filtered.
+
+    `q` matches case-insensitively in any language (folded text against the folded
+    `search_text` column). `order="name"` sorts by the Mongolian alphabet (`sort_key`).
+    """
+    rows = spec.model.objects.filter(organization=organization)
+    if q.strip():
+        for word in fold(q).split():
+            rows = rows.filter(search_text__contains=word)
+    if date_from:
+        rows = rows.filter(**{f"{spec.date_field}__gte": date_from})
+    if date_to:
+        rows = rows.filter(**{f"{spec.date_field}__lte": date_to})
+    if kind and spec.kind_field:
+        rows = rows.filter(**{spec.kind_field: kind})
+    if measure_id:
+        rows = rows.filter(measures__id=measure_id)
+    if order == "name":
+        rows = rows.order_by("sort_key", "id")
+    return rows.prefetch_related("measures")
+
+
+def get_register_row_for_user(
+    *, user: Any, code: str, spec: RegisterSpec, row_id: int, action: str | None = None
+) -> RegisterRow:
+    """A row of `spec` in organization `code` if `user` may see it; 404 otherwise."""
+    organization = get_organization_for_user(user=user, code=code, action=action)
+    try:
+        row = spec.model.objects.get(pk=row_id, organization=organization)
+    except spec.model.DoesNotExist:
+        raise Http404 from None
+    row.organization = organization
+    return row

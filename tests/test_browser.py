@@ -1,0 +1,73 @@
+"""A coordinator imports the seed plan in a real browser (headless Chromium) and reads it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from shudarga.organizations.roles import Role
+from tests.conftest import SEED_PATH
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true",
+        reason="Chromium is not installed (make test installs it)",
+    ),
+]
+
+
+@pytest.fixture
+def page(live_server):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the fixtures
+    # make here are ordinary synchronous ones.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_a_coordinator_imports_and_reads_the_seed_plan(page, live_server, transactional_db):
+    org = OrganizationFactory(code="BROWSER", name="Хөтчийн газар")
+    user = UserFactory(username="coord")
+    MembershipFactory(user=user, organization=org, role=Role.COORDINATOR)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "coord")
+    page.fill("#id_password", "password")
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(f"{live_server.url}/o/BROWSER/")
+    assert "Хөтчийн газар" in page.content()
+
+    page.click("a[href='/o/BROWSER/plans/import/']")
+    page.set_input_files("#id_file", str(SEED_PATH))
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_selector("table.plan-table")
+    assert page.locator("table.plan-table tbody tr").count() == 19  # preview, nothing saved
+    page.click("form[action$='/import/confirm/'] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert page.locator("table.plan-table tr[id^='m-']").count() == 19
+    html = page.content()
+    assert "Хэрэгжүүлэх арга хэмжээ" in html
+    assert "2023 оны 10 дугаар сарын 10" in html
+    assert "Б.ЭНХЦЭЦЭГ" in html
+
+    page.click("button[value='en']")
+    page.wait_for_selector("text=Measure to implement")
