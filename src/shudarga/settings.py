@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "shudarga.organizations",
     "shudarga.plans",
     "shudarga.registers",
+    "shudarga.evidence",
+    "shudarga.criteria",
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("shudarga.organizations.urls")),
     path("", include("shudarga.plans.urls")),
+    path("", include("shudarga.registers.urls")),
+    path("", include("shudarga.evidence.urls")),
+    path("", include("shudarga.criteria.urls")),
 ]
