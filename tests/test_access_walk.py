@@ -10,9 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# Patterns outside organization data: sign-in, language, admin (has its own staff checks).
-PUBLIC_NAMES = {"login", "logout", "set_language"}
-SKIP_PREFIXES = ("admin/", "static/", "media/")
+# Patterns outside organization data: sign-in, language, the public portal (no sign-in by
+# design, tested in tests/public), admin (its own staff checks).
+PUBLIC_NAMES = {"login", "logout", "set_language", "criteria:my_work"}
+SKIP_PREFIXES = ("admin/", "static/", "media/", "public/")
 
 
 def _walk(patterns, prefix=""):
@@ -44,17 +45,56 @@ def _kwargs(route, values):
     return {n: values[n] for n in names}
 
 
-def test_the_walk_sees_the_plan_pages():
+@pytest.fixture
+def victim(seed_plan):
+    """Every kind of object a URL can name, all in `seed_plan`'s organization."""
+    from shudarga.petitions.models import PetitionAttachment, Question
+    from tests.factories import EventFactory, EvidenceFactory, PetitionFactory, SurveyFactory
+
+    org = seed_plan.organization
+    measure = seed_plan.measures.get(code="1.2")
+    event = EventFactory(organization=org)
+    evidence = EvidenceFactory(organization=org, measure=measure)
+    petition = PetitionFactory(organization=org)
+    survey = SurveyFactory(organization=org)
+    attachment = PetitionAttachment.objects.create(
+        petition=petition,
+        file="x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    question = Question.objects.create(survey=survey, position=1, kind="text", text="Санал?")
+    return {
+        "code": org.code,
+        "plan_id": seed_plan.pk,
+        "fmt": "json",
+        "measure_id": measure.pk,
+        "criterion_id": measure.criteria.first().pk,
+        "register": "events",
+        "row_id": event.pk,
+        "evidence_id": evidence.pk,
+        "petition_id": petition.pk,
+        "attachment_id": attachment.pk,
+        "survey_id": survey.pk,
+        "question_id": question.pk,
+    }
+
+
+def test_the_walk_sees_every_app():
     names = {name for name, _r, _c in _org_patterns()}
     assert {"plans:list", "plans:detail", "plans:export", "plans:import"} <= names
+    for namespace in ("registers", "evidence", "criteria", "petitions"):
+        assert any(name.startswith(f"{namespace}:") for name in names), namespace
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_it_answers_404_to_an_outsider_for_every_url(client, outsider, seed_plan, method):
+def test_it_answers_404_to_an_outsider_for_every_url(client, outsider, victim, method):
     from django.urls import reverse
 
     client.force_login(outsider)
-    values = {"code": seed_plan.organization.code, "plan_id": seed_plan.pk, "fmt": "json"}
+    values = victim
     checked = 0
     for name, route, _converters in _org_patterns():
         kwargs = _kwargs(route, values)
@@ -66,25 +106,26 @@ def test_it_answers_404_to_an_outsider_for_every_url(client, outsider, seed_plan
     assert checked >= 6
 
 
-def test_it_answers_404_for_another_organizations_plan_under_ones_own_code(
-    client, coordinator, org, other_plan
+def test_it_answers_404_for_another_organizations_objects_under_ones_own_code(
+    client, outsider, victim
 ):
+    """The outsider names their own organization and the victim's object ids."""
     from django.urls import reverse
 
-    client.force_login(coordinator)
-    values = {"code": org.code, "plan_id": other_plan.pk, "fmt": "json"}
+    client.force_login(outsider)
+    values = {**victim, "code": "OTHER"}
     for name, route, _converters in _org_patterns():
-        if "plan_id" not in route:
+        if "_id>" not in route:
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(reverse(name, kwargs=_kwargs(route, values)))
             assert response.status_code == 404, f"{method} {name}"
 
 
-def test_it_sends_anonymous_visitors_to_sign_in(client, seed_plan):
+def test_it_sends_anonymous_visitors_to_sign_in(client, victim):
     from django.urls import reverse
 
-    values = {"code": seed_plan.organization.code, "plan_id": seed_plan.pk, "fmt": "json"}
+    values = victim
     for name, route, _converters in _org_patterns():
         response = client.get(reverse(name, kwargs=_kwargs(route, values)))
         assert response.status_code in (302, 405), name

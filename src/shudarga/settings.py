@@ -82,6 +82,7 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local work).")
 
 DATA_DIR = Path(os.environ.get("SHUDARGA_DATA_DIR", "") or PROJECT_DIR / "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps everything here
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -101,7 +102,10 @@ INSTALLED_APPS = [
     "shudarga.plans",
     "shudarga.registers",
     "shudarga.evidence",
+    "shudarga.petitions",
     "shudarga.criteria",
+    "shudarga.public",
+    "shudarga.demo",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "organizations:home"
+LOGIN_REDIRECT_URL = "criteria:my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 # Mongolian first, English second.
@@ -194,6 +198,9 @@ STORAGES = {
 PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # A DOCX/XLSX is a zip: refuse one whose content unpacks to more than this (zip bombs).
 PLAN_IMPORT_MAX_UNPACKED_BYTES = env_int("PLAN_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# Evidence files: the largest upload, and the largest a DOCX/XLSX may unpack to.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 100 * 1024 * 1024)
+EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_BYTES", 300 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -212,4 +219,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("shudarga.plans.urls")),
     path("", include("shudarga.registers.urls")),
     path("", include("shudarga.evidence.urls")),
+    path("", include("shudarga.petitions.urls")),
     path("", include("shudarga.criteria.urls")),
+    path("public/", include("shudarga.public.urls")),
 ]

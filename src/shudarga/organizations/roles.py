@@ -21,15 +21,26 @@ class Action(models.TextChoices):
     APPROVE_PLAN = "plan.approve", _("approve a plan")
     PUBLISH_PLAN = "plan.publish", _("publish a plan")
     DELETE_PLAN = "plan.delete", _("delete a draft plan")
+    EDIT_RULES = "rules.edit", _("confirm and edit criteria rules")
+    EDIT_RECORDS = "records.edit", _("record register rows, evidence and petitions")
+    MANAGE_SURVEYS = "surveys.manage", _("build, open and close satisfaction surveys")
 
 
 _EVERYONE = {Action.VIEW, Action.EXPORT_PLAN}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
-        _EVERYONE | {Action.IMPORT_PLAN, Action.PUBLISH_PLAN, Action.DELETE_PLAN}
+        _EVERYONE
+        | {
+            Action.IMPORT_PLAN,
+            Action.PUBLISH_PLAN,
+            Action.DELETE_PLAN,
+            Action.EDIT_RULES,
+            Action.EDIT_RECORDS,
+            Action.MANAGE_SURVEYS,
+        }
     ),
-    Role.OFFICER: frozenset(_EVERYONE),
+    Role.OFFICER: frozenset(_EVERYONE | {Action.EDIT_RECORDS}),
     Role.REVIEWER: frozenset(_EVERYONE | {Action.APPROVE_PLAN}),
     Role.LEADER: frozenset(_EVERYONE | {Action.APPROVE_PLAN, Action.PUBLISH_PLAN}),
     # An auditor reads everything of the organizations it oversees and changes nothing.

@@ -79,3 +79,15 @@ def get_organization_for_user(*, user: Any, code: str, action: str | None = None
         raise PermissionDenied
     org.user_roles = roles  # read by templates to show or hide buttons
     return org
+
+
+def organization_people(*, organization: Organization) -> QuerySet[Any]:
+    """Users who hold a role in `organization` itself, by name."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization=organization)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -105,3 +105,31 @@ class PlanStatusForm(forms.Form):
             ("reopen", gettext_lazy("Return to draft")),
         ]
     )
+
+
+class MeasureAssignForm(forms.Form):
+    responsible_unit = forms.CharField(label=gettext_lazy("Responsible unit"), max_length=255,
+                                       required=False)  # fmt: skip
+    responsible_person = forms.ModelChoiceField(
+        label=gettext_lazy("Responsible person"), queryset=None, required=False
+    )
+    recurrence = forms.ChoiceField(label=gettext_lazy("Recurrence"))
+    due_date = forms.DateField(
+        label=gettext_lazy("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("For a measure done once; the others follow the recurrence."),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        from shudarga.plans.models import Measure
+
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_person"].queryset = people
+        self.fields["responsible_person"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+        self.fields["recurrence"].choices = Measure.Recurrence.choices
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

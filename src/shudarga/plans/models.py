@@ -101,6 +101,14 @@ class Activity(models.Model):
 
 
 class Measure(TimeStampedModel):
+    class Recurrence(models.TextChoices):
+        ONCE = "once", _("Once, by the due date")
+        MONTHLY = "monthly", _("Every month")
+        QUARTERLY = "quarterly", _("Every quarter")
+        PRESENTATIONS = "q1_h1_year", _("Q1, half-year and year end")
+        HALF_YEARLY = "half_yearly", _("Half-year and year end")
+        YEAR_END = "year_end", _("By year end")
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures")
     activity = models.ForeignKey(
@@ -124,6 +132,9 @@ class Measure(TimeStampedModel):
         related_name="responsible_measures",
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.YEAR_END
+    )
 
     class Meta:
         verbose_name = _("measure")

@@ -51,7 +51,9 @@ def plan_goals_for_page(*, plan: Plan) -> list[Goal]:
             Prefetch("activities", queryset=Activity.objects.order_by("position")),
             Prefetch(
                 "measures",
-                queryset=Measure.objects.order_by("position").prefetch_related(
+                queryset=Measure.objects.order_by("position")
+                .select_related("responsible_person")
+                .prefetch_related(
                     Prefetch("criteria", queryset=Criterion.objects.order_by("position"))
                 ),
             ),

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from shudarga.core.services import audit_record
-from shudarga.organizations.models import Organization
+from shudarga.organizations.models import Membership, Organization
 from shudarga.plans.documents.model import PlanDocument
 from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan, Signature
 
@@ -158,6 +159,13 @@ def plan_delete(*, plan: Plan, actor: Any, ip: str | None = None) -> None:
     """Delete a draft plan and everything under it. Approved plans are kept."""
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError(_("Only a draft plan can be deleted."))
+    try:
+        with transaction.atomic():
+            plan.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("The plan has evidence or records attached; it cannot be deleted.")
+        ) from None
     audit_record(
         actor=actor,
         action="plan.deleted",
@@ -166,4 +174,46 @@ def plan_delete(*, plan: Plan, actor: Any, ip: str | None = None) -> None:
         changes={"title": plan.title, "year": plan.year},
         ip=ip,
     )
-    plan.delete()
+
+
+@transaction.atomic
+def measure_assign(
+    *,
+    measure: Measure,
+    actor: Any,
+    responsible_unit: str,
+    responsible_person: Any,
+    due_date: Any,
+    recurrence: str,
+    ip: str | None = None,
+) -> Measure:
+    """Set who is responsible for `measure` and when it is due. The person must hold a role
+    in the plan's organization."""
+    if (
+        responsible_person is not None
+        and not Membership.objects.filter(
+            user=responsible_person, organization_id=measure.plan.organization_id
+        ).exists()
+    ):
+        raise ValidationError(_("The responsible person has no role in this organization."))
+    fields = {
+        "responsible_unit": responsible_unit,
+        "responsible_person": responsible_person,
+        "due_date": due_date,
+        "recurrence": recurrence,
+    }
+    before = {k: str(getattr(measure, k) or "") for k in fields}
+    for name, value in fields.items():
+        setattr(measure, name, value)
+    measure.full_clean()
+    measure.save(update_fields=[*fields, "updated_at"])
+    after = {k: str(getattr(measure, k) or "") for k in fields}
+    audit_record(
+        actor=actor,
+        action="measure.assigned",
+        obj=measure,
+        organization_id=measure.plan.organization_id,
+        changes={k: [before[k], after[k]] for k in fields if before[k] != after[k]},
+        ip=ip,
+    )
+    return measure

@@ -15,4 +15,9 @@ urlpatterns = [
     ),
     path("o/<str:code>/plans/<int:plan_id>/status/", views.plan_status, name="status"),
     path("o/<str:code>/plans/<int:plan_id>/delete/", views.plan_delete_view, name="delete"),
+    path(
+        "o/<str:code>/plans/<int:plan_id>/measures/<int:measure_id>/assign/",
+        views.measure_assign_view,
+        name="assign",
+    ),
 ]

@@ -11,16 +11,21 @@ from django.utils.translation import gettext as _
 
 from shudarga.core.http import AuthedRequest, client_ip
 from shudarga.organizations.roles import Action, role_allows
-from shudarga.organizations.selectors import get_organization_for_user, organizations_for_user
+from shudarga.organizations.selectors import (
+    get_organization_for_user,
+    organization_people,
+    organizations_for_user,
+)
 from shudarga.plans import services
 from shudarga.plans.exports import EXPORT_FORMATS, plan_export
 from shudarga.plans.forms import (
+    MeasureAssignForm,
     PlanImportConfirmForm,
     PlanImportForm,
     PlanStatusForm,
     preview_token,
 )
-from shudarga.plans.models import Plan
+from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import get_plan_for_user, plan_list_for_organization, plan_to_document
 from shudarga.plans.table import column_numbers, plan_table
 
@@ -204,3 +209,39 @@ def plan_delete_view(request: AuthedRequest, code: str, plan_id: int) -> HttpRes
         return redirect(plan)
     messages.success(request, _("The draft plan was deleted."))
     return redirect("plans:list", code)
+
+
+@login_required
+def measure_assign_view(
+    request: AuthedRequest, code: str, plan_id: int, measure_id: int
+) -> HttpResponse:
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    try:
+        measure = Measure.objects.select_related("responsible_person").get(pk=measure_id, plan=plan)
+    except Measure.DoesNotExist:
+        raise Http404 from None
+    if not _allowed(plan.organization.user_roles, Action.IMPORT_PLAN):
+        raise PermissionDenied
+    measure.plan = plan
+    people = organization_people(organization=plan.organization)
+    initial = {
+        "responsible_unit": measure.responsible_unit,
+        "responsible_person": measure.responsible_person,
+        "recurrence": measure.recurrence,
+        "due_date": measure.due_date,
+    }
+    form = MeasureAssignForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_assign(measure=measure, actor=request.user, ip=client_ip(request),
+                                    **form.cleaned_data)  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Measure %(code)s was assigned.") % {"code": measure.code})
+            return redirect(f"{plan.get_absolute_url()}#m-{measure.code}")
+    return render(
+        request,
+        "plans/measure_assign.html",
+        {"organization": plan.organization, "plan": plan, "measure": measure, "form": form},
+    )

@@ -11,8 +11,9 @@ from django.http import Http404
 from shudarga.core.text import fold
 from shudarga.organizations.models import Organization
 from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.plans.models import Measure, Plan
 from shudarga.registers.models import RegisterRow
-from shudarga.registers.registry import RegisterSpec
+from shudarga.registers.registry import REGISTERS, RegisterSpec
 
 
 def register_rows(
@@ -45,6 +46,8 @@ def register_rows(
         rows = rows.filter(measures__id=measure_id)
     if order == "name":
         rows = rows.order_by("sort_key", "id")
+    elif order == "date":
+        rows = rows.order_by(f"-{spec.date_field}", "-id")
     return rows.prefetch_related("measures")
 
 
@@ -59,3 +62,39 @@ def get_register_row_for_user(
         raise Http404 from None
     row.organization = organization
     return row
+
+
+def register_counts(*, organization: Organization) -> list[tuple[RegisterSpec, int]]:
+    """Every register with its number of rows in `organization`, in registry order.
+
+    One count query per register: ten, whatever the number of rows.
+    """
+    return [
+        (spec, spec.model.objects.filter(organization=organization).count())
+        for spec in REGISTERS.values()
+    ]
+
+
+def organization_measures(*, organization: Organization) -> QuerySet[Measure]:
+    """Measures of all of `organization`'s plans, newest plan first, in document order.
+
+    The plan is joined because the services check each measure's organization through it.
+    """
+    return (
+        Measure.objects.filter(plan__organization=organization)
+        .select_related("plan")
+        .order_by("-plan__year", "-plan__created_at", "position")
+    )
+
+
+def latest_plan(*, organization: Organization) -> Plan | None:
+    """The organization's plan for the latest year (the newest import if there are two)."""
+    return Plan.objects.filter(organization=organization).order_by("-year", "-created_at").first()
+
+
+def latest_plan_measures(*, organization: Organization) -> dict[str, Measure]:
+    """Measures of the organization's latest plan by code ("1.2"); empty without a plan."""
+    plan = latest_plan(organization=organization)
+    if plan is None:
+        return {}
+    return {m.code: m for m in Measure.objects.filter(plan=plan).select_related("plan")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,8 +14,10 @@ from shudarga.core.services import audit_record
 from shudarga.core.text import mn_sort_key, search_key
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure
+from shudarga.registers.importing import parse_table, validation_messages
 from shudarga.registers.models import RegisterRow
 from shudarga.registers.registry import RegisterSpec
+from shudarga.registers.selectors import latest_plan_measures
 
 
 def _check_measures(organization: Organization, measures: Iterable[Measure]) -> list[Measure]:
@@ -27,6 +29,16 @@ def _check_measures(organization: Organization, measures: Iterable[Measure]) -> 
             % {"code": foreign[0].code}
         )
     return measures
+
+
+def _check_links(
+    organization: Organization, links: Mapping[str, Iterable[RegisterRow]]
+) -> dict[str, list[RegisterRow]]:
+    checked = {name: list(rows) for name, rows in links.items()}
+    for rows in checked.values():
+        if any(linked.organization_id != organization.pk for linked in rows):
+            raise ValidationError(_("A linked row belongs to another organization."))
+    return checked
 
 
 def _fill_keys(spec: RegisterSpec, row: RegisterRow) -> None:
@@ -48,14 +60,20 @@ def register_row_save(
     measures: Iterable[Measure] | None,
     actor: Any,
     ip: str | None = None,
+    links: Mapping[str, Iterable[RegisterRow]] | None = None,
 ) -> RegisterRow:
     """Create or update `row` of register `spec` for `organization`, linked to `measures`
-    (which must belong to that organization's plans). Audited with before/after values."""
+    (which must belong to that organization's plans). Audited with before/after values.
+
+    `links` sets the row's other many-to-many fields (a training's `attendees`); the
+    linked rows must belong to `organization` too. None leaves them as they are.
+    """
     is_new = row.pk is None
     if not is_new and row.organization_id != organization.pk:
         raise ValidationError(_("This row belongs to another organization."))
     before = {} if is_new else _snapshot(spec, type(row).objects.get(pk=row.pk))
     checked = _check_measures(organization, measures) if measures is not None else None
+    checked_links = _check_links(organization, links or {})
     row.organization = organization
     if is_new and getattr(actor, "is_authenticated", False):
         row.created_by = actor
@@ -64,10 +82,14 @@ def register_row_save(
     row.save()
     if checked is not None:
         row.measures.set(checked)
+    for name, linked in checked_links.items():
+        getattr(row, name).set(linked)
     after = _snapshot(spec, row)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if checked is not None:
         changes["measures"] = [m.code for m in checked]
+    for name, linked in checked_links.items():
+        changes[name] = [str(r) for r in linked]
     audit_record(
         actor=actor,
         action=f"register.{spec.key}.{'created' if is_new else 'changed'}",
@@ -93,3 +115,47 @@ def register_row_delete(
         ip=ip,
     )
     row.delete()
+
+
+@transaction.atomic
+def register_rows_import(
+    *,
+    spec: RegisterSpec,
+    organization: Organization,
+    table: list[list[Any]],
+    actor: Any,
+    ip: str | None = None,
+    dry_run: bool = False,
+) -> list[RegisterRow]:
+    """Save every row of `table` (a header row, then data) as a new row of `spec`, each
+    through `register_row_save`: all rows or none.
+
+    Measure codes are looked up in the organization's latest plan. Raises ValidationError
+    whose messages name the spreadsheet row and column of every problem; nothing is saved
+    then. With `dry_run`, every row is checked and saved, and then it is all rolled back.
+    """
+    measures = latest_plan_measures(organization=organization)
+    parsed = parse_table(spec=spec, table=table, measure_codes=measures.keys())
+    if parsed.errors:
+        raise ValidationError(parsed.errors)
+    saved: list[RegisterRow] = []
+    errors: list[str] = []
+    for parsed_row in parsed.rows:
+        try:
+            saved.append(
+                register_row_save(
+                    spec=spec,
+                    organization=organization,
+                    row=spec.model(**parsed_row.values),
+                    measures=[measures[code] for code in parsed_row.measure_codes],
+                    actor=actor,
+                    ip=ip,
+                )
+            )
+        except ValidationError as exc:  # keep going: the user gets every bad row at once
+            errors.extend(validation_messages(parsed_row.line, exc, parsed.headers, spec))
+    if errors:
+        raise ValidationError(errors)  # leaving the atomic block by an error rolls back
+    if dry_run:
+        transaction.set_rollback(True)
+    return saved

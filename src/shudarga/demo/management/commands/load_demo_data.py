@@ -11,15 +11,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from shudarga.criteria.services import plan_confirm_proposed_rules
+from shudarga.demo.evidence import load_demo_evidence
+from shudarga.demo.records import load_year_of_records
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Role
 from shudarga.organizations.services import membership_grant, organization_create
+from shudarga.petitions.demo import load_demo_petitions
 from shudarga.plans.documents.reading import read_plan_document
 from shudarga.plans.models import Plan
-from shudarga.plans.services import plan_create_from_document
+from shudarga.plans.services import measure_assign, plan_create_from_document
 
-SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed_plan_2023.txt"
+SEED = Path(__file__).resolve().parents[3] / "plans" / "fixtures" / "seed_plan_2023.txt"
 
 PARENT = ("UB-CITY", "Улаанбаатар хотын Захирагчийн ажлын алба")
 DEMO = ("UB-AGENCY", "Нийслэлийн демо газар")
@@ -35,6 +40,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        User = get_user_model()
         with transaction.atomic():
             parent = self._org(*PARENT, parent=None)
             demo = self._org(*DEMO, parent=parent)
@@ -57,10 +63,43 @@ class Command(BaseCommand):
                     organization=demo, document=document, actor=None, source_name=SEED.name
                 )
                 self.stdout.write(f"Imported the seed plan as plan {plan.pk}.")
+                self._assign(plan, officer=User.objects.get(username="officer"))
+                counts = load_year_of_records(organization=demo, plan=plan)
+                self.stdout.write(
+                    "Recorded a year of work: "
+                    + ", ".join(f"{count} {key}" for key, count in counts.items())
+                    + "."
+                )
+                evidence = load_demo_evidence(organization=demo, plan=plan)
+                self.stdout.write(f"Attached {evidence} evidence files.")
+                petitions = load_demo_petitions(
+                    organization=demo,
+                    officer=User.objects.get(username="officer"),
+                    today=timezone.localdate(),
+                )
+                self.stdout.write(
+                    "Registered petitions: "
+                    + ", ".join(f"{count} {what}" for what, count in petitions.items())
+                    + "."
+                )
+                confirmed = plan_confirm_proposed_rules(plan=plan, actor=None)
+                self.stdout.write(f"Confirmed {confirmed} criteria rules.")
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ as admin (or officer, reviewer, leader, "
             f"auditor) with the password: {password}"
         )
+
+    def _assign(self, plan: Plan, officer: Any) -> None:
+        recurrences = {"1.3": "monthly", "5.1": "q1_h1_year", "1.1": "quarterly"}
+        for measure in plan.measures.all():
+            measure_assign(
+                measure=measure,
+                actor=None,
+                responsible_unit="Хүний нөөц, ёс зүйн алба",
+                responsible_person=officer if measure.code < "3" else None,
+                due_date=None,
+                recurrence=recurrences.get(measure.code, "year_end"),
+            )
 
     def _org(self, code: str, name: str, parent: Organization | None) -> Organization:
         org = Organization.objects.filter(code=code).first()

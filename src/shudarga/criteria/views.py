@@ -1,0 +1,219 @@
+"""The plan's progress: every criterion with its status, the rows behind it, its rule."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.criteria import services
+from shudarga.criteria.forms import RuleForm
+from shudarga.criteria.rules import Kind
+from shudarga.criteria.selectors import PERIODS, measures_of_person, plan_evaluate, plan_period
+from shudarga.evidence.selectors import evidence_for_measures
+from shudarga.organizations.roles import Action, role_allows
+from shudarga.plans.models import Criterion
+from shudarga.plans.schedule import next_due
+from shudarga.plans.selectors import get_plan_for_user
+from shudarga.registers.models import StaffMember
+from shudarga.registers.registry import REGISTERS
+
+PERIOD_LABELS = {
+    "year": _("Year"),
+    "h1": _("First half"),
+    "h2": _("Second half"),
+    "q1": _("Q1"),
+    "q2": _("Q2"),
+    "q3": _("Q3"),
+    "q4": _("Q4"),
+    "9m": _("Nine months"),
+}
+
+
+def _may_edit_rules(roles: set[str]) -> bool:
+    return any(role_allows(role, Action.EDIT_RULES) for role in roles)
+
+
+@login_required
+def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    period_name = request.GET.get("period", "year")
+    if period_name not in PERIODS:
+        period_name = "year"
+    evaluation = plan_evaluate(plan=plan, period=plan_period(plan=plan, name=period_name))
+    rows = []
+    for goal in evaluation.goals:
+        measures = list(goal.measures.all())
+        for index, measure in enumerate(measures):
+            rows.append(
+                {
+                    "goal": goal if index == 0 else None,
+                    "goal_span": len(measures),
+                    "measure": measure,
+                    "criteria": [evaluation.by_criterion[c.pk] for c in measure.criteria.all()],
+                    "next_due": next_due(
+                        recurrence=measure.recurrence,
+                        year=plan.year,
+                        due_date=measure.due_date,
+                        today=evaluation.today,
+                    ),
+                }
+            )
+    return render(
+        request,
+        "criteria/plan_progress.html",
+        {
+            "organization": plan.organization,
+            "plan": plan,
+            "rows": rows,
+            "counts": evaluation.counts(),
+            "period": evaluation.period,
+            "period_name": period_name,
+            "periods": [(key, str(PERIOD_LABELS[key])) for key in PERIODS],
+            "unconfirmed": sum(1 for s in evaluation.by_criterion.values() if not s.confirmed),
+            "may_edit_rules": _may_edit_rules(plan.organization.user_roles),
+            "may_assign": any(
+                role_allows(r, Action.IMPORT_PLAN) for r in plan.organization.user_roles
+            ),
+        },
+    )
+
+
+def _rows_behind(status, organization_id: int, code: str, period) -> list[dict]:
+    """The register rows, staff or evidence an evaluation counted, for display."""
+    rule, ids = status.rule, status.evaluation.row_ids
+    if not ids:
+        return []
+    if rule.kind == Kind.COVERAGE:
+        return [
+            {"label": s.name, "date": s.appointed_on, "detail": s.position}
+            for s in StaffMember.objects.filter(organization_id=organization_id, pk__in=ids)
+        ]
+    if rule.kind == Kind.EVIDENCE:
+        measure_id = status.criterion.measure_id
+        items = evidence_for_measures(
+            measure_ids=[measure_id], date_from=period.start, date_to=period.end
+        )
+        return [
+            {
+                "label": e.title or e.original_name or e.link,
+                "date": e.relates_to,
+                "detail": (e.sha256 or "")[:12],
+            }
+            for e in items
+            if e.pk in set(ids)
+        ]
+    spec = REGISTERS.get(rule.register)
+    if spec is None:
+        return []
+    return [
+        {
+            "label": str(row),
+            "date": getattr(row, spec.date_field),
+            "detail": ", ".join(
+                str(getattr(row, f"get_{name}_display")())
+                if hasattr(row, f"get_{name}_display")
+                else str(getattr(row, name))
+                for name in (*rule.filters, *rule.require)
+            ),
+            "url": reverse("registers:edit", args=[code, spec.key, row.pk]),
+        }
+        for row in spec.model.objects.filter(organization_id=organization_id, pk__in=ids)
+    ]
+
+
+@login_required
+def criterion_detail(
+    request: AuthedRequest, code: str, plan_id: int, criterion_id: int
+) -> HttpResponse:
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    try:
+        criterion = Criterion.objects.select_related("measure").get(
+            pk=criterion_id, measure__plan=plan
+        )
+    except Criterion.DoesNotExist:
+        raise Http404 from None
+    criterion.measure.plan = plan
+    may_edit = _may_edit_rules(plan.organization.user_roles)
+    period_name = request.GET.get("period", "year")
+    evaluation = plan_evaluate(plan=plan, period=plan_period(plan=plan, name=period_name))
+    status = evaluation.by_criterion[criterion.pk]
+
+    form = RuleForm(base=status.rule)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if "reset" in request.POST:
+            services.criterion_rule_reset(
+                criterion=criterion,
+                actor=request.user,
+                organization_id=plan.organization_id,
+                ip=client_ip(request),
+            )
+            messages.success(request, _("The rule goes back to the proposal read from the text."))
+            return redirect(request.path)
+        form = RuleForm(request.POST, base=status.rule)
+        if form.is_valid():
+            try:
+                services.criterion_rule_save(
+                    criterion=criterion,
+                    rule=form.to_rule(),
+                    actor=request.user,
+                    organization_id=plan.organization_id,
+                    ip=client_ip(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The rule was saved."))
+                return redirect(request.path)
+    template = "criteria/_criterion_rows.html" if request.htmx else "criteria/criterion_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "organization": plan.organization,
+            "plan": plan,
+            "criterion": criterion,
+            "status": status,
+            "rows": _rows_behind(status, plan.organization_id, code, evaluation.period),
+            "form": form if may_edit else None,
+            "period": evaluation.period,
+        },
+    )
+
+
+@login_required
+def rules_confirm_all(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not _may_edit_rules(plan.organization.user_roles):
+        raise PermissionDenied
+    count = services.plan_confirm_proposed_rules(
+        plan=plan, actor=request.user, ip=client_ip(request)
+    )
+    messages.success(request, _("%(count)s proposed rules were confirmed.") % {"count": count})
+    return redirect("criteria:progress", code, plan_id)
+
+
+@login_required
+def my_work(request: AuthedRequest) -> HttpResponse:
+    """An officer's start page: their measures, what is due next and what is missing."""
+    from shudarga.organizations.selectors import organizations_for_user
+
+    return render(
+        request,
+        "criteria/my_work.html",
+        {
+            "items": measures_of_person(user=request.user),
+            "organizations": list(
+                organizations_for_user(user=request.user).select_related("parent").order_by("path")
+            ),
+        },
+    )

@@ -1,0 +1,197 @@
+"""Reads for evidence: the organization's list, one item for a user, and what the criteria
+evaluation and reports need about a set of measures over a period.
+
+Only *current* versions count anywhere but the version history: a replaced file lives on as
+history, a deleted item (no current version left) is out of every list and count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+
+from shudarga.core.text import fold
+from shudarga.evidence.models import Evidence
+from shudarga.organizations.models import Organization
+from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.plans.models import Criterion, Measure
+
+
+def may_change_evidence(*, organization: Organization) -> bool:
+    """Whether the user `organization` was fetched for (by `get_organization_for_user`,
+    which sets `user_roles`) may add, replace or delete its evidence. The one place the
+    write rule lives; templates get its answer as `may_change`."""
+    roles = getattr(organization, "user_roles", ())
+    return any(role_allows(role, Action.EDIT_RECORDS) for role in roles)
+
+
+def require_evidence_write(*, organization: Organization) -> None:
+    """Raise PermissionDenied (403) unless `may_change_evidence`. Call it after the lookup
+    that 404s outsiders, so outsiders never learn the page exists."""
+    if not may_change_evidence(organization=organization):
+        raise PermissionDenied
+
+
+def get_evidence_for_user(*, user: Any, code: str, evidence_id: int) -> Evidence:
+    """Evidence `evidence_id` of organization `code` if `user` may see that organization;
+    404 otherwise — also for another organization's evidence id under one's own code.
+
+    Any version is found (old ones are downloadable from the history). The returned row's
+    `organization` carries `user_roles` for `may_change_evidence` and the templates.
+    """
+    organization = get_organization_for_user(user=user, code=code)
+    try:
+        evidence = Evidence.objects.select_related(
+            "measure__plan", "criterion", "uploaded_by", "deleted_by"
+        ).get(pk=evidence_id, organization=organization)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    evidence.organization = organization
+    return evidence
+
+
+def evidence_for_organization(
+    *,
+    organization: Organization,
+    measure_id: int | None = None,
+    kind: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str = "",
+) -> QuerySet[Evidence]:
+    """Current evidence of `organization`, the latest work first, filtered.
+
+    `date_from`/`date_to` bound `relates_to` (both inclusive). `q` matches every word,
+    case-insensitively in any script, in the title, file name or link (folded words
+    against the folded `search_text` column). Measure, plan and uploader are joined, so a
+    page of the list is one query whatever its length.
+    """
+    rows = Evidence.objects.filter(organization=organization, is_current=True)
+    if measure_id:
+        rows = rows.filter(measure_id=measure_id)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if date_from:
+        rows = rows.filter(relates_to__gte=date_from)
+    if date_to:
+        rows = rows.filter(relates_to__lte=date_to)
+    for word in fold(q).split():
+        rows = rows.filter(search_text__contains=word)
+    return rows.select_related("measure__plan", "uploaded_by").order_by("-relates_to", "-id")
+
+
+def evidence_versions(*, evidence: Evidence) -> QuerySet[Evidence]:
+    """Every version of `evidence` (current, replaced and deleted), newest first. One query."""
+    return (
+        Evidence.objects.filter(lineage=evidence.lineage, organization_id=evidence.organization_id)
+        .select_related("uploaded_by")
+        .order_by("-version")
+    )
+
+
+def measures_for_evidence(*, organization: Organization) -> QuerySet[Measure]:
+    """Measures evidence of `organization` may be attached to: those of its own plans,
+    latest plan first, in document order."""
+    return (
+        Measure.objects.filter(plan__organization=organization)
+        .select_related("plan")
+        .order_by("-plan__year", "-plan_id", "position")
+    )
+
+
+def criteria_for_evidence(*, organization: Organization) -> QuerySet[Criterion]:
+    """Criteria of `organization`'s measures, grouped by measure in document order."""
+    return (
+        Criterion.objects.filter(measure__plan__organization=organization)
+        .select_related("measure__plan")
+        .order_by("-measure__plan__year", "-measure__plan_id", "measure__position", "position")
+    )
+
+
+def _current_in_period(
+    measure_ids: Iterable[int], date_from: dt.date | None, date_to: dt.date | None
+) -> QuerySet[Evidence]:
+    rows = Evidence.objects.filter(measure_id__in=list(measure_ids), is_current=True)
+    if date_from is not None:
+        rows = rows.filter(relates_to__gte=date_from)
+    if date_to is not None:
+        rows = rows.filter(relates_to__lte=date_to)
+    return rows
+
+
+@dataclass
+class EvidenceTally:
+    """How much current evidence there is for one criterion (or, under the key None, for
+    the measures themselves without a criterion), over a period."""
+
+    total: int = 0
+    files: int = 0
+    links: int = 0
+    latest: dt.date | None = None  # the latest `relates_to` among them
+    by_measure: dict[int, int] = field(default_factory=dict)  # measure id -> count
+
+
+def evidence_counts_by_criterion(
+    *,
+    measure_ids: Iterable[int],
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> dict[int | None, EvidenceTally]:
+    """Current evidence of `measure_ids` whose `relates_to` falls in [date_from, date_to]
+    (inclusive; None leaves that end open), counted per criterion. ONE query.
+
+    Keys are criterion ids, and None for evidence attached to a measure but no criterion.
+    Under None the counts of all the given measures add up; read `by_measure` to tell them
+    apart (a criterion key's `by_measure` has just its own measure). Criteria without
+    evidence are absent: use `.get(criterion_id)`. Deleted and replaced versions never count.
+
+    For the criteria evaluation: "evidence attached" for criterion C of measure M is met when
+    `tally[C].total + tally[None].by_measure.get(M, 0) > 0`, if measure-level evidence
+    counts for every criterion of its measure.
+    """
+    grouped = (
+        _current_in_period(measure_ids, date_from, date_to)
+        .order_by()
+        .values("measure_id", "criterion_id", "kind")
+        .annotate(n=Count("id"), latest=Max("relates_to"))
+    )
+    tallies: dict[int | None, EvidenceTally] = {}
+    for row in grouped:
+        tally = tallies.setdefault(row["criterion_id"], EvidenceTally())
+        tally.total += row["n"]
+        if row["kind"] == Evidence.Kind.FILE:
+            tally.files += row["n"]
+        else:
+            tally.links += row["n"]
+        if tally.latest is None or row["latest"] > tally.latest:
+            tally.latest = row["latest"]
+        tally.by_measure[row["measure_id"]] = tally.by_measure.get(row["measure_id"], 0) + row["n"]
+    return tallies
+
+
+def evidence_for_measures(
+    *,
+    measure_ids: Iterable[int],
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> QuerySet[Evidence]:
+    """Current evidence of `measure_ids` whose `relates_to` falls in [date_from, date_to]
+    (inclusive; None leaves that end open), for report evidence lists. Evaluating it is ONE
+    query: measure, criterion and uploader are joined.
+
+    Ordered by measure, then date of the work, then id; group with `itertools.groupby` on
+    `measure_id`. Each item's `get_absolute_url` needs `organization.code`: add
+    `select_related("organization")` if you link to it without the organization at hand.
+    """
+    return (
+        _current_in_period(measure_ids, date_from, date_to)
+        .select_related("measure", "criterion", "uploaded_by")
+        .order_by("measure_id", "relates_to", "id")
+    )

@@ -1,0 +1,440 @@
+"""Reads for petitions: who may handle them, the register with its filters, one petition for
+a user or for a tracking code, the quarterly statistics, and the numbers the criteria
+engine asks for measure 5.5.
+
+Definitions used everywhere here (as of a day `today`):
+- *resolved*: answered, transferred, or closed without either, on `resolved_on` (a
+  resolution dated after `today` counts as not yet resolved);
+- *overdue*: not resolved and `today` is after the deadline (`due_on`, the last allowed
+  day, extension included), or resolved after the deadline ("answered late");
+- *not yet due*: not resolved and the deadline is today or later;
+- *due soon*: not resolved and the deadline within the next N days (today included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from shudarga.core.models import AuditEntry
+from shudarga.core.selectors import audit_entries_for_object
+from shudarga.core.text import fold
+from shudarga.organizations.models import Organization
+from shudarga.organizations.roles import PERMISSIONS, Action, role_allows
+from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.petitions.models import Answer, Petition, Question, Survey, SurveyResponse
+from shudarga.petitions.validators import normalize_tracking_code, tracking_hash
+
+# Roles whose holders register and handle petitions, and so see petitioners' personal data.
+HANDLER_ROLES = frozenset(
+    role for role, allowed in PERMISSIONS.items() if Action.EDIT_RECORDS in allowed
+)
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "PETITION_DUE_SOON_DAYS", 7))
+
+
+def may_handle_petitions(organization: Organization) -> bool:
+    """Whether the user whose roles `get_organization_for_user` put on `organization` may
+    register and handle its petitions and see petitioners' personal data (coordinator,
+    officer). Reviewers, leaders and auditors read the register without personal data."""
+    return bool(set(getattr(organization, "user_roles", ())) & HANDLER_ROLES)
+
+
+def get_petition_for_user(
+    *, user: Any, code: str, petition_id: int, handle: bool = False
+) -> Petition:
+    """Petition `petition_id` of organization `code` if `user` may see it; 404 otherwise
+    (another organization's id included). With `handle`, 403 for a read-only role."""
+    organization = get_organization_for_user(
+        user=user, code=code, action=Action.EDIT_RECORDS if handle else Action.VIEW
+    )
+    try:
+        petition = Petition.objects.select_related("assigned_to", "extended_by").get(
+            pk=petition_id, organization=organization
+        )
+    except Petition.DoesNotExist:
+        raise Http404 from None
+    petition.organization = organization  # keeps user_roles for the templates
+    return petition
+
+
+def petition_officers(*, organization: Organization) -> QuerySet[Any]:
+    """Users who may be assigned petitions: coordinators and officers of `organization`."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization=organization, memberships__role__in=HANDLER_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _open_q(today: dt.date) -> Q:
+    return Q(resolved_on__isnull=True) | Q(resolved_on__gt=today)
+
+
+def petition_list(
+    *,
+    organization: Organization,
+    today: dt.date,
+    status: str = "",
+    channel: str = "",
+    kind: str = "",
+    due: str = "",
+    q: str = "",
+    year: int | None = None,
+    assigned_to_id: int | None = None,
+    personal: bool = False,
+) -> QuerySet[Petition]:
+    """The register of `organization`, newest first, with the assigned officer joined.
+
+    `due` is "overdue" (still open past the deadline), "soon" (open, deadline within
+    PETITION_DUE_SOON_DAYS) or "open". `q` matches words of the number, subject and
+    category, and of the petitioner's data only when `personal` (a handler is asking):
+    otherwise a search would tell a reader who petitioned.
+    """
+    rows = Petition.objects.filter(organization=organization)
+    if status:
+        rows = rows.filter(status=status)
+    if channel:
+        rows = rows.filter(channel=channel)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year:
+        rows = rows.filter(year=year)
+    if assigned_to_id:
+        rows = rows.filter(assigned_to_id=assigned_to_id)
+    if due == "overdue":
+        rows = rows.filter(_open_q(today), due_on__lt=today)
+    elif due == "soon":
+        rows = rows.filter(
+            _open_q(today), due_on__gte=today, due_on__lte=today + dt.timedelta(due_soon_days())
+        )
+    elif due == "open":
+        rows = rows.filter(_open_q(today))
+    for word in fold(q).split()[:10]:
+        if personal:
+            rows = rows.filter(
+                Q(search_text__contains=word) | Q(private_search_text__contains=word)
+            )
+        else:
+            rows = rows.filter(search_text__contains=word)
+    order = ("due_on", "pk") if due in {"overdue", "soon", "open"} else ("-year", "-number")
+    return rows.select_related("assigned_to").order_by(*order)
+
+
+def petition_due_counts(*, organization: Organization, today: dt.date) -> dict[str, int]:
+    """How many open petitions of `organization` are overdue and due soon: one query."""
+    soon_until = today + dt.timedelta(due_soon_days())
+    return Petition.objects.filter(_open_q(today), organization=organization).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon_until)),
+    )
+
+
+def petition_history(*, petition: Petition) -> QuerySet[AuditEntry]:
+    """Audit entries about `petition`, oldest first. They hold no personal data."""
+    return audit_entries_for_object(
+        object_type=Petition._meta.label_lower, object_id=petition.pk
+    ).order_by("at", "id")
+
+
+def petition_for_tracking_code(*, code: str) -> Petition | None:
+    """The petition whose tracking code is `code` (any case, dashes allowed), or None.
+
+    Looked up by the code's hash; a malformed code never reaches the database.
+    """
+    normalized = normalize_tracking_code(code)
+    if normalized is None:
+        return None
+    return (
+        Petition.objects.select_related("organization")
+        .filter(tracking_hash=tracking_hash(normalized))
+        .first()
+    )
+
+
+# --- For the criteria engine (measure 5.5, "none overdue") -------------------------------
+
+
+def petition_overdue_count(
+    *, organization_id: int, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> int:
+    """How many petitions of organization `organization_id` received between `date_from`
+    and `date_to` (both included) went overdue as of `today`: resolved after their
+    deadline, or still unresolved with the deadline passed. 0 means "none overdue".
+
+    One COUNT query. Petitions whose deadline has not come are not counted (they may
+    still be answered in time).
+    """
+    return (
+        Petition.objects.filter(
+            organization_id=organization_id, received_on__gte=date_from, received_on__lte=date_to
+        )
+        .filter(
+            (_open_q(today) & Q(due_on__lt=today))
+            | Q(resolved_on__lte=today, resolved_on__gt=F("due_on"))
+        )
+        .count()
+    )
+
+
+@dataclass
+class StatsRow:
+    """One line of the quarterly table. received = answered + transferred + closed +
+    overdue + not_yet_due; late + on_time = answered + transferred + closed."""
+
+    key: str
+    label: str
+    received: int = 0
+    answered: int = 0
+    transferred: int = 0
+    closed: int = 0  # closed without answer or transfer (withdrawn, not considered)
+    on_time: int = 0  # resolved on or before the deadline
+    late: int = 0  # resolved after the deadline ("answered late")
+    overdue: int = 0  # still open, deadline passed
+    not_yet_due: int = 0  # still open, deadline today or later
+
+    @property
+    def resolved(self) -> int:
+        return self.answered + self.transferred + self.closed
+
+    @property
+    def percent_on_time(self) -> float | None:
+        """Resolved on time, as a share of the petitions whose deadline came (resolved or
+        overdue), truncated to one decimal so 100.0 means every one; None if none came."""
+        due = self.received - self.not_yet_due
+        if due <= 0:
+            return None
+        return math.floor(self.on_time * 1000 / due) / 10
+
+    def add(self, fact: PetitionFact, today: dt.date) -> None:
+        self.received += 1
+        resolved_on = fact.resolved_on if fact.resolved_on and fact.resolved_on <= today else None
+        if resolved_on is None:
+            if fact.due_on < today:
+                self.overdue += 1
+            else:
+                self.not_yet_due += 1
+            return
+        if fact.answered_on and fact.answered_on <= today:
+            self.answered += 1
+        elif fact.transferred_on and fact.transferred_on <= today:
+            self.transferred += 1
+        else:
+            self.closed += 1
+        if resolved_on > fact.due_on:
+            self.late += 1
+        else:
+            self.on_time += 1
+
+
+@dataclass(frozen=True)
+class PetitionFact:
+    channel: str
+    kind: str
+    received_on: dt.date
+    due_on: dt.date
+    resolved_on: dt.date | None
+    answered_on: dt.date | None
+    transferred_on: dt.date | None
+
+
+@dataclass
+class PetitionStats:
+    date_from: dt.date
+    date_to: dt.date
+    today: dt.date
+    total: StatsRow
+    by_channel: list[StatsRow] = field(default_factory=list)
+    by_kind: list[StatsRow] = field(default_factory=list)
+
+
+def compute_stats(
+    facts: Iterable[PetitionFact], *, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> PetitionStats:
+    """The quarterly table from plain facts (no database): totals, then one row per
+    channel and per type, every channel and type listed even when zero."""
+    total = StatsRow(key="total", label="")
+    channels = {v: StatsRow(key=v, label=label) for v, label in Petition.Channel.choices}
+    kinds = {v: StatsRow(key=v, label=label) for v, label in Petition.Kind.choices}
+    for fact in facts:
+        total.add(fact, today)
+        channels[fact.channel].add(fact, today)
+        kinds[fact.kind].add(fact, today)
+    return PetitionStats(
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+        total=total,
+        by_channel=list(channels.values()),
+        by_kind=list(kinds.values()),
+    )
+
+
+def petition_stats(
+    *, organization_id: int, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> PetitionStats:
+    """The statistics government bodies report for petitions of organization
+    `organization_id` received between `date_from` and `date_to` (both included), in the
+    state they were in on `today`: received, answered, transferred, closed, resolved on
+    time and late, overdue, not yet due, percent on time; in total, by channel, by type.
+
+    One query (the petitions' dates, channel and type), counted in Python.
+    """
+    rows = Petition.objects.filter(
+        organization_id=organization_id, received_on__gte=date_from, received_on__lte=date_to
+    ).values_list(
+        "channel", "kind", "received_on", "due_on", "resolved_on", "answered_on", "transferred_on"
+    )
+    return compute_stats(
+        (PetitionFact(*row) for row in rows.iterator()),
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+    )
+
+
+def quarter_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
+    """First and last day of `quarter` (1-4) of `year`, or of the whole year for None."""
+    if quarter is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return start, end - dt.timedelta(days=1)
+
+
+# --- Satisfaction survey (measure 4.3) ---------------------------------------------------
+
+
+def may_manage_surveys(organization: Organization) -> bool:
+    """Whether the user (roles on `organization.user_roles`) builds, opens and closes
+    surveys: the coordinator. Everyone who sees the organization reads the results."""
+    roles = getattr(organization, "user_roles", ())
+    return any(role_allows(role, Action.MANAGE_SURVEYS) for role in roles)
+
+
+def survey_list(*, organization: Organization) -> QuerySet[Survey]:
+    """Surveys of `organization`, newest first, with their response counts."""
+    return (
+        Survey.objects.filter(organization=organization)
+        .annotate(response_count=Count("responses"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_survey_for_user(*, user: Any, code: str, survey_id: int, manage: bool = False) -> Survey:
+    """Survey `survey_id` of organization `code` if `user` may see it; 404 otherwise.
+    With `manage`, 403 unless the user is its coordinator."""
+    organization = get_organization_for_user(user=user, code=code, action=Action.VIEW)
+    try:
+        survey = Survey.objects.get(pk=survey_id, organization=organization)
+    except Survey.DoesNotExist:
+        raise Http404 from None
+    if manage and not may_manage_surveys(organization):
+        raise PermissionDenied
+    survey.organization = organization
+    return survey
+
+
+def survey_questions(*, survey: Survey) -> list[Question]:
+    return list(survey.questions.order_by("position", "id"))
+
+
+def survey_for_public(*, key: str) -> Survey | None:
+    """The survey behind a public link, if it is open or closed (a draft is not public)."""
+    if not key or len(key) > 64:
+        return None
+    return (
+        Survey.objects.select_related("organization")
+        .filter(public_key=key, status__in=[Survey.Status.OPEN, Survey.Status.CLOSED])
+        .first()
+    )
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    bars: list[tuple[str, int, float]] = field(default_factory=list)  # label, count, percent
+    mean: float | None = None
+    texts: list[str] = field(default_factory=list)
+
+
+def survey_results(*, survey: Survey, max_texts: int = 200) -> tuple[int, list[QuestionResult]]:
+    """The number of responses and, per question, its bars (scale 1-5 or choices, with
+    counts and percentages of those who answered), the mean of a scale, and the latest
+    free-text answers (at most `max_texts` each).
+
+    Three queries: responses, questions, grouped answer counts, plus one per free-text
+    question (bounded by the survey's questions, not by its answers).
+    """
+    total = survey.responses.count()
+    questions = survey_questions(survey=survey)
+    counts: dict[tuple[int, Any], int] = {}
+    grouped = (
+        Answer.objects.filter(question__survey=survey)
+        .exclude(question__kind=Question.Kind.TEXT)
+        .values("question_id", "scale", "choice")
+        .annotate(n=Count("id"))
+    )
+    for row in grouped:
+        value = row["scale"] if row["scale"] is not None else row["choice"]
+        counts[(row["question_id"], value)] = row["n"]
+    results = []
+    for question in questions:
+        result = QuestionResult(question=question)
+        if question.kind == Question.Kind.TEXT:
+            texts = list(
+                Answer.objects.filter(question=question)
+                .exclude(text="")
+                .order_by("-id")
+                .values_list("text", flat=True)[:max_texts]
+            )
+            result.texts = texts
+            result.answered = Answer.objects.filter(question=question).exclude(text="").count()
+        else:
+            values: list[Any] = (
+                [1, 2, 3, 4, 5] if question.kind == Question.Kind.LIKERT else question.choices
+            )
+            n = [counts.get((question.pk, v), 0) for v in values]
+            result.answered = sum(n)
+            result.bars = [
+                (str(v), c, (c * 100 / result.answered) if result.answered else 0.0)
+                for v, c in zip(values, n, strict=True)
+            ]
+            if question.kind == Question.Kind.LIKERT and result.answered:
+                weighted = sum(v * c for v, c in zip(values, n, strict=True))
+                result.mean = round(weighted / result.answered, 2)
+        results.append(result)
+    return total, results
+
+
+def survey_response_count(*, organization_id: int, date_from: dt.date, date_to: dt.date) -> int:
+    """How many responses the surveys of organization `organization_id` received between
+    `date_from` and `date_to` (both included, in the site's time zone). For the criteria
+    engine (measure 4.3, "real results counted"). One COUNT query."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return SurveyResponse.objects.filter(
+        survey__organization_id=organization_id, submitted_at__gte=start, submitted_at__lt=end
+    ).count()
+
+
+def open_surveys(*, organization: Organization) -> QuerySet[Survey]:
+    """Surveys of `organization` that take answers now, newest first (for the portal)."""
+    return Survey.objects.filter(organization=organization, status=Survey.Status.OPEN).order_by(
+        "-opened_at", "-id"
+    )

@@ -1,0 +1,515 @@
+"""Staff pages of the petitions register and the satisfaction survey.
+
+Access: every page looks the organization (and petition or survey) up through the
+selectors, which give 404 to outsiders. Registering and handling petitions needs
+`Action.EDIT_RECORDS` (coordinator, officer); they alone see petitioners' personal data.
+Surveys are built, opened and closed by the coordinator; their results are read by all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.organizations.roles import Action
+from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.petitions import forms, services, xlsx
+from shudarga.petitions.deadlines import rule_by_key
+from shudarga.petitions.models import Petition, Question
+from shudarga.petitions.qr import qr_svg
+from shudarga.petitions.selectors import (
+    get_petition_for_user,
+    get_survey_for_user,
+    may_handle_petitions,
+    may_manage_surveys,
+    petition_due_counts,
+    petition_history,
+    petition_list,
+    petition_officers,
+    petition_stats,
+    quarter_bounds,
+    survey_list,
+    survey_questions,
+    survey_results,
+)
+from shudarga.petitions.validators import format_tracking_code
+
+PAGE_SIZE = 50
+
+HISTORY_LABELS = {
+    "petition.registered": gettext_lazy("Registered"),
+    "petition.assigned": gettext_lazy("Assigned"),
+    "petition.extended": gettext_lazy("Deadline extended"),
+    "petition.answered": gettext_lazy("Answered"),
+    "petition.transferred": gettext_lazy("Transferred"),
+    "petition.closed": gettext_lazy("Closed"),
+    "petition.reminded": gettext_lazy("Reminder sent"),
+}
+
+
+def _add_service_error(form: BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def petition_list_view(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
+    today = timezone.localdate()
+    personal = may_handle_petitions(organization)
+    filter_form = forms.PetitionFilterForm(request.GET)
+    rows = petition_list(
+        organization=organization, today=today, personal=personal, **filter_form.filters()
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "petitions/petition_list.html",
+        {
+            "organization": organization,
+            "filter_form": filter_form,
+            "page_obj": page,
+            "is_filtered": filter_form.is_filtered,
+            "due": filter_form.filters().get("due", ""),
+            "counts": petition_due_counts(organization=organization, today=today),
+            "today": today,
+            "may_handle": personal,
+        },
+    )
+
+
+@login_required
+def petition_export(request: AuthedRequest, code: str) -> HttpResponse:
+    """The register as filtered on the list page, as XLSX (personal data for handlers)."""
+    organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
+    personal = may_handle_petitions(organization)
+    filter_form = forms.PetitionFilterForm(request.GET)
+    rows = petition_list(
+        organization=organization,
+        today=timezone.localdate(),
+        personal=personal,
+        **filter_form.filters(),
+    )
+    content = xlsx.register_xlsx(
+        petitions=rows.iterator(chunk_size=2000),
+        personal=personal,
+        organization_name=organization.name,
+    )
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    filename = f"{organization.code}-petitions-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def petition_create(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(
+        user=request.user, code=code, action=Action.EDIT_RECORDS
+    )
+    officers = petition_officers(organization=organization)
+    form = forms.PetitionRegisterForm(
+        request.POST or None, request.FILES or None, officers=officers
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered = services.petition_register(
+                organization=organization, actor=request.user, ip=client_ip(request),
+                **form.cleaned_data,
+            )  # fmt: skip
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            petition = registered.petition
+            messages.success(
+                request,
+                _(
+                    "Petition %(no)s was registered; its deadline is %(due)s. Tracking code "
+                    "for the petitioner (shown only now): %(code)s"
+                )
+                % {
+                    "no": petition.registration_no,
+                    "due": petition.due_on.isoformat(),
+                    "code": format_tracking_code(registered.tracking_code),
+                },
+            )
+            return redirect(petition)
+    return render(
+        request,
+        "petitions/petition_form.html",
+        {"organization": organization, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def petition_detail(request: AuthedRequest, code: str, petition_id: int) -> HttpResponse:
+    petition = get_petition_for_user(user=request.user, code=code, petition_id=petition_id)
+    organization = petition.organization
+    may_handle = may_handle_petitions(organization)
+    rule = rule_by_key(petition.rule_key)
+    return render(
+        request,
+        "petitions/petition_detail.html",
+        {
+            "organization": organization,
+            "petition": petition,
+            "may_handle": may_handle,
+            "attachments": list(petition.attachments.all()) if may_handle else [],
+            "history": [
+                (entry, HISTORY_LABELS.get(entry.action, entry.action))
+                for entry in petition_history(petition=petition)
+            ],
+            "rule": rule,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def petition_attachment(
+    request: AuthedRequest, code: str, petition_id: int, attachment_id: int
+) -> FileResponse:
+    # Attachments are the petitioner's papers: handlers only.
+    petition = get_petition_for_user(
+        user=request.user, code=code, petition_id=petition_id, handle=True
+    )
+    attachment = petition.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{petition.registration_no}-{attachment.pk}{_suffix(attachment.content_type)}",
+        content_type=attachment.content_type,
+    )
+
+
+def _suffix(content_type: str) -> str:
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        content_type, ".bin"
+    )
+
+
+def _run_assign(request: AuthedRequest, petition: Petition, form: Any) -> None:
+    services.petition_assign(
+        petition=petition,
+        officer=form.cleaned_data["officer"],
+        actor=request.user,
+        ip=client_ip(request),
+    )
+
+
+def _run_extend(request: AuthedRequest, petition: Petition, form: Any) -> None:
+    data = form.cleaned_data
+    services.petition_extend(
+        petition=petition,
+        days=data["days"],
+        reason=data["reason"],
+        decided_by=data["decided_by"],
+        petitioner_informed=data["petitioner_informed"],
+        actor=request.user,
+        ip=client_ip(request),
+    )
+
+
+def _run_answer(request: AuthedRequest, petition: Petition, form: Any) -> None:
+    services.petition_answer(
+        petition=petition, actor=request.user, ip=client_ip(request), **form.cleaned_data
+    )
+
+
+def _run_transfer(request: AuthedRequest, petition: Petition, form: Any) -> None:
+    services.petition_transfer(
+        petition=petition, actor=request.user, ip=client_ip(request), **form.cleaned_data
+    )
+
+
+def _run_close(request: AuthedRequest, petition: Petition, form: Any) -> None:
+    services.petition_close(
+        petition=petition, actor=request.user, ip=client_ip(request), **form.cleaned_data
+    )
+
+
+# action -> (form class, service call, page title, success message)
+_ACTIONS: dict[str, tuple[type, Callable[..., None], Any, Any]] = {
+    "assign": (
+        forms.AssignForm,
+        _run_assign,
+        gettext_lazy("Assign an officer"),
+        gettext_lazy("The officer was assigned."),
+    ),
+    "extend": (
+        forms.ExtendForm,
+        _run_extend,
+        gettext_lazy("Extend the deadline"),
+        gettext_lazy("The deadline was extended."),
+    ),
+    "answer": (
+        forms.AnswerForm,
+        _run_answer,
+        gettext_lazy("Record the answer"),
+        gettext_lazy("The answer was recorded."),
+    ),
+    "transfer": (
+        forms.TransferForm,
+        _run_transfer,
+        gettext_lazy("Transfer to another body"),
+        gettext_lazy("The transfer was recorded."),
+    ),
+    "close": (
+        forms.CloseForm,
+        _run_close,
+        gettext_lazy("Close the petition"),
+        gettext_lazy("The petition was closed."),
+    ),
+}
+
+
+@login_required
+def petition_action(
+    request: AuthedRequest, code: str, petition_id: int, action: str
+) -> HttpResponse:
+    """One page per handling step (assign, extend, answer, transfer, close): a form on GET,
+    the service on POST."""
+    petition = get_petition_for_user(
+        user=request.user, code=code, petition_id=petition_id, handle=True
+    )
+    form_class, run, title, done = _ACTIONS[action]
+    kwargs: dict[str, Any] = {}
+    if action == "assign":
+        kwargs["officers"] = petition_officers(organization=petition.organization)
+        kwargs["initial"] = {"officer": petition.assigned_to}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(request, petition, form)
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(petition)
+    return render(
+        request,
+        "petitions/petition_action.html",
+        {
+            "organization": petition.organization,
+            "petition": petition,
+            "form": form,
+            "action": action,
+            "title": title,
+            "rule": rule_by_key(petition.rule_key),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _stats_context(request: AuthedRequest, code: str) -> dict[str, Any]:
+    organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
+    today = timezone.localdate()
+    form = forms.StatsForm(request.GET, today=today)
+    year, quarter = form.period(today)
+    date_from, date_to = quarter_bounds(year, quarter)
+    stats = petition_stats(
+        organization_id=organization.pk, date_from=date_from, date_to=date_to, today=today
+    )
+    period = f"{year} Q{quarter}" if quarter else str(year)
+    return {
+        "organization": organization,
+        "form": form,
+        "stats": stats,
+        "period": period,
+        "year": year,
+        "quarter": quarter,
+    }
+
+
+@login_required
+def petition_stats_view(request: AuthedRequest, code: str) -> HttpResponse:
+    return render(request, "petitions/petition_stats.html", _stats_context(request, code))
+
+
+@login_required
+def petition_stats_export(request: AuthedRequest, code: str) -> HttpResponse:
+    context = _stats_context(request, code)
+    organization = context["organization"]
+    content = xlsx.stats_xlsx(
+        stats=context["stats"], organization_name=organization.name, period_label=context["period"]
+    )
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    filename = f"{organization.code}-petitions-{context['period'].replace(' ', '-')}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Surveys -----------------------------------------------------------------------------
+
+
+@login_required
+def survey_list_view(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
+    may_manage = may_manage_surveys(organization)
+    form = forms.SurveyForm(request.POST or None)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                survey = services.survey_create(
+                    organization=organization,
+                    actor=request.user,
+                    ip=client_ip(request),
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                return redirect(survey)
+    return render(
+        request,
+        "petitions/survey_list.html",
+        {
+            "organization": organization,
+            "surveys": survey_list(organization=organization),
+            "form": form,
+            "may_manage": may_manage,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _public_url(request: AuthedRequest, key: str) -> str:
+    return request.build_absolute_uri(reverse("public:survey", args=[key]))
+
+
+@login_required
+def survey_detail(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id)
+    may_manage = may_manage_surveys(survey.organization)
+    form = forms.QuestionForm(request.POST or None)
+    if request.method == "POST":
+        survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id, manage=True)
+        if form.is_valid():
+            try:
+                services.survey_question_add(
+                    survey=survey,
+                    actor=request.user,
+                    ip=client_ip(request),
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                messages.success(request, _("The question was added."))
+                return redirect(survey)
+    return render(
+        request,
+        "petitions/survey_detail.html",
+        {
+            "organization": survey.organization,
+            "survey": survey,
+            "questions": survey_questions(survey=survey),
+            "form": form,
+            "may_manage": may_manage,
+            "public_url": _public_url(request, survey.public_key),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def survey_question_delete(
+    request: AuthedRequest, code: str, survey_id: int, question_id: int
+) -> HttpResponse:
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id, manage=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    question = Question.objects.filter(pk=question_id, survey=survey).first()
+    if question is None:
+        raise Http404
+    try:
+        services.survey_question_delete(
+            question=question, actor=request.user, ip=client_ip(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(survey)
+
+
+@login_required
+def survey_status(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id, manage=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    change = {"open": services.survey_open, "close": services.survey_close}.get(
+        request.POST.get("to", "")
+    )
+    if change is None:
+        messages.error(request, _("Unknown status change."))
+        return redirect(survey)
+    try:
+        change(survey=survey, actor=request.user, ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The survey's status was changed."))
+    return redirect(survey)
+
+
+@login_required
+def survey_results_view(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id)
+    total, results = survey_results(survey=survey)
+    return render(
+        request,
+        "petitions/survey_results.html",
+        {
+            "organization": survey.organization,
+            "survey": survey,
+            "total": total,
+            "results": results,
+        },
+    )
+
+
+@login_required
+def survey_results_export(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id)
+    total, results = survey_results(survey=survey, max_texts=100_000)
+    content = xlsx.survey_xlsx(
+        title=survey.title,
+        organization_name=survey.organization.name,
+        total=total,
+        results=results,
+    )
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    filename = f"{survey.organization.code}-survey-{survey.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def survey_qr(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id)
+    response = HttpResponse(
+        qr_svg(_public_url(request, survey.public_key)), content_type="image/svg+xml"
+    )
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-qr.svg"'
+    return response
