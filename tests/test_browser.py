@@ -53,6 +53,8 @@ def test_a_coordinator_imports_and_reads_the_seed_plan(page, live_server, transa
     page.fill("#id_username", "coord")
     page.fill("#id_password", "password")
     page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(f"{live_server.url}/my/")
+    page.click("main a[href='/o/BROWSER/']")
     page.wait_for_url(f"{live_server.url}/o/BROWSER/")
     assert "Хөтчийн газар" in page.content()
 
