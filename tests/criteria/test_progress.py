@@ -170,3 +170,14 @@ def test_a_criterion_of_another_plan_is_404(client, coordinator, seed_plan, othe
 def test_confirm_is_idempotent(seed_plan):
     assert plan_confirm_proposed_rules(plan=seed_plan, actor=None) == 43
     assert plan_confirm_proposed_rules(plan=seed_plan, actor=None) == 0
+
+
+def test_an_overdue_petition_makes_5_5_not_met(seed_plan):
+    from tests.factories import PetitionFactory
+
+    criterion = _criterion(seed_plan, "5.5")
+    status = plan_evaluate(plan=seed_plan, today=dt.date(2024, 3, 1)).by_criterion[criterion.pk]
+    assert status.evaluation.status == "met"
+    PetitionFactory(organization=seed_plan.organization, received_on=dt.date(2023, 5, 2))
+    status = plan_evaluate(plan=seed_plan, today=dt.date(2024, 3, 1)).by_criterion[criterion.pk]
+    assert (status.evaluation.status, status.evaluation.count) == ("not_met", 1)

@@ -276,3 +276,22 @@ def test_it_proposes_evidence_attached_wherever_the_text_says_so(seed):
 def test_it_leaves_the_rest_to_people(seed):
     assert _propose(seed, "1.1", 0).kind == Kind.MANUAL  # Баримтжуулсан байх
     assert _propose(seed, "5.4", 0).kind == Kind.MANUAL
+
+
+def test_no_overdue_petitions_is_met_only_with_none_overdue():
+    rule = Rule(kind=Kind.NO_OVERDUE_PETITIONS, scope=SCOPE_ORGANIZATION)
+    assert _eval(rule, _facts(petitions_overdue=0)).status == Status.MET
+    result = _eval(rule, _facts(petitions_overdue=2))
+    assert (result.status, result.count) == (Status.NOT_MET, 2)
+
+
+def test_survey_responses_count_against_the_target():
+    rule = Rule(kind=Kind.SURVEY_RESPONSES, n=10, scope=SCOPE_ORGANIZATION)
+    assert _eval(rule, _facts(survey_responses=12)).status == Status.MET
+    assert _eval(rule, _facts(survey_responses=3)).status == Status.NOT_MET
+    assert _eval(rule, _facts(today=DURING, survey_responses=3)).status == Status.NOT_YET_DUE
+
+
+def test_it_proposes_petition_deadlines_for_5_5_and_the_survey_for_4_3(seed):
+    assert _propose(seed, "5.5", 0).kind == Kind.NO_OVERDUE_PETITIONS
+    assert _propose(seed, "4.3", 0).kind == Kind.SURVEY_RESPONSES

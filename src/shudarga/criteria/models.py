@@ -19,6 +19,8 @@ class CriterionRule(TimeStampedModel):
         (Kind.ALL_ROWS, _("Every row satisfies a condition")),
         (Kind.COVERAGE, _("Every new appointee trained")),
         (Kind.EVIDENCE, _("Evidence attached")),
+        (Kind.NO_OVERDUE_PETITIONS, _("No petition overdue")),
+        (Kind.SURVEY_RESPONSES, _("Satisfaction survey answered")),
         (Kind.MANUAL, _("Judged by people")),
     ]
     SCOPE_CHOICES = [

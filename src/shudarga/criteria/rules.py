@@ -32,9 +32,20 @@ class Kind:
     ALL_ROWS = "all_rows"  # every row satisfies a condition
     COVERAGE = "coverage"  # every new appointee trained within N days
     EVIDENCE = "evidence"  # at least N evidence items attached
+    NO_OVERDUE_PETITIONS = "no_overdue_petitions"  # no petition answered late or overdue
+    SURVEY_RESPONSES = "survey_responses"  # at least N satisfaction-survey answers
     MANUAL = "manual"  # judged by people
 
-    ALL = (AT_LEAST, EVERY_MONTH, ALL_ROWS, COVERAGE, EVIDENCE, MANUAL)
+    ALL = (
+        AT_LEAST,
+        EVERY_MONTH,
+        ALL_ROWS,
+        COVERAGE,
+        EVIDENCE,
+        NO_OVERDUE_PETITIONS,
+        SURVEY_RESPONSES,
+        MANUAL,
+    )
 
 
 class Status:
@@ -114,6 +125,8 @@ class Facts:
     staff: list[StaffFact] = field(default_factory=list)
     trainings: list[TrainingFact] = field(default_factory=list)
     evidence: list[EvidenceFact] = field(default_factory=list)
+    petitions_overdue: int = 0
+    survey_responses: int = 0
 
 
 @dataclass
@@ -164,7 +177,43 @@ def evaluate(rule: Rule, *, measure_id: int, criterion_id: int, facts: Facts) ->
         return _coverage(rule, facts)
     if rule.kind == Kind.EVIDENCE:
         return _evidence(rule, measure_id, criterion_id, facts)
+    if rule.kind == Kind.NO_OVERDUE_PETITIONS:
+        return _no_overdue(facts)
+    if rule.kind == Kind.SURVEY_RESPONSES:
+        return _survey(rule, facts)
     return Evaluation(Status.MANUAL, _("Judged by people."))
+
+
+def _no_overdue(facts: Facts) -> Evaluation:
+    overdue = facts.petitions_overdue
+    if overdue:
+        return Evaluation(
+            Status.NOT_MET,
+            _("%(count)s petitions or complaints were answered late or are overdue.")
+            % {"count": overdue},
+            overdue,
+            0,
+        )
+    return Evaluation(Status.MET, _("No petition or complaint went overdue."), 0, 0)
+
+
+def _survey(rule: Rule, facts: Facts) -> Evaluation:
+    target = rule.n or 1
+    values = {"count": facts.survey_responses, "target": target}
+    if facts.survey_responses >= target:
+        return Evaluation(
+            Status.MET,
+            _("%(count)s survey answers received.") % values,
+            facts.survey_responses,
+            target,
+        )
+    status = Status.NOT_YET_DUE if not _period_over(facts) else Status.NOT_MET
+    return Evaluation(
+        status,
+        _("%(count)s survey answers received, %(target)s needed.") % values,
+        facts.survey_responses,
+        target,
+    )
 
 
 def _at_least(rule: Rule, measure_id: int, facts: Facts) -> Evaluation:
@@ -408,6 +457,19 @@ def propose_rule(criterion_text: str, measure_text: str = "") -> Rule:
 
     if _EVIDENCE_RE.search(criterion):
         return Rule(kind=Kind.EVIDENCE, n=1, source=_EVIDENCE_RE.search(criterion)[0])
+
+    if "өргөдөл" in criterion + context and "хэтрүүлэхгүй" in criterion + context:
+        return Rule(
+            kind=Kind.NO_OVERDUE_PETITIONS, scope=SCOPE_ORGANIZATION, source="хугацаа хэтрүүлэхгүй"
+        )
+
+    if "сэтгэл ханамжийн судалгаа" in context and "үр дүн" in criterion:
+        return Rule(
+            kind=Kind.SURVEY_RESPONSES,
+            n=1,
+            scope=SCOPE_ORGANIZATION,
+            source="сэтгэл ханамжийн судалгаа",
+        )
 
     if _COVERAGE_RE.search(criterion) and ("томилогд" in criterion or "томилогд" in context):
         return Rule(

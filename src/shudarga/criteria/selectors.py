@@ -29,6 +29,7 @@ from shudarga.criteria.rules import (
     propose_rule,
 )
 from shudarga.evidence.selectors import evidence_for_measures
+from shudarga.petitions.selectors import petition_overdue_count, survey_response_count
 from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.registers.models import StaffMember, Training
@@ -169,6 +170,17 @@ def gather_facts(
             )
             for t in trainings
         ]
+    if any(r.kind == Kind.NO_OVERDUE_PETITIONS for r in rules):
+        facts.petitions_overdue = petition_overdue_count(
+            organization_id=organization_id,
+            date_from=period.start,
+            date_to=period.end,
+            today=today,
+        )
+    if any(r.kind == Kind.SURVEY_RESPONSES for r in rules):
+        facts.survey_responses = survey_response_count(
+            organization_id=organization_id, date_from=period.start, date_to=period.end
+        )
     if any(r.kind == Kind.EVIDENCE for r in rules):
         facts.evidence = [
             EvidenceFact(

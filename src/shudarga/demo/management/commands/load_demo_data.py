@@ -22,7 +22,11 @@ from shudarga.organizations.services import membership_grant, organization_creat
 from shudarga.petitions.demo import load_demo_petitions
 from shudarga.plans.documents.reading import read_plan_document
 from shudarga.plans.models import Plan
-from shudarga.plans.services import measure_assign, plan_create_from_document
+from shudarga.plans.services import (
+    measure_assign,
+    plan_change_status,
+    plan_create_from_document,
+)
 
 SEED = Path(__file__).resolve().parents[3] / "plans" / "fixtures" / "seed_plan_2023.txt"
 
@@ -84,6 +88,8 @@ class Command(BaseCommand):
                 )
                 confirmed = plan_confirm_proposed_rules(plan=plan, actor=None)
                 self.stdout.write(f"Confirmed {confirmed} criteria rules.")
+                for transition in ("approve", "publish"):  # so the public portal shows it
+                    plan_change_status(plan=plan, transition=transition, actor=None)
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ as admin (or officer, reviewer, leader, "
             f"auditor) with the password: {password}"
