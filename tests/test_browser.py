@@ -73,3 +73,43 @@ def test_a_coordinator_imports_and_reads_the_seed_plan(page, live_server, transa
 
     page.click("button[value='en']")
     page.wait_for_selector("text=Measure to implement")
+
+
+def test_an_officer_records_two_events_and_sees_1_2_met(page, live_server, transactional_db):
+    from shudarga.plans.documents.reading import read_plan_document
+    from shudarga.plans.services import plan_create_from_document
+
+    org = OrganizationFactory(code="OFFICE", name="Албан газар")
+    user = UserFactory(username="officer1")
+    MembershipFactory(user=user, organization=org, role=Role.OFFICER)
+    plan = plan_create_from_document(
+        organization=org, document=read_plan_document(SEED_PATH.read_bytes()), actor=None
+    )
+    measure = plan.measures.get(code="1.2")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "officer1")
+    page.fill("#id_password", "password")
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(f"{live_server.url}/my/")
+
+    for date, kind, title in [
+        ("2023-04-20", "awareness_day", "Шударга ёсны өдөрлөг"),
+        ("2023-09-14", "outreach", "Нөлөөллийн аян"),
+    ]:
+        page.goto(f"{live_server.url}/o/OFFICE/registers/events/new/")
+        page.fill("input[name=date]", date)
+        page.select_option("select[name=kind]", kind)
+        page.fill("input[name=title]", title)
+        page.check(f"input[name=measures][value='{measure.pk}']")
+        page.click("form button[type=submit].btn-primary")
+        page.wait_for_url(f"{live_server.url}/o/OFFICE/registers/events/**")
+    assert page.locator("table tbody tr").count() == 2
+
+    page.goto(f"{live_server.url}/o/OFFICE/plans/{plan.pk}/progress/")
+    row = page.locator("tr#m-1\\.2")
+    assert row.locator(".badge.text-bg-success").count() >= 1
+    # the rows behind the criterion, one click away (htmx loads them in place)
+    row.locator("[hx-get]").first.click()
+    page.wait_for_selector("text=Шударга ёсны өдөрлөг")
+    assert "Нөлөөллийн аян" in page.content()
