@@ -347,3 +347,22 @@ class SurveyFactory(factory.django.DjangoModelFactory):
         from shudarga.petitions.services import survey_create
 
         return survey_create(actor=None, **kwargs)
+
+
+# --- Reports ---------------------------------------------------------------------------
+# Reports are created through `report_create`, as the app does, so every measure gets an
+# item with its drafted text, and the creation is in the report's history.
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.Report"
+
+    plan = factory.SubFactory(PlanFactory)
+    period = "year"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from shudarga.reports.services import report_create
+
+        return report_create(actor=kwargs.pop("actor", None), **kwargs)

@@ -49,6 +49,7 @@ def _kwargs(route, values):
 def victim(seed_plan):
     """Every kind of object a URL can name, all in `seed_plan`'s organization."""
     from shudarga.petitions.models import PetitionAttachment, Question
+    from shudarga.reports.services import report_create
     from tests.factories import EventFactory, EvidenceFactory, PetitionFactory, SurveyFactory
 
     org = seed_plan.organization
@@ -79,13 +80,14 @@ def victim(seed_plan):
         "attachment_id": attachment.pk,
         "survey_id": survey.pk,
         "question_id": question.pk,
+        "report_id": report_create(plan=seed_plan, period="year", actor=None).pk,
     }
 
 
 def test_the_walk_sees_every_app():
     names = {name for name, _r, _c in _org_patterns()}
     assert {"plans:list", "plans:detail", "plans:export", "plans:import"} <= names
-    for namespace in ("registers", "evidence", "criteria", "petitions"):
+    for namespace in ("registers", "evidence", "criteria", "petitions", "reports"):
         assert any(name.startswith(f"{namespace}:") for name in names), namespace
 
 

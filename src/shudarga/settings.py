@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shudarga.evidence",
     "shudarga.petitions",
     "shudarga.criteria",
+    "shudarga.reports",
     "shudarga.public",
     "shudarga.demo",
 ]
@@ -201,6 +202,16 @@ PLAN_IMPORT_MAX_UNPACKED_BYTES = env_int("PLAN_IMPORT_MAX_UNPACKED_BYTES", 50 * 
 # Evidence files: the largest upload, and the largest a DOCX/XLSX may unpack to.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 100 * 1024 * 1024)
 EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_BYTES", 300 * 1024 * 1024)
+# Reports: days after a period's end a report is due; bundles with more files than this
+# build in the background. REPORT_SCALE (the scoring scale) can be overridden in code only.
+REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 10)
+REPORT_BUNDLE_SYNC_MAX_FILES = env_int("REPORT_BUNDLE_SYNC_MAX_FILES", 50)
+# Petitions: the "due soon" window and the reminder lead time, in days.
+PETITION_DUE_SOON_DAYS = env_int("PETITION_DUE_SOON_DAYS", 7)
+PETITION_REMINDER_DAYS = env_int("PETITION_REMINDER_DAYS", 3)
+PETITION_ATTACHMENT_MAX_BYTES = env_int("PETITION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The address links in e-mails start with, e.g. https://shudarga.example.mn
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("shudarga.evidence.urls")),
     path("", include("shudarga.petitions.urls")),
     path("", include("shudarga.criteria.urls")),
+    path("", include("shudarga.reports.urls")),
     path("public/", include("shudarga.public.urls")),
 ]

@@ -18,21 +18,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from shudarga.core.spreadsheets import set_text
 from shudarga.petitions.selectors import PetitionStats, QuestionResult, StatsRow
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(sheet: Any, value: object, *, bold: bool = False) -> WriteOnlyCell:
     if value is None or isinstance(value, bool | int | float):
         cell = WriteOnlyCell(sheet, value=value)
     else:
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # never "f", whatever the text
-        if text.startswith(_FORMULA_STARTS):
-            cell.quotePrefix = True
+        cell = set_text(WriteOnlyCell(sheet), value)
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -69,7 +65,7 @@ def stats_header() -> list[str]:
         _("Answered late"),
         _("Overdue, still open"),
         _("Not yet due"),
-        _("% on time"),
+        _("Percent on time"),
     ]
 
 

@@ -24,6 +24,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from shudarga.core.spreadsheets import set_text
+
 Table = list[list[Any]]
 
 MAX_BYTES = getattr(settings, "REGISTER_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
@@ -32,7 +34,6 @@ MAX_UNPACKED_BYTES = getattr(settings, "PLAN_IMPORT_MAX_UNPACKED_BYTES", 50 * 10
 
 # Text starting with these makes Excel and LibreOffice read a formula when the cell is
 # edited or the sheet is saved as CSV; such cells are written as text with a quote prefix.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableError(ValueError):
@@ -124,11 +125,7 @@ def read_table(data: bytes) -> Table:
 def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
     # data_type "s" keeps "=HYPERLINK(…)" a string in the file; quotePrefix keeps Excel from
     # turning it into a formula when someone edits the cell.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
-    if value.startswith(_FORMULA_STARTS):
-        cell.quotePrefix = True
-    return cell
+    return set_text(WriteOnlyCell(sheet), value)
 
 
 def _cell(sheet: Any, value: object) -> WriteOnlyCell:

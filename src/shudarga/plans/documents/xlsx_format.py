@@ -16,13 +16,14 @@ from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shudarga.core.dates import format_mn_date
+from shudarga.core.spreadsheets import set_text
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
 from shudarga.plans.documents.tabular import (
     RawDocument,
@@ -111,7 +112,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _TOP = Alignment(wrap_text=True, vertical="top")
 _TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
-_FORMULA_STARTS = ("=", "+", "-", "@")
 _CENTERED = {"due", "baseline", "target"}  # short values: a date, a number, a percentage
 
 
@@ -244,12 +244,7 @@ def _put(
 ) -> Cell:
     """Write `text` as a text cell, whatever it starts with (`=`, `-`, `#N/A`): openpyxl
     would otherwise store `=…` as a formula, which Excel runs when the file opens."""
-    cell = sheet.cell(row=row, column=column)
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(_FORMULA_STARTS):
-        cell.quotePrefix = True  # and stays text when someone edits the cell in Excel
+    cell = set_text(sheet.cell(row=row, column=column), text)
     cell.font = Font(name=_FONT, size=size, bold=bold)
     return cell
 

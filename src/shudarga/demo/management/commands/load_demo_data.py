@@ -27,6 +27,7 @@ from shudarga.plans.services import (
     plan_change_status,
     plan_create_from_document,
 )
+from shudarga.reports.services import report_create_defaults
 
 SEED = Path(__file__).resolve().parents[3] / "plans" / "fixtures" / "seed_plan_2023.txt"
 
@@ -88,6 +89,8 @@ class Command(BaseCommand):
                 )
                 confirmed = plan_confirm_proposed_rules(plan=plan, actor=None)
                 self.stdout.write(f"Confirmed {confirmed} criteria rules.")
+                reports = report_create_defaults(plan=plan, actor=None)
+                self.stdout.write(f"Drafted {len(reports)} reports (half-year and year).")
                 for transition in ("approve", "publish"):  # so the public portal shows it
                     plan_change_status(plan=plan, transition=transition, actor=None)
         self.stdout.write(

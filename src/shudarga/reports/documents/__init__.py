@@ -1,0 +1,1 @@
+"""Report documents: one small module per format, all writing a `model.ReportDocument`."""

@@ -1,0 +1,160 @@
+"""The report as one plain document, which every format (DOCX, XLSX, PDF, JSON, the
+bundle's manifest) writes. Built by `selectors.report_to_document`; no database here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from shudarga.reports.scale import format_percent
+
+# The official column titles, in order; the level columns appear only when the plan has
+# baseline or target levels.
+COLUMNS = {
+    "code": "Д/д",
+    "goal": "Зорилго",
+    "measure": "Арга хэмжээ",
+    "criteria": "Шалгуур үзүүлэлт",
+    "baseline": "Суурь түвшин",
+    "target": "Зорилтот түвшин",
+    "achieved": "Хүрсэн түвшин",
+    "implementation": "Хэрэгжилт",
+    "evidence": "Нотломж",
+    "score": "Үнэлгээ",
+}
+GOAL_TOTAL = "Зорилгын хэрэгжилт, дундаж хувь"
+PLAN_TOTAL = "Төлөвлөгөөний хэрэгжилт, дундаж хувь"
+REVIEWER_NOTE = "Хянагчийн тайлбар"
+SHORTFALL = "Зорилтот түвшинд хүрээгүй шалтгаан"
+
+
+@dataclass
+class DocEvidence:
+    title: str
+    name: str  # the file's name, or the link
+    is_file: bool
+    relates_to: dt.date
+    sha256: str = ""
+    size: int | None = None
+    evidence_id: int = 0
+
+
+@dataclass
+class DocItem:
+    code: str
+    text: str
+    criteria: list[str]
+    implementation: str
+    evidence: list[DocEvidence]
+    due: bool
+    score: int | None  # None: unscored, or not due (see `due`)
+    score_mark: str  # "100", "ХБ", or "" when not yet scored
+    score_label: str  # "бүрэн хэрэгжсэн", "хугацаа болоогүй", …
+    comment: str = ""
+    self_score: int | None = None
+    baseline: str = ""
+    target: str = ""
+    achieved: str = ""
+    target_reached: bool | None = None
+    shortfall_reason: str = ""
+    responsible: str = ""
+
+
+@dataclass
+class DocGoal:
+    number: int
+    text: str
+    items: list[DocItem]
+    percent: Decimal | None
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
+
+
+@dataclass
+class DocSigner:
+    label: str  # "ХЯНАСАН", "БОЛОВСРУУЛСАН"
+    title: str
+    name: str
+
+
+@dataclass
+class ReportDocument:
+    organization: str
+    year: int
+    title: str  # "2023 ОНЫ … ХЭРЭГЖИЛТИЙН ТАЙЛАН"
+    period_key: str
+    period_label: str  # "хагас жилийн байдлаар"
+    period_start: dt.date
+    period_end: dt.date
+    date: dt.date  # the report's date: approval, else today
+    place: str
+    status: str
+    goals: list[DocGoal]
+    percent: Decimal | None
+    scale: list[tuple[int, str]]
+    not_due_mark: str
+    not_due_label: str
+    signers: list[DocSigner] = field(default_factory=list)
+    has_levels: bool = False  # some measure has a baseline or target
+
+    @property
+    def items(self) -> list[DocItem]:
+        return [item for goal in self.goals for item in goal.items]
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
+
+    @property
+    def columns(self) -> list[str]:
+        keys = ["code", "goal", "measure", "criteria"]
+        if self.has_levels:
+            keys += ["baseline", "target", "achieved"]
+        return [*keys, "implementation", "evidence", "score"]
+
+    def counts(self) -> dict[str, int]:
+        """Measures per scale mark (`"100"`, …, `"ХБ"`) and unscored due ones (`""`)."""
+        counts = {str(value): 0 for value, _label in self.scale}
+        counts[self.not_due_mark] = 0
+        counts[""] = 0
+        for item in self.items:
+            counts[item.score_mark] = counts.get(item.score_mark, 0) + 1
+        return counts
+
+    def summary(self) -> str:
+        """One Mongolian sentence for under the table: how many measures, how many due, the
+        percent and the count per level."""
+        counts = self.counts()
+        due = sum(1 for item in self.items if item.due)
+        levels = ", ".join(f"{label} {counts[str(value)]}" for value, label in self.scale)
+        text = (
+            f"Төлөвлөгөөний нийт {len(self.items)} арга хэмжээнээс хугацаа болсон {due} арга "
+            f"хэмжээний хэрэгжилт {self.percent_text}"
+            + ("%" if self.percent is not None else "")
+            + f" ({levels}); {self.not_due_label} {counts[self.not_due_mark]}"
+        )
+        if counts[""]:
+            text += f"; үнэлгээгүй {counts['']}"
+        return text + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        def plain(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            if isinstance(value, list | tuple):
+                return [plain(v) for v in value]
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            if isinstance(value, Decimal):
+                return str(value)
+            return value
+
+        data = plain(asdict(self))
+        data["percent_text"] = self.percent_text
+        for goal, raw in zip(self.goals, data["goals"], strict=True):
+            raw["percent_text"] = goal.percent_text
+        return data

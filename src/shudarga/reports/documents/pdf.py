@@ -1,0 +1,54 @@
+"""The report as a PDF: the official table rendered by WeasyPrint from an HTML template.
+
+The font is DejaVu Sans (a system font with Cyrillic, Ө ө Ү ү included); WeasyPrint embeds
+the glyphs it uses, so the file reads the same on any machine. The chart is inline SVG.
+No network: the template refers to nothing outside itself.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from shudarga.reports.documents import chart
+from shudarga.reports.documents.model import (
+    COLUMNS,
+    GOAL_TOTAL,
+    PLAN_TOTAL,
+    REVIEWER_NOTE,
+    SHORTFALL,
+    ReportDocument,
+)
+
+FONT_FAMILY = "DejaVu Sans"
+
+
+def html(document: ReportDocument) -> str:
+    """The HTML the PDF is printed from (Mongolian, whatever the user's language)."""
+    with translation.override("mn"):
+        return render_to_string(
+            "reports/report_pdf.html",
+            {
+                "doc": document,
+                "columns": [COLUMNS[key] for key in document.columns],
+                "span_to_score": len(document.columns) - 1,
+                "span_label": len(document.columns) - 3,
+                "labels": {
+                    "goal_total": GOAL_TOTAL,
+                    "plan_total": PLAN_TOTAL,
+                    "reviewer_note": REVIEWER_NOTE,
+                    "shortfall": SHORTFALL,
+                },
+                "chart": mark_safe(  # noqa: S308 - built by chart.svg, which escapes all text
+                    chart.svg([(str(g.number), g.percent) for g in document.goals], width=620)
+                ),
+                "font_family": FONT_FAMILY,
+            },
+        )
+
+
+def write(document: ReportDocument) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html(document), base_url=None).write_pdf()

@@ -1,0 +1,44 @@
+"""Report downloads: one place that knows each format's bytes, type and file name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shudarga.reports.documents import docx, json_format, pdf, xlsx
+from shudarga.reports.models import Report
+from shudarga.reports.selectors import report_to_document
+
+EXPORT_FORMATS = ("docx", "xlsx", "pdf", "json")
+
+_CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+_WRITERS = {"docx": docx.write, "xlsx": xlsx.write, "pdf": pdf.write, "json": json_format.write}
+
+
+@dataclass
+class ExportedFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def report_filename(*, report: Report, suffix: str) -> str:
+    """`UB-AGENCY-2023-h1-report-7.docx`: ASCII, so every browser keeps it."""
+    plan = report.plan
+    return f"{plan.organization.code}-{plan.year}-{report.period}-report-{report.pk}.{suffix}"
+
+
+def report_export(*, report: Report, fmt: str) -> ExportedFile:
+    """The report as `fmt` (docx, xlsx, pdf or json). ValueError for any other format."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(fmt)
+    content = _WRITERS[fmt](report_to_document(report=report))
+    return ExportedFile(
+        content=content,
+        content_type=_CONTENT_TYPES[fmt],
+        filename=report_filename(report=report, suffix=fmt),
+    )

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from shudarga.reports import views
+
+app_name = "reports"
+_R = "o/<str:code>/reports/<int:report_id>"
+urlpatterns = [
+    path("o/<str:code>/reports/", views.report_list, name="list"),
+    path("o/<str:code>/reports/new/", views.report_create_view, name="create"),
+    path(f"{_R}/", views.report_detail, name="detail"),
+    path(f"{_R}/measures/<int:measure_id>/", views.report_measure, name="measure"),
+    path(f"{_R}/status/", views.report_transition, name="transition"),
+    path(f"{_R}/redraft/", views.report_redraft_view, name="redraft"),
+    path(f"{_R}/due-date/", views.report_due_date, name="due_date"),
+    path(f"{_R}/export.<str:fmt>", views.report_export_view, name="export"),
+    path(f"{_R}/compare/", views.report_compare, name="compare"),
+    path(f"{_R}/bundle/", views.report_bundle, name="bundle"),
+    path(f"{_R}/bundle/download/", views.report_bundle_download, name="bundle_download"),
+]

@@ -1,0 +1,467 @@
+"""Report pages: the organization's reports, one report, one measure of it, the workflow,
+downloads, the evidence bundle and comparisons.
+
+Every view looks the report up through `get_report_for_user` (404 for outsiders) before
+anything else, then asks `report_may` whether the user may press the button (403).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections, transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.reports import services
+from shudarga.reports.documents import chart
+from shudarga.reports.exports import EXPORT_FORMATS, report_export, report_filename
+from shudarga.reports.forms import (
+    CommentForm,
+    DueDateForm,
+    ItemForm,
+    ReportCreateForm,
+    ScoreForm,
+    TransitionForm,
+)
+from shudarga.reports.models import Report, ReportBundle
+from shudarga.reports.periods import DOCUMENT_LABELS
+from shudarga.reports.selectors import (
+    compare_reports,
+    get_report_for_user,
+    get_report_measure,
+    last_year_report,
+    plans_for_reports,
+    report_history,
+    report_item_comments,
+    report_latest_bundle,
+    report_list_for_organization,
+    report_may,
+    report_page,
+    report_permissions,
+    report_title,
+    reports_of_plan,
+)
+
+# Bundles with more files than this are built in the background, with progress in the page.
+DEFAULT_BUNDLE_SYNC_MAX_FILES = 50
+
+# Which `report_may` action each workflow button needs. Reopening an approved report needs
+# "approve"; sending back a submitted or reviewed one, "review" or "approve".
+_TRANSITION_NEEDS = {"submit": ("edit",), "review": ("review",), "approve": ("approve",)}
+
+
+def _may_any(report: Report, *whats: str) -> bool:
+    return any(report_may(organization=report.plan.organization, what=w) for w in whats)
+
+
+def _reopen_needs(report: Report) -> tuple[str, ...]:
+    return ("approve",) if report.status == Report.Status.APPROVED else ("review", "approve")
+
+
+def _transitions(report: Report) -> list[tuple[str, str]]:
+    """The workflow buttons this user may press on this report now."""
+    applies = {
+        Report.Status.DRAFT: ["submit"],
+        Report.Status.SUBMITTED: ["review", "reopen"],
+        Report.Status.REVIEWED: ["approve", "reopen"],
+        Report.Status.APPROVED: ["reopen"],
+    }[report.status]
+    labels = dict(TransitionForm.TRANSITIONS)
+    return [
+        (name, str(labels[name]))
+        for name in applies
+        if _may_any(
+            report, *(_reopen_needs(report) if name == "reopen" else _TRANSITION_NEEDS[name])
+        )
+    ]
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def report_list(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(user=request.user, code=code)
+    may_edit = report_may(organization=organization, what="edit")
+    plans = report_list_for_organization(organization=organization)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "organization": organization,
+            "plans": plans,
+            "may_edit": may_edit,
+            "form": ReportCreateForm(plans=[plan for plan, _reports in plans])
+            if may_edit
+            else None,
+        },
+    )
+
+
+@login_required
+def report_create_view(request: AuthedRequest, code: str) -> HttpResponse:
+    organization = get_organization_for_user(user=request.user, code=code)
+    if request.method != "POST":  # checked after the lookup: outsiders get 404, not 405
+        return HttpResponseNotAllowed(["POST"])
+    if not report_may(organization=organization, what="edit"):
+        raise PermissionDenied
+    plans = list(plans_for_reports(organization=organization))
+    if "defaults" in request.POST:
+        plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), None)
+        if plan is None:
+            raise Http404
+        plan.organization = organization
+        created = services.report_create_defaults(
+            plan=plan, actor=request.user, ip=client_ip(request)
+        )
+        messages.success(
+            request,
+            _("%(count)s reports were created, their texts drafted from the records.")
+            % {"count": len(created)},
+        )
+        return redirect("reports:list", code)
+    form = ReportCreateForm(request.POST, plans=plans)
+    if form.is_valid():
+        plan = form.cleaned_data["plan"]
+        plan.organization = organization
+        try:
+            report = services.report_create(
+                plan=plan,
+                period=form.cleaned_data["period"],
+                due_date=form.cleaned_data["due_date"],
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The report was created and its texts drafted."))
+            return redirect(report)
+    else:
+        messages.error(request, _("Check the plan, period and due date."))
+    return redirect("reports:list", code)
+
+
+@login_required
+def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    page = report_page(report=report)
+    permissions = report_permissions(organization=report.plan.organization)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "organization": report.plan.organization,
+            "report": report,
+            "page": page,
+            "title": report_title(year=report.plan.year),
+            "period_label": DOCUMENT_LABELS[report.period],
+            "may": permissions,
+            "transitions": _transitions(report),
+            "history": report_history(report=report),
+            "bundle": report_latest_bundle(report=report),
+            "export_formats": EXPORT_FORMATS,
+            "chart": mark_safe(chart.svg(page.chart(), width=560)),  # noqa: S308 - escaped inside
+            "due_form": DueDateForm(initial={"due_date": report.due_date}),
+        },
+    )
+
+
+@login_required
+def report_measure(
+    request: AuthedRequest, code: str, report_id: int, measure_id: int
+) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    measure = get_report_measure(report=report, measure_id=measure_id)
+    organization = report.plan.organization
+    page = report_page(report=report)
+    rows = page.rows
+    index = next(i for i, r in enumerate(rows) if r.measure.pk == measure.pk)
+    row = rows[index]
+    may = report_permissions(organization=organization)
+    item_form = ItemForm(initial=ItemForm.initial_for(row.item))
+    score_form = ScoreForm(
+        initial={
+            "score": "" if row.item is None or row.item.score is None else str(row.item.score),
+            "comment": row.item.score_comment if row.item else "",
+        }
+    )
+    comment_form = CommentForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        needs = {"save": "edit", "redraft": "edit", "score": "review", "comment": "comment"}
+        if action not in needs:
+            return HttpResponse(status=400)
+        if not may[needs[action]]:
+            raise PermissionDenied
+        ip = client_ip(request)
+        try:
+            if action == "save":
+                item_form = ItemForm(request.POST)
+                if item_form.is_valid():
+                    services.report_item_save(
+                        report=report,
+                        measure=measure,
+                        actor=request.user,
+                        ip=ip,
+                        **item_form.cleaned_data,
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect(request.path)
+            elif action == "redraft":
+                services.report_redraft(report=report, measure=measure, actor=request.user, ip=ip)
+                messages.success(request, _("The text was drafted again from the records."))
+                return redirect(request.path)
+            elif action == "score":
+                score_form = ScoreForm(request.POST)
+                if score_form.is_valid():
+                    services.report_item_score(
+                        report=report,
+                        measure=measure,
+                        actor=request.user,
+                        score=score_form.cleaned_data["score"],
+                        comment=score_form.cleaned_data["comment"],
+                        ip=ip,
+                    )
+                    messages.success(request, _("The score was saved."))
+                    return redirect(request.path)
+            else:
+                comment_form = CommentForm(request.POST)
+                if comment_form.is_valid():
+                    services.report_comment_add(
+                        report=report,
+                        measure=measure,
+                        actor=request.user,
+                        text=comment_form.cleaned_data["text"],
+                        ip=ip,
+                    )
+                    return redirect(f"{request.path}#comments")
+        except ValidationError as exc:
+            # Field errors go next to the field; a refusal of the whole action (a locked or
+            # submitted report) is a message on the page, which may show no form at all.
+            target = {"save": item_form, "score": score_form, "comment": comment_form}.get(action)
+            if target is None or not hasattr(exc, "error_dict"):
+                messages.error(request, _errors(exc))
+                return redirect(request.path)
+            for field, errors in exc.message_dict.items():
+                target.add_error(field if field in target.fields else None, errors)
+        status = 400
+    return render(
+        request,
+        "reports/report_measure.html",
+        {
+            "organization": organization,
+            "report": report,
+            "page": page,
+            "row": row,
+            "measure": measure,
+            "previous": rows[index - 1] if index > 0 else None,
+            "next": rows[index + 1] if index + 1 < len(rows) else None,
+            "comments": report_item_comments(report=report, measure=measure).select_related(
+                "author"
+            ),
+            "may": may,
+            "editable": report.status == Report.Status.DRAFT and may["edit"],
+            "scorable": report.status in (Report.Status.SUBMITTED, Report.Status.REVIEWED)
+            and may["review"]
+            and row.due,
+            "commentable": not report.is_locked and may["comment"],
+            "item_form": item_form,
+            "score_form": score_form,
+            "comment_form": comment_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_transition(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown report status change."))
+        return redirect(report)
+    transition = form.cleaned_data["transition"]
+    needs = _reopen_needs(report) if transition == "reopen" else _TRANSITION_NEEDS[transition]
+    if not _may_any(report, *needs):
+        raise PermissionDenied
+    try:
+        if transition == "reopen":
+            services.report_reopen(
+                report=report,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        else:
+            services.TRANSITIONS[transition](
+                report=report, actor=request.user, ip=client_ip(request)
+            )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The report's status was changed."))
+    return redirect(report)
+
+
+@login_required
+def report_redraft_view(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not report_may(organization=report.plan.organization, what="edit"):
+        raise PermissionDenied
+    try:
+        count = services.report_redraft(report=report, actor=request.user, ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            _("%(count)s texts were drafted again; texts edited by a person were kept.")
+            % {"count": count},
+        )
+    return redirect(report)
+
+
+@login_required
+def report_due_date(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not report_may(organization=report.plan.organization, what="edit"):
+        raise PermissionDenied
+    form = DueDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid date."))
+        return redirect(report)
+    try:
+        services.report_set_due_date(
+            report=report,
+            due_date=form.cleaned_data["due_date"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The due date was changed."))
+    return redirect(report)
+
+
+@login_required
+def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: str) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    exported = report_export(report=report, fmt=fmt)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+@login_required
+def report_compare(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    against = request.GET.get("against", "periods")
+    if against == "last_year":
+        previous = last_year_report(report=report)
+        reports = [report] if previous is None else [report, previous]
+        missing = previous is None
+    else:
+        against, reports, missing = "periods", reports_of_plan(report=report), False
+    return render(
+        request,
+        "reports/report_compare.html",
+        {
+            "organization": report.plan.organization,
+            "report": report,
+            "against": against,
+            "missing": missing,
+            "comparison": compare_reports(reports=reports),
+        },
+    )
+
+
+# -- the evidence bundle ------------------------------------------------------------------
+
+
+def _build_in_background(bundle_id: int) -> None:
+    """Build a bundle in a thread of this process; the page polls its progress."""
+    close_old_connections()
+    try:
+        services.bundle_build(bundle=ReportBundle.objects.get(pk=bundle_id))
+    except Exception:  # noqa: S110 - recorded on the bundle row and logged by the service
+        pass
+    finally:
+        close_old_connections()
+
+
+@login_required
+def report_bundle(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    """GET: the bundle's state (the htmx partial polls it). POST: build a new bundle."""
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    if request.method == "POST":
+        try:
+            bundle = services.bundle_request(
+                report=report, actor=request.user, ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect(report)
+        limit = getattr(settings, "REPORT_BUNDLE_SYNC_MAX_FILES", DEFAULT_BUNDLE_SYNC_MAX_FILES)
+        if bundle.total <= limit:
+            try:
+                services.bundle_build(bundle=bundle)
+            except Exception:
+                messages.error(request, _("The bundle could not be built; try again."))
+            else:
+                messages.success(request, _("The evidence bundle is ready."))
+        else:
+            transaction.on_commit(
+                lambda: threading.Thread(
+                    target=_build_in_background, args=(bundle.pk,), daemon=True
+                ).start()
+            )
+            messages.info(
+                request, _("The evidence bundle is being built; this page shows its progress.")
+            )
+        return redirect(f"{report.get_absolute_url()}#bundle")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "reports/_bundle.html",
+        {
+            "organization": report.plan.organization,
+            "report": report,
+            "bundle": report_latest_bundle(report=report),
+        },
+    )
+
+
+@login_required
+def report_bundle_download(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    bundle = report_latest_bundle(report=report)
+    if bundle is None or bundle.status != ReportBundle.Status.DONE or not bundle.file:
+        raise Http404
+    return FileResponse(
+        bundle.file.open("rb"),
+        as_attachment=True,
+        filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
+        content_type="application/zip",
+    )

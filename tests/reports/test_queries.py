@@ -1,0 +1,84 @@
+"""The report pages and exports ask the database a fixed number of times, whatever the
+plan's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from shudarga.reports import services
+from tests.factories import EvidenceFactory
+from tests.reports.conftest import plan_with_measures, score_all
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(org, reviewer, n):
+    plan = plan_with_measures(org, n, criteria=3, recurrence="half_yearly")
+    report = services.report_create(plan=plan, period="year", actor=None)
+    for measure in plan.measures.all()[:3]:
+        EvidenceFactory(measure=measure, relates_to=dt.date(2023, 5, 1))
+    report = score_all(report, reviewer)
+    measure = plan.measures.first()
+    services.report_comment_add(report=report, measure=measure, actor=reviewer, text="Сайн")
+    return report
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_report_page_runs_a_fixed_number_of_queries(
+    client, officer, reviewer, org, django_assert_num_queries, n_measures
+):
+    report = _report(org, reviewer, n_measures)
+    client.force_login(officer)
+    url = reverse("reports:detail", args=[org.code, report.pk])
+    # session, user, organization, memberships, report + plan, goals, activities,
+    # measures + responsible person, criteria, items + scorer, evidence of the period,
+    # comment counts, latest bundle, organizations for the switcher, history
+    with django_assert_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr id="m-') == n_measures
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_measure_page_runs_a_fixed_number_of_queries(
+    client, officer, reviewer, org, django_assert_num_queries, n_measures
+):
+    report = _report(org, reviewer, n_measures)
+    client.force_login(officer)
+    measure = report.plan.measures.order_by("position").first()
+    url = reverse("reports:measure", args=[org.code, report.pk, measure.pk])
+    # session, user, organization, memberships, report + plan, the measure + goal, its
+    # criteria, then the report page's seven (goals … comment counts), the comments,
+    # switcher
+    with django_assert_num_queries(16):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, officer, reviewer, org, django_assert_num_queries, n_measures
+):
+    report = _report(org, reviewer, n_measures)
+    services.report_create(plan=report.plan, period="h1", actor=None)
+    client.force_login(officer)
+    # session, user, organization, memberships, plans, reports + people, item scores,
+    # switcher (the creation form offers the plans already fetched)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("reports:list", args=[org.code])).status_code == 200
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_json_export_runs_a_fixed_number_of_queries(
+    client, officer, reviewer, org, django_assert_num_queries, n_measures
+):
+    report = _report(org, reviewer, n_measures)
+    client.force_login(officer)
+    url = reverse("reports:export", args=[org.code, report.pk, "json"])
+    # session, user, organization, memberships, report + plan, the report page's seven
+    # (goals, activities, measures, criteria, items, evidence, comment counts), the
+    # report's people, the plan's signatures
+    with django_assert_num_queries(14):
+        assert client.get(url).status_code == 200
