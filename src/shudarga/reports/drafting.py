@@ -95,6 +95,7 @@ class MeasureFacts:
     trained_staff: set[int] = field(default_factory=set)
     evidence: list[Any] = field(default_factory=list)
     petitions: PetitionFigures | None = None
+    survey: Any = None  # petitions.selectors.SurveySummary for a measure about the survey
 
 
 def short_date(value: dt.date) -> str:
@@ -368,6 +369,16 @@ def petition_sentences(figures: PetitionFigures) -> list[str]:
     ]
 
 
+def survey_sentence(summary: Any) -> str:
+    if not summary.responses:
+        return "Тайлант хугацаанд сэтгэл ханамжийн судалгаанд хариулт ирээгүй."
+    text = f"Сэтгэл ханамжийн судалгаанд {summary.responses} иргэн хариулсан."
+    if summary.likert_average is not None:
+        average = f"{summary.likert_average:.1f}".replace(".", ",")
+        text += f" 5 онооны үнэлгээний дундаж {average}."
+    return text
+
+
 def evidence_sentence(items: list[Any]) -> str:
     files = sum(1 for e in items if e.kind == "file")
     links = len(items) - files
@@ -386,6 +397,8 @@ def draft_text(facts: MeasureFacts) -> str:
             paragraphs.append(" ".join(writer(rows, facts)))
     if facts.petitions is not None:
         paragraphs.append(" ".join(petition_sentences(facts.petitions)))
+    if facts.survey is not None:
+        paragraphs.append(survey_sentence(facts.survey))
     if facts.evidence:
         paragraphs.append(evidence_sentence(facts.evidence))
     return "\n".join(paragraphs) if paragraphs else NOTHING_RECORDED

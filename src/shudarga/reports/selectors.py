@@ -21,7 +21,7 @@ from shudarga.evidence.selectors import evidence_for_measures
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Role
 from shudarga.organizations.selectors import get_organization_for_user
-from shudarga.petitions.selectors import petition_stats
+from shudarga.petitions.selectors import petition_stats, survey_summary
 from shudarga.plans.models import Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.registers.registry import REGISTERS
@@ -331,6 +331,7 @@ def report_list_for_organization(*, organization: Organization) -> list[tuple[Pl
 # -- facts for drafting -------------------------------------------------------------------
 
 _PETITION_WORDS = ("өргөдөл", "гомдол")
+_SURVEY_WORDS = ("сэтгэл ханамжийн судалгаа",)
 
 
 def draft_facts(
@@ -421,6 +422,13 @@ def draft_facts(
         )
         for measure in about_petitions:
             facts[measure.pk].petitions = figures
+    about_surveys = [m for m in measures if any(w in fold(m.text) for w in _SURVEY_WORDS)]
+    if about_surveys:
+        summary = survey_summary(
+            organization_id=organization.pk, date_from=period.start, date_to=period.end
+        )
+        for measure in about_surveys:
+            facts[measure.pk].survey = summary
     for fact in facts.values():
         fact.trained_staff = trained_staff
     return facts
