@@ -89,9 +89,17 @@ def test_the_index_runs_a_fixed_number_of_queries(client, django_assert_num_quer
 def test_the_organization_page_runs_a_fixed_number_of_queries(
     client, org, django_assert_num_queries, n
 ):
+    from shudarga.reports.models import Report
+    from shudarga.reports.services import report_create
+
     for year in range(2000, 2000 + n):
-        PlanFactory(organization=org, year=year, status="published")
-    # organization with its parent, published plans, open surveys
-    with django_assert_num_queries(3):
+        plan = PlanFactory(organization=org, year=year, status="published")
+        report_create(plan=plan, period="year", actor=None)
+    Report.objects.update(status="approved")
+    # organization with its parent, published plans, open surveys, plans for the scores,
+    # their reports, the reports' scored items
+    with django_assert_num_queries(6):
         response = client.get(reverse("public:organization", args=[org.code]))
-    assert response.content.decode().count("/public/o/HOME/plans/") == n
+    html = response.content.decode()
+    assert html.count("/public/o/HOME/plans/") == n
+    assert html.count("<td class=\"text-end fw-semibold\">") == n

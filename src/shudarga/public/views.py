@@ -38,6 +38,7 @@ from shudarga.public.selectors import (
     public_organizations,
     published_plans,
 )
+from shudarga.reports.selectors import report_list_for_organization
 
 PAGE_SIZE = 50
 PUBLIC_FORMATS = ("docx", "xlsx")
@@ -59,10 +60,21 @@ def index(request: HttpRequest) -> HttpResponse:
 def organization(request: HttpRequest, code: str) -> HttpResponse:
     org = get_public_organization(code=code)
     surveys = open_surveys(organization=org)
+    # Only approved reports of published plans are public; drafts and reviews are not.
+    scores = [
+        (plan, [s for s in summaries if s.report.status == "approved"])
+        for plan, summaries in report_list_for_organization(organization=org)
+        if plan.status == "published"
+    ]
     return render(
         request,
         "public/organization.html",
-        {"org": org, "plans": published_plans(organization=org), "surveys": surveys},
+        {
+            "org": org,
+            "plans": published_plans(organization=org),
+            "surveys": surveys,
+            "scores": [(plan, summaries) for plan, summaries in scores if summaries],
+        },
     )
 
 
