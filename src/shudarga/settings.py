@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "shudarga.criteria",
     "shudarga.reports",
     "shudarga.public",
+    "shudarga.dashboards",
+    "shudarga.api",
     "shudarga.demo",
 ]
 

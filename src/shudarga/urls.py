@@ -26,4 +26,6 @@ urlpatterns = [
     path("", include("shudarga.criteria.urls")),
     path("", include("shudarga.reports.urls")),
     path("public/", include("shudarga.public.urls")),
+    path("", include("shudarga.dashboards.urls")),
+    path("api/", include("shudarga.api.urls")),
 ]
