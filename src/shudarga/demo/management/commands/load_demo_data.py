@@ -16,6 +16,7 @@ from django.utils import timezone
 from shudarga.criteria.services import plan_confirm_proposed_rules
 from shudarga.demo.evidence import load_demo_evidence
 from shudarga.demo.records import load_year_of_records
+from shudarga.demo.reports import score_demo_reports
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Role
 from shudarga.organizations.services import membership_grant, organization_create
@@ -91,6 +92,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"Confirmed {confirmed} criteria rules.")
                 reports = report_create_defaults(plan=plan, actor=None)
                 self.stdout.write(f"Drafted {len(reports)} reports (half-year and year).")
+                score_demo_reports(
+                    plan=plan,
+                    reviewer=User.objects.get(username="reviewer"),
+                    leader=User.objects.get(username="leader"),
+                )
+                self.stdout.write("Scored both; approved the half-year report.")
                 for transition in ("approve", "publish"):  # so the public portal shows it
                     plan_change_status(plan=plan, transition=transition, actor=None)
         self.stdout.write(
