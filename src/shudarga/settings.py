@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "bootstrap",
     "shudarga.core",
     "shudarga.organizations",
@@ -214,6 +215,8 @@ PETITION_REMINDER_DAYS = env_int("PETITION_REMINDER_DAYS", 3)
 PETITION_ATTACHMENT_MAX_BYTES = env_int("PETITION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # The address links in e-mails start with, e.g. https://shudarga.example.mn
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# API: requests a token may make per window of seconds.
+API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 600), env_int("API_RATE_WINDOW", 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -28,4 +28,5 @@ urlpatterns = [
     path("public/", include("shudarga.public.urls")),
     path("", include("shudarga.dashboards.urls")),
     path("api/", include("shudarga.api.urls")),
+    path("my/tokens/", include("shudarga.api.token_urls")),
 ]
