@@ -20,7 +20,7 @@ def test_it_loads_the_seed_plan_once_and_prints_the_password(monkeypatch):
     call_command("load_demo_data", stdout=out)
     call_command("load_demo_data", stdout=io.StringIO())  # safe to run again
     assert "demo-pass-123" in out.getvalue()
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(organization__code="UB-AGENCY")
     assert plan.measures.count() == 19
     assert Organization.objects.get(code="UB-AGENCY").parent.code == "UB-CITY"
     admin = get_user_model().objects.get(username="admin")

@@ -151,6 +151,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "export_formats": EXPORT_FORMATS if _allowed(roles, Action.EXPORT_PLAN) else (),
             "transitions": transitions,
             "may_delete": _allowed(roles, Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
+            "may_import": _allowed(roles, Action.IMPORT_PLAN),
         },
     )
 

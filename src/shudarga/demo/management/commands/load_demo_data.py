@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shudarga.criteria.services import plan_confirm_proposed_rules
+from shudarga.dashboards.demo import load_demo_children
 from shudarga.demo.evidence import load_demo_evidence
 from shudarga.demo.records import load_year_of_records
 from shudarga.demo.reports import score_demo_reports
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             parent = self._org(*PARENT, parent=None)
             demo = self._org(*DEMO, parent=parent)
             self._org(*SIBLING, parent=parent)
+            load_demo_children(parent=parent, count=4)
             password = self._admin_password()
             users = {
                 "admin": [(demo, Role.COORDINATOR), (parent, Role.AUDITOR)],

@@ -1,0 +1,108 @@
+"""More organizations under the demo parent body, so its view has something to compare.
+
+Each child gets the seed plan and a different story, all through the services:
+a full year of records with scored reports; half a year of board updates with the half-year
+report scored and the year report a draft; nothing recorded with draft reports; no
+reports at all. Safe to run again: organizations that exist are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from shudarga.criteria.services import plan_confirm_proposed_rules
+from shudarga.demo.records import BOARD_TOPICS, load_year_of_records
+from shudarga.demo.reports import score_demo_reports
+from shudarga.organizations.models import Organization
+from shudarga.organizations.services import organization_create
+from shudarga.plans.documents.reading import read_plan_document
+from shudarga.plans.models import Measure, Plan
+from shudarga.plans.services import measure_assign, plan_create_from_document
+from shudarga.registers.models import BoardUpdate
+from shudarga.registers.registry import REGISTERS
+from shudarga.registers.services import register_row_save
+from shudarga.reports.models import Report
+from shudarga.reports.services import report_create_defaults, report_item_score, report_submit
+
+SEED = Path(__file__).resolve().parents[1] / "plans/fixtures/seed_plan_2023.txt"
+NAMES = [
+    "Нийслэлийн Боловсролын газар",
+    "Нийслэлийн Эрүүл мэндийн газар",
+    "Нийслэлийн Орон сууцны газар",
+    "Нийслэлийн Тээврийн газар",
+    "Нийслэлийн Татварын газар",
+    "Нийслэлийн Өмчийн харилцааны газар",
+]
+RECURRENCES = {"1.3": "monthly", "5.1": "q1_h1_year", "1.1": "quarterly"}
+
+
+def _board_updates(organization: Organization, plan: Plan, months: int) -> None:
+    measure = Measure.objects.get(plan=plan, code="1.3")
+    for month in range(1, months + 1):
+        register_row_save(
+            spec=REGISTERS["board-updates"],
+            organization=organization,
+            row=BoardUpdate(
+                date=dt.date(plan.year, month, 10), content=BOARD_TOPICS[month % len(BOARD_TOPICS)]
+            ),
+            measures=[measure],
+            actor=None,
+        )
+
+
+def _score_h1(plan: Plan, score: int) -> None:
+    report = Report.objects.get(plan=plan, period="h1")
+    report_submit(report=report, actor=None)
+    for item in report.items.select_related("measure").filter(due=True):
+        report_item_score(report=report, measure=item.measure, actor=None, score=score)
+
+
+@transaction.atomic
+def load_demo_children(*, parent: Organization, count: int = 4, actor: Any = None) -> list:
+    """Create `count` organizations under `parent` (codes `<parent>-C1`, …), each with the
+    seed plan and one of four stories by its index. Returns the organizations."""
+    document_bytes = SEED.read_bytes()
+    result = []
+    for index in range(count):
+        code = f"{parent.code}-C{index + 1}"
+        existing = Organization.objects.filter(code=code).first()
+        if existing is not None:
+            result.append(existing)
+            continue
+        name = NAMES[index % len(NAMES)] + (f" {index // len(NAMES) + 1}" if index >= 6 else "")
+        org = organization_create(name=name, code=code, parent=parent)
+        result.append(org)
+        plan = plan_create_from_document(
+            organization=org,
+            document=read_plan_document(document_bytes, SEED.name),
+            actor=actor,
+            source_name=SEED.name,
+        )
+        for measure in plan.measures.all():
+            measure_assign(
+                measure=measure,
+                actor=actor,
+                responsible_unit="Захиргааны хэлтэс",
+                responsible_person=None,
+                due_date=None,
+                recurrence=RECURRENCES.get(measure.code, "year_end"),
+            )
+        plan_confirm_proposed_rules(plan=plan, actor=actor)
+        story = index % 4
+        if story == 0:  # a full year, both reports scored
+            load_year_of_records(organization=org, plan=plan, actor=actor)
+            report_create_defaults(plan=plan, actor=actor)
+            score_demo_reports(plan=plan, reviewer=actor, leader=actor)
+        elif story == 1:  # half a year of board updates, the half-year report scored
+            _board_updates(org, plan, months=6)
+            report_create_defaults(plan=plan, actor=actor)
+            _score_h1(plan, score=70)
+        elif story == 2:  # a few board updates, reports drafted, never submitted
+            _board_updates(org, plan, months=2)
+            report_create_defaults(plan=plan, actor=actor)
+        # story 3: the plan only — nothing recorded, no report
+    return result

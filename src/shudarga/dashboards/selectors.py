@@ -1,0 +1,528 @@
+"""Reads for the dashboards: one organization at a glance, every descendant of a parent body
+in one table, and every dated obligation (the calendar, the iCalendar feed, reminders).
+
+Numbers come from the other apps' selectors (criteria evaluation, report scores, petition
+deadlines); this module only gathers and groups them, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from shudarga.core.models import AuditEntry
+from shudarga.core.selectors import audit_entries_for_organization
+from shudarga.criteria.rules import Status
+from shudarga.criteria.selectors import plan_evaluate, plan_period
+from shudarga.dashboards.models import CalendarFeed, Notification
+from shudarga.evidence.selectors import evidence_for_measures
+from shudarga.organizations.models import Membership, Organization
+from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Role
+from shudarga.petitions.models import Petition
+from shudarga.petitions.selectors import petition_due_counts
+from shudarga.plans.models import Goal, Measure, Plan
+from shudarga.plans.schedule import due_dates
+from shudarga.plans.selectors import plan_goals_for_page
+from shudarga.registers.registry import REGISTERS
+from shudarga.reports.models import Report, ReportItem
+from shudarga.reports.periods import PERIOD_CHOICES, PERIOD_KEYS, measure_is_due
+from shudarga.reports.scale import format_percent, mean_percent
+from shudarga.reports.selectors import ReportSummary, report_list_for_organization
+
+DEADLINE_DAYS = 30
+RECENT_ACTIVITY = 10
+
+
+def criteria_percent(*, met: int, not_met: int) -> Decimal | None:
+    """Share of due criteria that are met, truncated to one decimal like report scores;
+    None when no criterion is due yet. Criteria judged by people and those not yet due
+    are left out (they are neither a success nor a failure yet)."""
+    return mean_percent([100] * met + [0] * not_met)
+
+
+def may_see_descendants(organization: Organization) -> bool:
+    """Whether the roles `get_organization_for_user` put on `organization` open its
+    descendants (auditor, leader): who may use the parent body's view."""
+    return bool(set(getattr(organization, "user_roles", ())) & ROLES_SEEING_DESCENDANTS)
+
+
+def _latest_plans(organization_ids: list[int]) -> dict[int, Plan]:
+    """Each organization's latest plan (latest year, newest import): one query."""
+    latest: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(organization_id__in=organization_ids).order_by(
+        "organization_id", "-year", "-created_at", "-id"
+    ):
+        latest.setdefault(plan.organization_id, plan)
+    return latest
+
+
+def measures_with_records(*, measure_ids: list[int]) -> set[int]:
+    """Which of `measure_ids` have anything recorded: a register row linked to them or
+    evidence attached. One query per register plus one for evidence, whatever the count."""
+    if not measure_ids:
+        return set()
+    found: set[int] = set()
+    for spec in REGISTERS.values():
+        through = spec.model.measures.through
+        found.update(
+            through.objects.filter(measure_id__in=measure_ids)
+            .values_list("measure_id", flat=True)
+            .distinct()
+        )
+    found.update(
+        evidence_for_measures(measure_ids=measure_ids, date_from=None, date_to=None)
+        .order_by()
+        .values_list("measure_id", flat=True)
+        .distinct()
+    )
+    return found
+
+
+# -- one organization --------------------------------------------------------------------
+
+
+@dataclass
+class GoalProgress:
+    goal: Goal
+    met: int = 0
+    not_met: int = 0
+    not_yet_due: int = 0
+    manual: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return criteria_percent(met=self.met, not_met=self.not_met)
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
+
+    @property
+    def total(self) -> int:
+        return self.met + self.not_met + self.not_yet_due + self.manual
+
+
+@dataclass
+class Dashboard:
+    organization: Organization
+    today: dt.date
+    plan: Plan | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    goals: list[GoalProgress] = field(default_factory=list)
+    latest_report: ReportSummary | None = None
+    idle_measures: list[Measure] = field(default_factory=list)
+    measure_count: int = 0
+    petitions: dict[str, int] = field(default_factory=dict)
+    deadlines: list[Obligation] = field(default_factory=list)
+    activity: list[AuditEntry] = field(default_factory=list)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return criteria_percent(
+            met=self.counts.get(Status.MET, 0), not_met=self.counts.get(Status.NOT_MET, 0)
+        )
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
+
+
+def organization_dashboard(*, organization: Organization, today: dt.date) -> Dashboard:
+    """Where the organization's latest plan stands on `today`.
+
+    Criteria statuses over the plan's year so far (`plan_evaluate`), per goal; the latest
+    report that has scores; measures with nothing recorded; open petitions overdue and due
+    soon; obligations of the next DEADLINE_DAYS days; the last RECENT_ACTIVITY audit entries.
+    A fixed number of queries (the evaluation's, one per register, a few more).
+    """
+    board = Dashboard(organization=organization, today=today)
+    board.petitions = petition_due_counts(organization=organization, today=today)
+    board.deadlines = obligations(
+        organizations=[organization],
+        date_from=today,
+        date_to=today + dt.timedelta(DEADLINE_DAYS),
+    )
+    board.activity = list(
+        audit_entries_for_organization(organization_id=organization.pk)[:RECENT_ACTIVITY]
+    )
+    plan = _latest_plans([organization.pk]).get(organization.pk)
+    if plan is None:
+        return board
+    plan.organization = organization
+    board.plan = plan
+    evaluation = plan_evaluate(plan=plan, today=today)
+    board.counts = evaluation.counts()
+    measures = [m for g in evaluation.goals for m in g.measures.all()]
+    board.measure_count = len(measures)
+    for goal in evaluation.goals:
+        progress = GoalProgress(goal=goal)
+        for measure in goal.measures.all():
+            for criterion in measure.criteria.all():
+                status = evaluation.by_criterion[criterion.pk].evaluation.status
+                if status == Status.MET:
+                    progress.met += 1
+                elif status == Status.NOT_MET:
+                    progress.not_met += 1
+                elif status == Status.NOT_YET_DUE:
+                    progress.not_yet_due += 1
+                else:
+                    progress.manual += 1
+        board.goals.append(progress)
+    recorded = measures_with_records(measure_ids=[m.pk for m in measures])
+    board.idle_measures = [m for m in measures if m.pk not in recorded]
+    for listed_plan, summaries in report_list_for_organization(organization=organization):
+        if listed_plan.pk == plan.pk:
+            scored = [s for s in summaries if s.percent is not None]
+            board.latest_report = scored[-1] if scored else None
+    return board
+
+
+# -- the parent body's view ----------------------------------------------------------------
+
+
+@dataclass
+class ChildRow:
+    organization: Organization
+    plan: Plan | None = None
+    reports: dict[str, Report] = field(default_factory=dict)
+    latest: ReportSummary | None = None
+    goal_percents: dict[int, Decimal | None] = field(default_factory=dict)
+    overdue_measures: int = 0
+    overdue_petitions: int = 0
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.latest.percent if self.latest else None
+
+    @property
+    def late(self) -> bool:
+        return bool(self.overdue_measures or self.overdue_petitions)
+
+
+@dataclass
+class ParentOverview:
+    organization: Organization
+    today: dt.date
+    rows: list[ChildRow]
+    goal_numbers: list[int]
+    periods: list[str]
+
+    @property
+    def period_columns(self) -> list[tuple[str, str]]:
+        """(key, label) of each period column of the submission matrix."""
+        labels = dict(PERIOD_CHOICES)
+        return [(p, str(labels[p])) for p in self.periods]
+
+
+def _percent_sort(value: Decimal | None) -> Decimal:
+    return Decimal(-1) if value is None else value
+
+
+SORTS = {
+    "name": lambda r: r.organization.name,
+    "plan": lambda r: r.plan.status if r.plan else "",
+    "report": lambda r: r.latest.report.status if r.latest else "",
+    "score": lambda r: _percent_sort(r.score),
+    "measures": lambda r: r.overdue_measures,
+    "petitions": lambda r: r.overdue_petitions,
+}
+
+
+def parent_overview(
+    *,
+    organization: Organization,
+    today: dt.date,
+    q: str = "",
+    plan_status: str = "",
+    late_only: bool = False,
+    sort: str = "name",
+    descending: bool = False,
+) -> ParentOverview:
+    """Every descendant of `organization` with its latest plan's status, the reports of that
+    plan (status and score by period), overdue measures (a due date passed and nothing
+    recorded) and overdue open petitions; per goal number, the mean score of the latest
+    scored report (the heat map).
+
+    The query count does not depend on the number of descendants: organizations, plans,
+    reports, report scores, measures, one per register for links, evidence, petitions.
+    """
+    children = list(
+        Organization.objects.filter(path__startswith=organization.path)
+        .exclude(pk=organization.pk)
+        .order_by("name")
+    )
+    if q:
+        children = [c for c in children if q.casefold() in f"{c.name} {c.code}".casefold()]
+    ids = [c.pk for c in children]
+    plans = _latest_plans(ids)
+    rows = {c.pk: ChildRow(organization=c, plan=plans.get(c.pk)) for c in children}
+    plan_rows = {p.pk: rows[p.organization_id] for p in plans.values()}
+
+    reports = list(Report.objects.filter(plan__in=list(plans.values())))
+    for report in reports:
+        report.plan = plan_rows[report.plan_id].plan
+        plan_rows[report.plan_id].reports[report.period] = report
+    # Scores of due items, as `report_list_for_organization` counts them, for every report
+    # at once, with each measure's goal number for the heat map.
+    scores: dict[int, list[int]] = defaultdict(list)
+    goal_scores: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    ends = {r.pk: plan_period(plan=r.plan, name=r.period).end for r in reports}
+    year_of = {r.pk: r.plan.year for r in reports}
+    for report_id, score, due, recurrence, due_date, goal_number in ReportItem.objects.filter(
+        report__in=reports, score__isnull=False
+    ).values_list(
+        "report_id",
+        "score",
+        "due",
+        "measure__recurrence",
+        "measure__due_date",
+        "measure__goal__number",
+    ):
+        if due is None:
+            due = measure_is_due(
+                recurrence=recurrence,
+                due_date=due_date,
+                year=year_of[report_id],
+                period_end=ends[report_id],
+            )
+        if due:
+            scores[report_id].append(score)
+            goal_scores[report_id][goal_number].append(score)
+    goal_numbers: set[int] = set()
+    for row in rows.values():
+        for report in sorted(row.reports.values(), key=lambda r: PERIOD_KEYS.index(r.period)):
+            if scores.get(report.pk):
+                row.latest = ReportSummary(report=report, percent=mean_percent(scores[report.pk]))
+        if row.latest:
+            by_goal = goal_scores[row.latest.report.pk]
+            row.goal_percents = {n: mean_percent(v) for n, v in by_goal.items()}
+            goal_numbers.update(by_goal)
+
+    measures = list(
+        Measure.objects.filter(plan__in=list(plans.values())).values_list(
+            "id", "plan_id", "recurrence", "due_date"
+        )
+    )
+    recorded = measures_with_records(measure_ids=[m[0] for m in measures])
+    for measure_id, plan_id, recurrence, due_date in measures:
+        row = plan_rows[plan_id]
+        first_due = due_dates(recurrence=recurrence, year=row.plan.year, due_date=due_date)[0]
+        if first_due < today and measure_id not in recorded:
+            row.overdue_measures += 1
+
+    open_q = Q(resolved_on__isnull=True) | Q(resolved_on__gt=today)
+    for org_id, overdue in (
+        Petition.objects.filter(open_q, organization_id__in=ids, due_on__lt=today)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    ):
+        rows[org_id].overdue_petitions = overdue
+
+    result = list(rows.values())
+    if plan_status:
+        result = [r for r in result if (r.plan.status if r.plan else "none") == plan_status]
+    if late_only:
+        result = [r for r in result if r.late]
+    result.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
+    periods = sorted(
+        {p for r in result for p in r.reports} or {"h1", "year"}, key=PERIOD_KEYS.index
+    )
+    return ParentOverview(
+        organization=organization,
+        today=today,
+        rows=result,
+        goal_numbers=sorted(goal_numbers),
+        periods=periods,
+    )
+
+
+# -- dated obligations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Obligation:
+    day: dt.date
+    kind: str  # "measure", "report" or "petition"
+    title: str
+    organization: Organization
+    url: str
+    uid: str  # stable across runs, for the iCalendar feed and reminders
+
+
+def obligations(
+    *,
+    organizations: list[Organization],
+    date_from: dt.date,
+    date_to: dt.date,
+    person: Any = None,
+) -> list[Obligation]:
+    """Every dated obligation of `organizations` between `date_from` and `date_to` (both
+    included), by date: each due date of each measure (from its recurrence), report due
+    dates of reports not yet submitted, deadlines of open petitions.
+
+    With `person`, only theirs: measures they are responsible for, petitions assigned to
+    them, and reports of organizations where they are the coordinator. Three queries.
+    """
+    by_id = {o.pk: o for o in organizations}
+    result: list[Obligation] = []
+    measures = Measure.objects.filter(
+        plan__organization_id__in=list(by_id), plan__year__range=(date_from.year, date_to.year)
+    ).select_related("plan")
+    if person is not None:
+        measures = measures.filter(responsible_person=person)
+    for measure in measures.order_by("plan_id", "position"):
+        org = by_id[measure.plan.organization_id]
+        measure.plan.organization = org
+        days = due_dates(
+            recurrence=measure.recurrence, year=measure.plan.year, due_date=measure.due_date
+        )
+        result.extend(
+            Obligation(
+                day=day,
+                kind="measure",
+                title=f"{measure.code} {measure.text[:120]}",
+                organization=org,
+                url=measure.plan.get_absolute_url(),
+                uid=f"measure-{measure.pk}-{day:%Y%m%d}",
+            )
+            for day in days
+            if date_from <= day <= date_to
+        )
+    reports = Report.objects.filter(
+        plan__organization_id__in=list(by_id),
+        due_date__range=(date_from, date_to),
+        status=Report.Status.DRAFT,
+    ).select_related("plan")
+    if person is not None:
+        coordinated = Membership.objects.filter(user=person, role=Role.COORDINATOR).values(
+            "organization_id"
+        )
+        reports = reports.filter(plan__organization_id__in=coordinated)
+    for report in reports:
+        org = by_id[report.plan.organization_id]
+        report.plan.organization = org
+        result.append(
+            Obligation(
+                day=report.due_date,
+                kind="report",
+                title=str(report),
+                organization=org,
+                url=report.get_absolute_url(),
+                uid=f"report-{report.pk}",
+            )
+        )
+    petitions = Petition.objects.filter(
+        Q(resolved_on__isnull=True) | Q(resolved_on__gt=date_to),
+        organization_id__in=list(by_id),
+        due_on__range=(date_from, date_to),
+    )
+    if person is not None:
+        petitions = petitions.filter(assigned_to=person)
+    for petition in petitions.only("id", "organization_id", "year", "number", "subject", "due_on"):
+        org = by_id[petition.organization_id]
+        petition.organization = org
+        result.append(
+            Obligation(
+                day=petition.due_on,
+                kind="petition",
+                title=f"{petition} {petition.subject[:100]}",
+                organization=org,
+                url=petition.get_absolute_url(),
+                uid=f"petition-{petition.pk}-{petition.due_on:%Y%m%d}",
+            )
+        )
+    result.sort(key=lambda o: (o.day, o.kind, o.title))
+    return result
+
+
+def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
+    """The live (not revoked) feed with `token`, with its user; None otherwise."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+def calendar_feed_for_user(*, user: Any) -> CalendarFeed | None:
+    """The user's live feed, if they made one."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def notifications_for_user(*, user: Any) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(user=user)
+
+
+# -- year rollover -------------------------------------------------------------------------
+
+
+def unfinished_measures(*, plan: Plan, today: dt.date) -> dict[int, str]:
+    """Measures of `plan` not finished: with a criterion not met or nothing recorded. Maps
+    the measure id to why."""
+    evaluation = plan_evaluate(plan=plan, today=today)
+    measures = [m for g in evaluation.goals for m in g.measures.all()]
+    recorded = measures_with_records(measure_ids=[m.pk for m in measures])
+    result = {}
+    for measure in measures:
+        statuses = [evaluation.by_criterion[c.pk].evaluation.status for c in measure.criteria.all()]
+        if measure.pk not in recorded:
+            result[measure.pk] = str(_("nothing recorded"))
+        elif Status.NOT_MET in statuses:
+            result[measure.pk] = str(_("a criterion not met"))
+    return result
+
+
+@dataclass
+class RolloverRow:
+    code: str
+    old: Measure | None
+    new: Measure | None
+    unfinished: str = ""
+
+    @property
+    def changed(self) -> bool:
+        if self.old is None or self.new is None:
+            return True
+        return (
+            self.old.text != self.new.text
+            or [c.text for c in self.old.criteria.all()]
+            != [c.text for c in self.new.criteria.all()]
+            or self.old.target != self.new.target
+        )
+
+
+def rollover_comparison(*, old: Plan, new: Plan, today: dt.date) -> list[RolloverRow]:
+    """The measures of two years side by side by code, with what was left unfinished in
+    `old`. A fixed number of queries (two plans' goals, the old plan's evaluation)."""
+    unfinished = unfinished_measures(plan=old, today=today)
+    olds = {m.code: m for g in plan_goals_for_page(plan=old) for m in g.measures.all()}
+    news = {m.code: m for g in plan_goals_for_page(plan=new) for m in g.measures.all()}
+    codes = list(olds) + [c for c in news if c not in olds]
+    return [
+        RolloverRow(
+            code=code,
+            old=olds.get(code),
+            new=news.get(code),
+            unfinished=unfinished.get(olds[code].pk, "") if code in olds else "",
+        )
+        for code in codes
+    ]
+
+
+def previous_year_plan(*, plan: Plan) -> Plan | None:
+    """The same organization's plan of the year before `plan` (the newest import)."""
+    return (
+        Plan.objects.filter(organization_id=plan.organization_id, year=plan.year - 1)
+        .order_by("-created_at", "-id")
+        .first()
+    )

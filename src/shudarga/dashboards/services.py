@@ -1,0 +1,236 @@
+"""Writes of the dashboards: calendar feed tokens, notifications, the daily reminder digest,
+and starting next year's plan from this year's."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shudarga.core.services import audit_record
+from shudarga.criteria.models import CriterionRule
+from shudarga.criteria.services import criterion_rule_save
+from shudarga.dashboards.models import CalendarFeed, Notification, ReminderDigest
+from shudarga.dashboards.selectors import Obligation, obligations, unfinished_measures
+from shudarga.organizations.selectors import organizations_for_user
+from shudarga.plans.models import Criterion, Measure, Plan
+from shudarga.plans.selectors import plan_to_document
+from shudarga.plans.services import measure_assign, plan_create_from_document
+
+REMIND_DAYS = 7  # what falls due within this many days is in the digest
+OVERDUE_DAYS = 90  # overdue petitions and reports are repeated for this long
+
+
+# -- calendar feeds ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_create(*, user: Any, ip: str | None = None) -> CalendarFeed:
+    """A new secret feed URL for `user`; any earlier one is revoked (one live feed each)."""
+    calendar_feed_revoke(user=user, ip=ip)
+    feed = CalendarFeed(user=user, token=secrets.token_urlsafe(32))
+    feed.full_clean()
+    feed.save()
+    audit_record(actor=user, action="calendar_feed.created", obj=feed, organization_id=None, ip=ip)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: Any, ip: str | None = None) -> int:
+    """Revoke `user`'s live feeds; returns how many were live."""
+    live = list(CalendarFeed.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    now = timezone.now()
+    for feed in live:
+        feed.revoked_at = now
+        feed.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=user, action="calendar_feed.revoked", obj=feed, organization_id=None, ip=ip
+        )
+    return len(live)
+
+
+# -- notifications and reminders ---------------------------------------------------------
+
+
+def notifications_mark_read(*, user: Any, ids: list[str] | None = None) -> int:
+    """Mark `user`'s notifications `ids` (all unread ones when None or empty) read.
+
+    Not audited: read marks are the user's own bookkeeping, not plan data."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    wanted = [int(i) for i in (ids or []) if str(i).isdigit()]
+    if wanted:
+        rows = rows.filter(pk__in=wanted)
+    return rows.update(read_at=timezone.now())
+
+
+def reminder_items(*, user: Any, today: dt.date) -> list[Obligation]:
+    """What `user` is reminded of on `today`: their obligations due in the next REMIND_DAYS
+    days, and their petitions and reports already overdue (they stay until done)."""
+    items = obligations(
+        organizations=list(organizations_for_user(user=user)),
+        date_from=today - dt.timedelta(OVERDUE_DAYS),
+        date_to=today + dt.timedelta(REMIND_DAYS),
+        person=user,
+    )
+    return [o for o in items if o.day >= today or o.kind != "measure"]
+
+
+def _digest_text(items: list[Obligation], today: dt.date, base_url: str) -> str:
+    lines = [_("What is due soon or overdue, as of %(day)s:") % {"day": f"{today:%Y-%m-%d}"}, ""]
+    for item in items:
+        mark = _("OVERDUE") + " " if item.day < today else ""
+        lines.append(f"- {mark}{item.day:%Y-%m-%d} · {item.organization.name} · {item.title}")
+        lines.append(f"  {base_url}{item.url}")
+    return "\n".join(lines)
+
+
+def reminders_send(*, today: dt.date, base_url: str = "") -> dict[str, int]:
+    """Send each active person with something due one digest e-mail for `today`, and the
+    same as an in-app notification.
+
+    At most one digest per person and day, across reruns and app servers: the digest row
+    is inserted first, under a unique (user, day) constraint, in the same transaction as
+    the notification and the e-mail; a second run hits the constraint and skips. If the
+    e-mail fails the transaction rolls back, so the next run tries again.
+    """
+    sent = skipped = 0
+    users = get_user_model().objects.filter(is_active=True, memberships__isnull=False).distinct()
+    for user in users.order_by("pk"):
+        if not user.email:
+            continue
+        if ReminderDigest.objects.filter(user=user, day=today).exists():
+            skipped += 1
+            continue
+        items = reminder_items(user=user, today=today)
+        if not items:
+            continue
+        try:
+            with transaction.atomic():
+                digest = ReminderDigest.objects.create(user=user, day=today, items=len(items))
+                overdue = sum(1 for i in items if i.day < today)
+                text = _("%(n)s deadlines soon, %(overdue)s overdue") % {
+                    "n": len(items) - overdue,
+                    "overdue": overdue,
+                }
+                Notification.objects.create(
+                    user=user, day=today, text=text, url=items[0].url if items else ""
+                )
+                send_mail(
+                    subject=_("Shudarga: %(text)s") % {"text": text},
+                    message=_digest_text(items, today, base_url),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[user.email],
+                )
+                digest.sent_at = timezone.now()
+                digest.save(update_fields=["sent_at"])
+                audit_record(
+                    actor=None,
+                    action="reminder.sent",
+                    obj=digest,
+                    organization_id=None,
+                    changes={"items": len(items)},
+                )
+        except IntegrityError:  # another process sent it a moment ago
+            skipped += 1
+            continue
+        sent += 1
+    return {"sent": sent, "skipped": skipped}
+
+
+# -- year rollover -------------------------------------------------------------------------
+
+
+def _same_day(day: dt.date | None, year: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+@transaction.atomic
+def plan_rollover(
+    *, plan: Plan, year: int, actor: Any, today: dt.date, ip: str | None = None
+) -> Plan:
+    """Start `year`'s plan from `plan`: goals, activities, measures and criteria as a draft
+    (through `plan_create_from_document`), then each measure's assignment (dates moved to the
+    new year) and each confirmed criterion rule. Measures not finished in `plan` are listed
+    in the new plan's warnings."""
+    if year <= plan.year:
+        raise ValidationError(_("The new plan must be for a later year."))
+    if Plan.objects.filter(organization_id=plan.organization_id, year=year).exists():
+        raise ValidationError(
+            _("The organization already has a plan for %(year)s.") % {"year": year}
+        )
+    unfinished = unfinished_measures(plan=plan, today=today)
+    old_measures = list(Measure.objects.filter(plan=plan).select_related("responsible_person"))
+    document = plan_to_document(plan=plan)
+    warnings = [
+        _("Measure %(code)s was not finished in %(year)s: %(why)s.")
+        % {"code": m.code, "year": plan.year, "why": unfinished[m.pk]}
+        for m in old_measures
+        if m.pk in unfinished
+    ]
+    document = dataclasses.replace(
+        document,
+        year=year,
+        title=document.title.replace(str(plan.year), str(year)),
+        approved_on=None,
+        warnings=warnings,
+    )
+    new_plan = plan_create_from_document(
+        organization=plan.organization,
+        document=document,
+        actor=actor,
+        source_name=f"{plan.title} ({plan.year})",
+        ip=ip,
+    )
+    new_measures = {m.code: m for m in Measure.objects.filter(plan=new_plan).select_related("plan")}
+    for old in old_measures:
+        new = new_measures.get(old.code)
+        if new is None:
+            continue
+        measure_assign(
+            measure=new,
+            actor=actor,
+            responsible_unit=old.responsible_unit,
+            responsible_person=old.responsible_person,
+            due_date=_same_day(old.due_date, year),
+            recurrence=old.recurrence,
+            ip=ip,
+        )
+    new_criteria = {
+        (c.measure.code, c.position): c
+        for c in Criterion.objects.filter(measure__plan=new_plan).select_related("measure")
+    }
+    for stored in CriterionRule.objects.filter(criterion__measure__plan=plan).select_related(
+        "criterion__measure"
+    ):
+        target = new_criteria.get((stored.criterion.measure.code, stored.criterion.position))
+        if target is not None:
+            criterion_rule_save(
+                criterion=target,
+                rule=stored.as_rule(),
+                actor=actor,
+                organization_id=plan.organization_id,
+                ip=ip,
+            )
+    audit_record(
+        actor=actor,
+        action="plan.rolled_over",
+        obj=new_plan,
+        organization_id=plan.organization_id,
+        changes={"from_plan": plan.pk, "unfinished": len(unfinished)},
+        ip=ip,
+    )
+    return new_plan
