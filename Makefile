@@ -26,12 +26,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# What pip cannot bring: gettext (translations), Chromium (browser tests), poppler (PDF checks).
+# What pip cannot bring: gettext (translations), Chromium (browser tests), poppler (PDF
+# checks), the PostgreSQL client (pg_dump/pg_restore for backups).
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages:$$missing"; \
@@ -74,4 +76,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format src tests
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

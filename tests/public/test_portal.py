@@ -102,4 +102,4 @@ def test_the_organization_page_runs_a_fixed_number_of_queries(
         response = client.get(reverse("public:organization", args=[org.code]))
     html = response.content.decode()
     assert html.count("/public/o/HOME/plans/") == n
-    assert html.count("<td class=\"text-end fw-semibold\">") == n
+    assert html.count('<td class="text-end fw-semibold">') == n

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,15 +21,22 @@ class AuditEntry(models.Model):
 
     `organization_id` is a plain integer, not a foreign key, because `core` sits below
     `organizations` and an entry must outlive the rows it speaks about.
+
+    Entries form a hash chain in id order (`prev_digest` -> `digest`, see `audit_chain`), so
+    an entry edited or deleted in the database is found by `shudarga verify_audit`. Write
+    them only through `core.services.audit_record`, which keeps the chain.
     """
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set by `audit_record` before the digest is computed (auto_now_add would overwrite it).
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
+    # PROTECT, not SET_NULL: nulling the actor would rewrite hashed entries. A user who has
+    # acted is deactivated, never deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
@@ -39,6 +47,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    prev_digest = models.CharField(_("previous entry's digest"), max_length=64, blank=True)
+    digest = models.CharField(_("digest"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -48,3 +58,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The one row that records the audit chain's last entry.
+
+    Appending locks it (`select_for_update`), so two transactions never chain onto the same
+    entry; and `verify_audit` compares it with the last entry, so entries removed from the
+    end of the log are noticed.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    digest = models.CharField(_("last digest"), max_length=64, blank=True)
+    last_entry_id = models.BigIntegerField(_("last entry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+
+    def __str__(self) -> str:
+        return f"#{self.last_entry_id} {self.digest[:12]}"

@@ -26,6 +26,10 @@ def rule_validate(rule: Rule) -> None:
         if spec is None:
             raise ValidationError(_("Choose the register this rule counts."))
         for name, values in rule.filters.items():
+            if not isinstance(values, list | tuple):
+                raise ValidationError(
+                    _("The filter on “%(field)s” is not valid.") % {"field": name}
+                )
             field = spec.field(name) if name in spec.fields else None
             allowed = {str(v) for v, _label in (field.choices or [])} if field else set()
             if field is None or not allowed or not {str(v) for v in values} <= allowed:

@@ -111,6 +111,13 @@ class PlanDocument:
             )
         if not 1990 <= self.year <= 2200:
             raise PlanImportError(_("The year %(year)s is not plausible.") % {"year": self.year})
+        _check_text(_("The title"), self.title, MAX_LENGTHS["title"])
+        _check_text(_("The place"), self.place, MAX_LENGTHS["place"])
+        for index, signature in enumerate(self.signatures, start=1):
+            where = _("Signature %(number)s") % {"number": index}
+            _check_text(where, signature.label, MAX_LENGTHS["signature_label"])
+            _check_text(where, signature.title, MAX_LENGTHS["signature_title"])
+            _check_text(where, signature.name, MAX_LENGTHS["signature_name"])
         if not self.goals:
             raise PlanImportError(_("The plan has no goals."))
         numbers: set[int] = set()
@@ -123,6 +130,17 @@ class PlanDocument:
                     % {"where": where, "number": goal.number}
                 )
             numbers.add(goal.number)
+            if not 0 <= goal.number <= MAX_GOAL_NUMBER:
+                raise PlanImportError(
+                    _("%(where)s: goal number %(number)s is out of range (0 to %(max)s).")
+                    % {"where": where, "number": goal.number, "max": MAX_GOAL_NUMBER}
+                )
+            _check_text(where, goal.text)
+            for activity in goal.activities:
+                awhere = _("activity %(code)s") % {"code": activity.code}
+                _check_text(awhere, activity.code, MAX_LENGTHS["code"])
+                _check_text(awhere, activity.text)
+                _check_text(awhere, activity.legal_basis)
             activity_codes = {a.code for a in goal.activities}
             for measure in goal.measures:
                 mwhere = measure.location or _("measure %(code)s") % {"code": measure.code}
@@ -136,6 +154,10 @@ class PlanDocument:
                         % {"where": mwhere, "code": measure.code, "first": codes[measure.code]}
                     )
                 codes[measure.code] = mwhere
+                _check_text(mwhere, measure.code, MAX_LENGTHS["code"])
+                for text in (measure.text, *measure.criteria, measure.activity, measure.due,
+                             measure.responsible, measure.baseline, measure.target):  # fmt: skip
+                    _check_text(mwhere, text)
                 if measure.activity and measure.activity not in activity_codes:
                     raise PlanImportError(
                         _(
@@ -238,6 +260,35 @@ class PlanDocument:
             place=_str(data, "place", "place"),
             goals=goals,
             signatures=signatures,
+        )
+
+
+# The sizes of the plan tables' columns (plans/models.py; a test keeps them equal). A longer
+# value is a reading mistake — a paragraph swallowed into a signature — and PostgreSQL would
+# refuse it with an error instead of a message. `due` and `responsible` are cut to size.
+MAX_LENGTHS = {
+    "title": 500,
+    "place": 255,
+    "code": 20,
+    "signature_label": 100,
+    "signature_title": 500,
+    "signature_name": 255,
+}
+MAX_GOAL_NUMBER = 32767  # a small integer column
+
+
+def _check_text(where: str, text: str, limit: int | None = None) -> None:
+    """PlanImportError when `text` holds a NUL (which PostgreSQL cannot store; only JSON
+    can carry one) or is longer than `limit`."""
+    if "\x00" in text:
+        raise PlanImportError(
+            _("%(where)s: the text holds a NUL character, which a plan cannot keep.")
+            % {"where": where}
+        )
+    if limit is not None and len(text) > limit:
+        raise PlanImportError(
+            _("%(where)s: “%(text)s” is %(length)s characters long; at most %(limit)s fit.")
+            % {"where": where, "text": text[:60] + "…", "length": len(text), "limit": limit}
         )
 
 

@@ -1,0 +1,510 @@
+"""Back up and restore an installation: the database and every file under MEDIA_ROOT.
+
+A backup is a directory (or the same as a `.tar.gz`) holding
+
+    manifest.json   what is in it: every file with its size and SHA-256, the database
+                    engine, each app's latest applied migration, and when it was made
+    db.sqlite3      SQLite, copied with the online backup API (safe while the app runs), or
+    db.pgdump       PostgreSQL, `pg_dump --format=custom`
+    media/...       evidence files, petition attachments and the rest of MEDIA_ROOT
+
+A restore checks every digest before it touches anything, refuses a non-empty installation
+unless forced, then puts back the database and the files. Backups hold personal data
+(petitioners, password hashes): they are written readable by their owner only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+
+from shudarga.core.models import AuditChainHead
+
+MANIFEST = "manifest.json"
+FORMAT = "shudarga-backup"
+VERSION = 1
+DB_FILES = {"sqlite": "db.sqlite3", "postgresql": "db.pgdump"}
+MEDIA_DIR = "media"
+CHUNK = 1024 * 1024
+PROGRESS_EVERY = 500  # files between progress lines
+
+# Rows that `migrate` itself writes: an installation holding only these is empty.
+_SETUP_MODELS = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "core.auditchainhead",
+}
+
+Progress = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """The backup or restore cannot go on; the message says why, for the operator."""
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    path: str  # POSIX path inside the backup
+    size: int
+    sha256: str
+
+
+# -- backup ---------------------------------------------------------------------------------
+
+
+def backup_create(*, destination: Path, progress: Progress = lambda _: None) -> dict[str, Any]:
+    """Write a backup of the default database and MEDIA_ROOT to `destination`: a directory
+    (new or empty) or, when the name ends with `.tar.gz`, an archive. Returns the manifest.
+
+    Everything is written beside the destination first and moved into place at the end, so
+    a failed backup leaves nothing that looks like a backup.
+    """
+    destination = destination.resolve()
+    archive = destination.name.endswith(".tar.gz")
+    if destination.exists() and (archive or not destination.is_dir() or any(destination.iterdir())):
+        raise BackupError(f"{destination} already exists; choose a new name.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=destination.parent))  # mode 0700
+    try:
+        manifest = _write_backup(work, progress)
+        if archive:
+            progress(f"Packing {destination.name} …")
+            _pack(work, destination)
+        else:
+            if destination.exists():
+                destination.rmdir()
+            work.rename(destination)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    progress(f"Backup written to {destination}: {len(manifest['files'])} files.")
+    return manifest
+
+
+def _write_backup(work: Path, progress: Progress) -> dict[str, Any]:
+    engine = database_engine()
+    db_name = DB_FILES[engine]
+    progress(f"Copying the {engine} database …")
+    if engine == "sqlite":
+        _sqlite_backup(work / db_name)
+    else:
+        _pg_dump(work / db_name)
+    files = [_describe(work, db_name)]
+
+    media_root = Path(settings.MEDIA_ROOT)
+    media = list(_media_files(media_root, progress))
+    progress(f"Copying {len(media)} media files …")
+    for number, relative in enumerate(media, start=1):
+        inside = f"{MEDIA_DIR}/{relative.as_posix()}"
+        size, digest = _copy_hashing(media_root / relative, work / inside)
+        files.append(ManifestFile(inside, size, digest))
+        if number % PROGRESS_EVERY == 0:
+            progress(f"  {number} of {len(media)} files copied")
+
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": {"engine": engine, "file": db_name},
+        "migrations": migration_state(),
+        "audit_head": _audit_head(),
+        "files": [f.__dict__ for f in files],
+    }
+    _write_private(work / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    return manifest
+
+
+def database_engine() -> str:
+    """`sqlite` or `postgresql` for the default database; BackupError for anything else."""
+    vendor = connections[DEFAULT_DB_ALIAS].vendor
+    if vendor not in DB_FILES:
+        raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
+    return vendor
+
+
+def migration_state() -> dict[str, str]:
+    """Each app's latest applied migration, from the `django_migrations` table."""
+    applied = MigrationRecorder(connections[DEFAULT_DB_ALIAS]).applied_migrations()
+    latest: dict[str, str] = {}
+    for app, name in applied:
+        latest[app] = max(latest.get(app, name), name)
+    return dict(sorted(latest.items()))
+
+
+def _audit_head() -> dict[str, Any] | None:
+    """The audit chain's last entry and digest: kept outside the database, it shows later
+    whether the chain was rewritten wholesale (which `verify_audit` alone cannot see)."""
+    try:
+        return AuditChainHead.objects.filter(pk=1).values("last_entry_id", "digest").first()
+    except DatabaseError:  # a database that was never migrated
+        return None
+
+
+def _sqlite_name() -> Path:
+    name = str(settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"])
+    if name == ":memory:" or name.startswith("file:"):
+        raise BackupError("The database is in memory; there is nothing on disk to back up.")
+    return Path(name)
+
+
+def _sqlite_backup(target: Path) -> None:
+    source_path = _sqlite_name()
+    if not source_path.is_file():
+        raise BackupError(f"The SQLite database {source_path} does not exist.")
+    # The online backup API copies a consistent snapshot even while the app writes.
+    source = sqlite3.connect(source_path)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+        # One self-contained file: no -wal beside it to lose.
+        copy.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        copy.close()
+        source.close()
+    target.chmod(0o600)
+
+
+def _pg_env() -> dict[str, str]:
+    """libpq's environment for the default database: the password travels in PGPASSWORD,
+    never on the command line where `ps` would show it."""
+    db = settings.DATABASES[DEFAULT_DB_ALIAS]
+    env = dict(os.environ)
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
+        if db.get(key):
+            env[var] = str(db[key])
+    env["PGDATABASE"] = str(db["NAME"])
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    options = db.get("OPTIONS", {})
+    for key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+        if options.get(key):
+            env[f"PG{key.upper()}"] = str(options[key])
+    return env
+
+
+def _run_pg(args: list[str]) -> None:
+    try:
+        result = subprocess.run(  # noqa: S603 (fixed program, arguments are ours)
+            args, env=_pg_env(), capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise BackupError(
+            f"{args[0]} is not installed; install the PostgreSQL client (postgresql-client) of "
+            f"the server's version."
+        ) from None
+    if result.returncode != 0:
+        raise BackupError(f"{args[0]} failed: {result.stderr.strip() or result.returncode}")
+
+
+def _pg_dump(target: Path) -> None:
+    _run_pg(["pg_dump", "--format=custom", "--no-password", f"--file={target}"])
+    target.chmod(0o600)
+
+
+def _media_files(root: Path, progress: Progress) -> Iterator[PurePosixPath]:
+    """Regular files under `root`, relative, in a stable order. Symlinks are skipped: they
+    may point outside MEDIA_ROOT, and the app never makes them."""
+    if not root.is_dir():
+        return
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(directory) / name
+            relative = PurePosixPath(path.relative_to(root).as_posix())
+            if path.is_symlink() or not path.is_file():
+                progress(f"Skipped {relative}: not a regular file.")
+                continue
+            yield relative
+
+
+def _copy_hashing(source: Path, target: Path, *, private: bool = True) -> tuple[int, str]:
+    """Copy `source` to `target` and return its size and SHA-256, in one read. `private`
+    files (a backup's) are readable by their owner only; others get the usual umask."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    out = _open_private(target) if private else target.open("wb")
+    with source.open("rb") as src, out as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _open_private(path: Path) -> Any:
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    with _open_private(path) as out:
+        out.write(data)
+
+
+def _describe(root: Path, inside: str) -> ManifestFile:
+    size, digest = _hash_file(root / inside)
+    return ManifestFile(inside, size, digest)
+
+
+def _hash_file(path: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as src:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _pack(work: Path, destination: Path) -> None:
+    partial = destination.with_name(destination.name + ".partial")
+    with _open_private(partial) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        for path in sorted(p for p in work.rglob("*") if p.is_file()):
+            tar.add(path, arcname=path.relative_to(work).as_posix(), recursive=False)
+    partial.replace(destination)
+
+
+# -- restore --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def opened_backup(source: Path) -> Iterator[Path]:
+    """The backup's directory: `source` itself, or a `.tar.gz` unpacked into a temporary
+    directory beside the data (only regular files and folders, never outside it)."""
+    source = source.resolve()
+    if source.is_dir():
+        yield source
+        return
+    if not (source.is_file() and source.name.endswith(".tar.gz")):
+        raise BackupError(f"{source} is neither a backup directory nor a .tar.gz backup.")
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR))
+    try:
+        try:
+            with tarfile.open(source, mode="r:gz") as tar:
+                for member in tar:
+                    _extract_member(tar, member, work)
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise BackupError(f"{source.name} cannot be unpacked: {exc}") from None
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, work: Path) -> None:
+    inside = _safe_relative(member.name)
+    if member.isdir():
+        (work / inside).mkdir(parents=True, exist_ok=True)
+        return
+    if not member.isfile():
+        raise BackupError(f"{member.name} in the archive is not a regular file.")
+    target = work / inside
+    target.parent.mkdir(parents=True, exist_ok=True)
+    extracted = tar.extractfile(member)
+    if extracted is None:
+        raise BackupError(f"{member.name} in the archive cannot be read.")
+    with extracted, _open_private(target) as out:
+        shutil.copyfileobj(extracted, out, CHUNK)
+
+
+def _safe_relative(name: str) -> str:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in name:
+        raise BackupError(f"{name!r} is not a safe path inside a backup.")
+    return path.as_posix()
+
+
+def backup_check(root: Path) -> dict[str, Any]:
+    """The manifest of the backup in `root`, after checking that every file it lists is
+    there with its size and SHA-256 and that nothing else is. BackupError naming the first
+    file that differs."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"{root} has no {MANIFEST}: it is not a backup.") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BackupError(f"{MANIFEST} is damaged: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{MANIFEST} is not a Shudarga backup manifest.")
+    if manifest.get("version") != VERSION:
+        raise BackupError(f"This backup has format version {manifest.get('version')!r}; "
+                          f"this version of Shudarga reads version {VERSION}.")  # fmt: skip
+    try:
+        files = [ManifestFile(**entry) for entry in manifest["files"]]
+        engine, db_file = manifest["database"]["engine"], manifest["database"]["file"]
+    except (KeyError, TypeError) as exc:
+        raise BackupError(f"{MANIFEST} is incomplete: {exc}") from None
+    if not isinstance(manifest.get("migrations", {}), dict):
+        raise BackupError(f"{MANIFEST} has a malformed migration state.")
+    for entry in files:
+        if not (
+            isinstance(entry.path, str)
+            and isinstance(entry.size, int)
+            and isinstance(entry.sha256, str)
+        ):
+            raise BackupError(f"{MANIFEST} has a malformed file entry: {entry}")
+    if DB_FILES.get(engine) != db_file or db_file not in {f.path for f in files}:
+        raise BackupError(f"{MANIFEST} does not list the database file.")
+
+    listed = set()
+    for entry in files:
+        inside = _safe_relative(entry.path)
+        if inside != db_file and not inside.startswith(f"{MEDIA_DIR}/"):
+            raise BackupError(
+                f"{entry.path}: the manifest lists a file outside the backup's parts."
+            )
+        path = root / inside
+        if not path.is_file():
+            raise BackupError(f"{entry.path} is missing from the backup.")
+        size, digest = _hash_file(path)
+        if size != entry.size or digest != entry.sha256:
+            raise BackupError(
+                f"{entry.path} does not match the manifest (size {size}, expected {entry.size}; "
+                f"SHA-256 {digest[:12]}…, expected {str(entry.sha256)[:12]}…): the backup is "
+                f"damaged or was changed."
+            )
+        listed.add(inside)
+    for path in sorted(root.rglob("*")):
+        inside = path.relative_to(root).as_posix()
+        if (path.is_file() or path.is_symlink()) and inside not in listed | {MANIFEST}:
+            raise BackupError(f"{inside} is in the backup but not in its manifest.")
+    return manifest
+
+
+def installation_contents() -> list[str]:
+    """What the installation already holds (`"12 plans.plan rows"`, `"3 media files"`);
+    empty when the database has only what `migrate` writes and MEDIA_ROOT has no files."""
+    found: list[str] = []
+    connection = connections[DEFAULT_DB_ALIAS]
+    tables = set(connection.introspection.table_names())
+    for model in apps.get_models():
+        if model._meta.label_lower in _SETUP_MODELS or model._meta.db_table not in tables:
+            continue
+        if count := model._default_manager.using(DEFAULT_DB_ALIAS).count():
+            found.append(f"{count} {model._meta.label_lower} rows")
+    media_root = Path(settings.MEDIA_ROOT)
+    if media_root.is_dir() and (count := sum(1 for p in media_root.rglob("*") if p.is_file())):
+        found.append(f"{count} media files")
+    return found
+
+
+def backup_restore(
+    *, source: Path, force: bool = False, progress: Progress = lambda _: None
+) -> dict[str, Any]:
+    """Restore the backup at `source` (directory or `.tar.gz`) into this installation.
+
+    Order: every digest is checked, the engine must match, the installation must be empty
+    (or `force`); only then is the database replaced and MEDIA_ROOT made equal to the
+    backup's files (with `force`, files the backup does not have are removed). Stop the web
+    and background processes first: they must not hold the database open. Returns the
+    manifest.
+    """
+    with opened_backup(source) as root:
+        progress("Checking the backup's digests …")
+        manifest = backup_check(root)
+        engine = database_engine()
+        if manifest["database"]["engine"] != engine:
+            raise BackupError(
+                f"The backup holds a {manifest['database']['engine']} database but this "
+                f"installation uses {engine}."
+            )
+        if unknown := _unknown_migrations(manifest.get("migrations", {})):
+            raise BackupError(
+                "The backup comes from a newer version of Shudarga: this code lacks its "
+                f"migrations {', '.join(unknown[:5])}. Upgrade first, then restore."
+            )
+        if (contents := installation_contents()) and not force:
+            raise BackupError(
+                "This installation is not empty ("
+                + ", ".join(contents[:5])
+                + (", …" if len(contents) > 5 else "")
+                + "). Restore into a new installation, or pass --force to replace its data."
+            )
+        database = root / manifest["database"]["file"]
+        progress(f"Restoring the {engine} database …")
+        connections.close_all()
+        if engine == "sqlite":
+            _sqlite_restore(database)
+        else:
+            _run_pg([
+                "pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl",
+                "--single-transaction", "--no-password", f"--dbname={_pg_env()['PGDATABASE']}",
+                str(database),
+            ])  # fmt: skip
+        media = [f for f in manifest["files"] if f["path"].startswith(f"{MEDIA_DIR}/")]
+        progress(f"Restoring {len(media)} media files …")
+        _restore_media(root, media, remove_others=force, progress=progress)
+    connections.close_all()
+    return manifest
+
+
+def _sqlite_restore(database: Path) -> None:
+    target = _sqlite_name()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".restoring")
+    shutil.copyfile(database, partial)
+    check = sqlite3.connect(partial)
+    try:
+        result = check.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        check.close()
+    if result != "ok":
+        partial.unlink()
+        raise BackupError(f"The backed-up SQLite database is damaged: {result}")
+    # A -wal left by the old database would be replayed into the new one: remove it.
+    for suffix in ("-wal", "-shm", "-journal"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    partial.replace(target)
+
+
+def _restore_media(
+    root: Path, media: list[dict[str, Any]], *, remove_others: bool, progress: Progress
+) -> None:
+    media_root = Path(settings.MEDIA_ROOT)
+    wanted = set()
+    for number, entry in enumerate(media, start=1):
+        relative = entry["path"][len(MEDIA_DIR) + 1 :]
+        wanted.add(relative)
+        target = media_root / relative
+        partial = target.with_name(target.name + ".restoring")
+        size, digest = _copy_hashing(root / entry["path"], partial, private=False)
+        if (size, digest) != (entry["size"], entry["sha256"]):  # changed since the check
+            partial.unlink()
+            raise BackupError(f"{entry['path']} changed while it was being restored.")
+        partial.replace(target)
+        if number % PROGRESS_EVERY == 0:
+            progress(f"  {number} of {len(media)} files restored")
+    if remove_others and media_root.is_dir():
+        for path in sorted(media_root.rglob("*")):
+            if path.is_file() and path.relative_to(media_root).as_posix() not in wanted:
+                progress(f"Removed {path.relative_to(media_root)}: not in the backup.")
+                path.unlink()
+
+
+def _unknown_migrations(state: dict[str, str]) -> list[str]:
+    nodes = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+    return [f"{app}.{name}" for app, name in sorted(state.items()) if (app, name) not in nodes]
+
+
+def pending_migrations() -> list[str]:
+    """Migrations the code has that the (restored) database has not applied."""
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]

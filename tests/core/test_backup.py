@@ -1,0 +1,212 @@
+"""`shudarga backup` and `shudarga restore` round-trip the demo installation on SQLite.
+
+The commands run in subprocesses with production settings, each installation in its own
+data folder, as an operator runs them; the manifest checks run in-process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sqlite3
+import tarfile
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from shudarga.core.backup import BackupError, backup_check, installation_contents, opened_backup
+from tests.core.backup_helpers import manage, manifest_of, media_digests, sha256
+from tests.factories import OrganizationFactory
+
+COUNTED_TABLES = [
+    "auth_user",
+    "organizations_organization",
+    "plans_plan",
+    "plans_measure",
+    "plans_criterion",
+    "petitions_petition",
+    "evidence_evidence",
+    "core_auditentry",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """A demo installation's data folder, and its backup as a folder and as a .tar.gz.
+
+    Only in the SQLite run of the suite: the PostgreSQL run tests the PostgreSQL backup
+    (test_backup_postgresql.py), and neither pays for the other's demo installation.
+    """
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite backup is tested in the SQLite run")
+    root = tmp_path_factory.mktemp("backup")
+    data = root / "demo"
+    manage(data, "migrate", "-v0")
+    manage(data, "load_demo_data")
+    manage(data, "backup", str(root / "backup"))
+    manage(data, "backup", str(root / "backup.tar.gz"))
+    return data
+
+
+def _db(data: Path) -> Path:
+    return data / "shudarga.sqlite3"
+
+
+def _counts(database: Path) -> dict[str, int]:
+    db = sqlite3.connect(database)
+    try:
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in COUNTED_TABLES}  # noqa: S608
+    finally:
+        db.close()
+
+
+def _dump(database: Path) -> list[str]:
+    db = sqlite3.connect(database)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def test_the_backup_lists_every_file_with_its_digest(demo):
+    backup = demo.parent / "backup"
+    manifest = manifest_of(backup)
+    assert manifest["database"] == {"engine": "sqlite", "file": "db.sqlite3"}
+    assert manifest["migrations"]["core"] == "0002_audit_hash_chain"
+    with closing(sqlite3.connect(_db(demo))) as db:  # the audit head, kept outside the database
+        head = db.execute("SELECT last_entry_id, digest FROM core_auditchainhead").fetchone()
+    assert manifest["audit_head"] == {"last_entry_id": head[0], "digest": head[1]}
+    media = media_digests(demo / "media")
+    assert len(media) >= 5  # the demo's evidence files
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == {"db.sqlite3"} | {f"media/{p}" for p in media}
+    for path, entry in listed.items():
+        assert entry["sha256"] == sha256(backup / path)
+        assert entry["size"] == (backup / path).stat().st_size
+    for path, digest in media.items():
+        assert listed[f"media/{path}"]["sha256"] == digest
+    assert _dump(backup / "db.sqlite3") == _dump(_db(demo))
+
+
+def test_it_round_trips_the_demo_installation(demo, tmp_path):
+    fresh = tmp_path / "fresh"
+    result = manage(fresh, "restore", str(demo.parent / "backup.tar.gz"))
+    assert "chain intact" in result.stdout
+
+    assert _dump(_db(fresh)) == _dump(_db(demo))  # every row of every table
+    counts = _counts(_db(fresh))
+    assert counts == _counts(_db(demo))
+    assert counts["plans_measure"] > 0 and counts["petitions_petition"] > 0
+    assert counts["evidence_evidence"] > 0
+    assert media_digests(fresh / "media") == media_digests(demo / "media")
+    assert manage(fresh, "verify_audit").stdout.strip().endswith("chain intact")
+
+    # A backup of the restored installation lists the same files with the same digests.
+    again = tmp_path / "again"
+    manage(fresh, "backup", str(again))
+    assert _media_of(manifest_of(again)) == _media_of(manifest_of(demo.parent / "backup"))
+
+
+def _media_of(manifest: dict) -> dict[str, str]:
+    return {f["path"]: f["sha256"] for f in manifest["files"] if f["path"].startswith("media/")}
+
+
+def test_it_refuses_a_non_empty_installation_unless_forced(demo, tmp_path):
+    target = tmp_path / "target"
+    shutil.copytree(demo, target)
+    (target / "media" / "stray.txt").write_text("not in the backup")
+    refused = manage(target, "restore", str(demo.parent / "backup"), check=False)
+    assert refused.returncode != 0
+    assert "not empty" in refused.stderr and "--force" in refused.stderr
+    assert (target / "media" / "stray.txt").exists()
+
+    manage(target, "restore", "--force", str(demo.parent / "backup"))
+    assert not (target / "media" / "stray.txt").exists()
+    assert media_digests(target / "media") == media_digests(demo / "media")
+    assert _dump(_db(target)) == _dump(_db(demo))
+
+
+def test_it_refuses_a_changed_file_and_names_it(demo, tmp_path):
+    backup = tmp_path / "backup"
+    shutil.copytree(demo.parent / "backup", backup)
+    victim = next(p for p in sorted((backup / "media").rglob("*")) if p.is_file())
+    victim.write_bytes(victim.read_bytes()[:-1] + b"\x00")
+    fresh = tmp_path / "fresh"
+    refused = manage(fresh, "restore", str(backup), check=False)
+    assert refused.returncode != 0
+    assert victim.relative_to(backup).as_posix() in refused.stderr
+    assert not (fresh / "media").exists() or not any((fresh / "media").rglob("*.*"))
+
+
+def test_a_backup_is_never_written_over_an_existing_one(demo):
+    refused = manage(demo, "backup", str(demo.parent / "backup.tar.gz"), check=False)
+    assert refused.returncode != 0 and "already exists" in refused.stderr
+
+
+# -- the manifest check, in-process -------------------------------------------------------
+
+
+@pytest.fixture
+def backup_copy(demo, tmp_path) -> Path:
+    copy = tmp_path / "backup"
+    shutil.copytree(demo.parent / "backup", copy)
+    return copy
+
+
+def test_the_check_accepts_an_untouched_backup(backup_copy):
+    assert backup_check(backup_copy)["database"]["file"] == "db.sqlite3"
+
+
+def test_the_check_names_a_changed_database(backup_copy):
+    db = sqlite3.connect(backup_copy / "db.sqlite3")
+    with db:
+        db.execute("UPDATE plans_plan SET title = 'changed'")
+    db.close()
+    with pytest.raises(BackupError, match=r"^db\.sqlite3 does not match the manifest"):
+        backup_check(backup_copy)
+
+
+def test_the_check_names_a_missing_file(backup_copy):
+    victim = next(p for p in sorted((backup_copy / "media").rglob("*")) if p.is_file())
+    victim.unlink()
+    with pytest.raises(BackupError, match=rf"^{victim.relative_to(backup_copy)} is missing"):
+        backup_check(backup_copy)
+
+
+def test_the_check_names_a_file_the_manifest_does_not_list(backup_copy):
+    (backup_copy / "media" / "added.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(BackupError, match=r"^media/added\.pdf is in the backup but not in"):
+        backup_check(backup_copy)
+
+
+def test_the_check_refuses_a_manifest_path_outside_the_backup(backup_copy):
+    manifest = manifest_of(backup_copy)
+    manifest["files"].append({"path": "media/../../etc/passwd", "size": 1, "sha256": "0"})
+    (backup_copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="not a safe path"):
+        backup_check(backup_copy)
+
+
+def test_an_archive_member_outside_the_backup_is_refused(tmp_path, settings):
+    settings.DATA_DIR = tmp_path / "data"
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo("../outside.txt")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"evil"))
+    with pytest.raises(BackupError, match="not a safe path"), opened_backup(archive):
+        pass
+    assert not (tmp_path / "outside.txt").exists()
+
+
+@pytest.mark.django_db
+def test_an_installation_with_only_what_migrate_writes_is_empty(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert installation_contents() == []
+    OrganizationFactory()
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "x.pdf").write_bytes(b"%PDF")
+    assert installation_contents() == ["1 organizations.organization rows", "1 media files"]

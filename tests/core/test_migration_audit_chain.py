@@ -1,0 +1,43 @@
+"""The migration that introduced the hash chain chains the entries written before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from shudarga.core.selectors import audit_chain_check
+
+BEFORE = [("core", "0001_initial")]
+AFTER = [("core", "0002_audit_hash_chain")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_chains_existing_entries_in_id_order():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    try:
+        old_apps = executor.loader.project_state(BEFORE).apps
+        OldEntry = old_apps.get_model("core", "AuditEntry")
+        at = dt.datetime(2024, 3, 1, 9, 30, 0, 123456, tzinfo=dt.UTC)
+        for i in range(5):
+            OldEntry.objects.create(
+                action="plan.imported",
+                object_type="plans.plan",
+                object_id=str(i),
+                changes={"n": i},
+                ip="127.0.0.1" if i % 2 else None,
+            )
+        # auto_now_add set `at`; make two entries share a time to show id order decides
+        OldEntry.objects.update(at=at)
+        migrate_forward = MigrationExecutor(connection)
+        migrate_forward.loader.build_graph()
+        migrate_forward.migrate(AFTER)
+
+        report = audit_chain_check()
+        assert (report.checked, report.intact) == (5, True)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
