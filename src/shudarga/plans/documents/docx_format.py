@@ -11,24 +11,28 @@ to the same `PlanDocument`.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from xml.etree.ElementTree import ParseError
 
 import docx
 from django.utils.translation import gettext as _
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.section import Section
 from docx.shared import Cm, Pt
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
 
 from shudarga.core.dates import format_mn_date
+from shudarga.core.word import (
+    MARGIN,
+    PAGE_WIDTH,
+    date_and_place,
+    fill,
+    paragraph,
+    set_up_landscape_page,
+    shade,
+)
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
 from shudarga.plans.documents.tabular import (
     RawDocument,
@@ -147,14 +151,11 @@ def _row_where(table: int, index: int) -> str:
 
 # -- writing ----------------------------------------------------------------------------
 
-_FONT = "Times New Roman"  # has Cyrillic (Ө, Ү) on Windows, macOS and LibreOffice
-_PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(29.7), Cm(21.0), Cm(1.27)
 # Column widths in cm; the measure and criteria columns share what the others leave.
 _FIXED_WIDTHS = {"code": 1.1, "due": 2.4, "responsible": 3.2, "baseline": 2.3, "target": 2.3}
 _HEADER_FILL = "D9E2F3"
 _CENTERED = {"due", "baseline", "target"}  # short values: a date, a number, a percentage
 # XML 1.0 has no place for these (a text file may carry a stray one); Word would not open it.
-_NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
@@ -164,120 +165,40 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     date and place; below it, one block per signature (`ХЯНАСАН:`, title, name).
     """
     doc = docx.Document()
-    _set_up_page(doc)
+    set_up_landscape_page(doc)
 
     if organization_name.strip():
-        _paragraph(doc, organization_name.strip(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph(doc, organization_name.strip(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     date_text = format_mn_date(document.approved_on) if document.approved_on else ""
     if date_text:
-        _paragraph(doc, date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    title = _paragraph(doc, document.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
+        paragraph(doc, date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    title = paragraph(doc, document.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
     title.paragraph_format.space_before = Pt(12)
     title.paragraph_format.space_after = Pt(12)
     if date_text or document.place:
-        _date_and_place(doc, date_text, document.place)
-    _paragraph(doc, "")
+        date_and_place(doc, date_text, document.place)
+    paragraph(doc, "")
 
     _plan_table(doc, document)
 
-    _paragraph(doc, "")
+    paragraph(doc, "")
     for signature in document.signatures:
-        _paragraph(doc, f"{signature.label}:", bold=True)
+        paragraph(doc, f"{signature.label}:", bold=True)
         if signature.title:
-            _paragraph(doc, signature.title)
-        _paragraph(doc, signature.name)
-        _paragraph(doc, "")
+            paragraph(doc, signature.title)
+        paragraph(doc, signature.name)
+        paragraph(doc, "")
 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def _set_up_page(doc: DocxDocument) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
-    section.left_margin = section.right_margin = _MARGIN
-    section.top_margin = section.bottom_margin = _MARGIN
-    # The template's defaults name theme fonts (Calibri/Cambria), which win over a style's
-    # font in Word; name the font for every script instead, and drop the 10 pt spacing.
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
-    for attribute in list(fonts.attrib):
-        del fonts.attrib[attribute]
-    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(script), _FONT)
-    spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
-    if spacing is not None:
-        spacing.set(qn("w:after"), "0")
-        spacing.set(qn("w:line"), "240")
-    normal = doc.styles["Normal"]
-    normal.font.name = _FONT
-    normal.font.size = Pt(11)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), _FONT)
-    normal.element.rPr.rFonts.set(qn("w:cs"), _FONT)
-    _page_number_footer(section)
-
-
-def _page_number_footer(section: Section) -> None:
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run()
-    for tag, attrs in (
-        ("w:fldChar", {"w:fldCharType": "begin"}),
-        ("w:instrText", {"xml:space": "preserve"}),
-        ("w:fldChar", {"w:fldCharType": "end"}),
-    ):
-        element = OxmlElement(tag)
-        for name, value in attrs.items():
-            element.set(qn(name), value)
-        if tag == "w:instrText":
-            element.text = " PAGE "
-        run._r.append(element)
-
-
-def _paragraph(
-    container: DocxDocument | _Cell,
-    text: str,
-    *,
-    bold: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    size: float | None = None,
-) -> Paragraph:
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if text:
-        run = paragraph.add_run(_NOT_XML_RE.sub("", text))
-        run.bold = bold or None
-        if size:
-            run.font.size = Pt(size)
-    return paragraph
-
-
-def _date_and_place(doc: DocxDocument, date_text: str, place: str) -> None:
-    """Date on the left and place on the right of one line, as official letters put them:
-    a borderless two-cell table, so each stays its own line for the reader."""
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    width = (_PAGE_WIDTH - 2 * _MARGIN) // 2
-    for cell, text, align in zip(
-        table.rows[0].cells,
-        (date_text, place),
-        (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT),
-        strict=True,
-    ):
-        cell.width = width
-        cell.paragraphs[0].alignment = align
-        if text:
-            cell.paragraphs[0].add_run(_NOT_XML_RE.sub("", text))
-
-
 def _column_widths(keys: list[str]) -> list[int]:
     fixed = {key: Cm(_FIXED_WIDTHS[key]) for key in keys if key in _FIXED_WIDTHS}
     extras = len(keys) > 4
     goal = Cm(4.0 if extras else 5.0)
-    rest = _PAGE_WIDTH - 2 * _MARGIN - goal - sum(fixed.values())
+    rest = PAGE_WIDTH - 2 * MARGIN - goal - sum(fixed.values())
     shares = {"goal": goal, "measure": int(rest * 0.53), "criteria": rest - int(rest * 0.53)}
     return [int(fixed.get(key) or shares[key]) for key in keys]
 
@@ -299,10 +220,10 @@ def _plan_table(doc: DocxDocument, document: PlanDocument) -> None:
     centered = WD_ALIGN_PARAGRAPH.CENTER
     for index, title in enumerate(layout.titles):
         cell = rows[0].cells[index]
-        _fill(cell, [title], bold=True, align=centered)
-        _shade(cell)
-        _fill(rows[1].cells[index], [str(index + 1)], align=centered, size=9)
-        _shade(rows[1].cells[index])
+        fill(cell, [title], bold=True, align=centered)
+        shade(cell, _HEADER_FILL)
+        fill(rows[1].cells[index], [str(index + 1)], align=centered, size=9)
+        shade(rows[1].cells[index], _HEADER_FILL)
     # Both rows repeat at the top of every page, as the printed plans do.
     for row in rows[:2]:
         header = OxmlElement("w:tblHeader")
@@ -314,41 +235,10 @@ def _plan_table(doc: DocxDocument, document: PlanDocument) -> None:
         for index, paragraphs in enumerate(cells):
             if index > 1:  # the goal's cells are filled once merged
                 short = layout.keys[index] in _CENTERED
-                _fill(row_cells[index], paragraphs, align=centered if short else None)
+                fill(row_cells[index], paragraphs, align=centered if short else None)
     for first, last in layout.goal_spans:
         for index in (0, 1):
             cell = table.cell(2 + first, index)
             if last > first:
                 cell = cell.merge(table.cell(2 + last, index))
-            _fill(cell, layout.rows[first][index], align=centered if index == 0 else None)
-
-
-def _fill(
-    cell: _Cell,
-    paragraphs: list[str],
-    *,
-    bold: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    size: float = 10,
-) -> None:
-    """Write `paragraphs` into an empty cell, one Word paragraph each."""
-    for index, text in enumerate(paragraphs):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        if align is not None:
-            paragraph.alignment = align
-        run = paragraph.add_run(_NOT_XML_RE.sub("", text))
-        run.font.size = Pt(size)
-        if bold:
-            run.bold = True
-
-
-def _shade(cell: _Cell) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), _HEADER_FILL)
-    cell._tc.get_or_add_tcPr().insert_element_before(
-        shading,
-        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-        "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
-    )  # fmt: skip
+            fill(cell, layout.rows[first][index], align=centered if index == 0 else None)
