@@ -87,3 +87,21 @@ def other_plan(other_org, seed_bytes):
         actor=None,
         source_name="seed",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
+    """On PostgreSQL, the live server's request threads (browser tests) can still hold a
+    connection when the session ends, and dropping the test database then fails with
+    "being accessed by other users". End those sessions first; this runs before the test
+    database is torn down because it was set up after it."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

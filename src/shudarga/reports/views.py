@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -407,7 +407,7 @@ def _build_in_background(bundle_id: int) -> None:
     except Exception:  # noqa: S110 - recorded on the bundle row and logged by the service
         pass
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread's own connection; nobody else would close it
 
 
 @login_required
