@@ -395,6 +395,19 @@ def _require_scored(report: Report, verb: str) -> None:
         )
 
 
+def _move(report: Report, *, to: str, by: str, event: str, actor: Any, ip: str | None) -> Report:
+    """Set the report's status to `to`, stamp `<by>_by`/`<by>_at`, and record the step in
+    the report's history and the audit log."""
+    source = report.status
+    report.status = to
+    setattr(report, f"{by}_by", _user_or_none(actor))
+    setattr(report, f"{by}_at", timezone.now())
+    report.save(update_fields=["status", f"{by}_by", f"{by}_at", "updated_at"])
+    _event(report, event, actor, source=source)
+    _audit(report, actor=actor, action=f"report.{to}", changes={"status": [source, str(to)]}, ip=ip)
+    return report
+
+
 @transaction.atomic
 def report_submit(
     *, report: Report, actor: Any, ip: str | None = None, today: dt.date | None = None
@@ -418,19 +431,14 @@ def report_submit(
         (changed if item.pk else new).append(item)
     ReportItem.objects.bulk_create(new)
     ReportItem.objects.bulk_update(changed, ["text", "due", "updated_at"])
-    source = report.status
-    report.status = Report.Status.SUBMITTED
-    report.submitted_by, report.submitted_at = _user_or_none(actor), timezone.now()
-    report.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-    _event(report, ReportEvent.Action.SUBMITTED, actor, source=source)
-    _audit(
+    return _move(
         report,
+        to=Report.Status.SUBMITTED,
+        by="submitted",
+        event=ReportEvent.Action.SUBMITTED,
         actor=actor,
-        action="report.submitted",
-        changes={"status": [source, "submitted"]},
         ip=ip,
     )
-    return report
 
 
 @transaction.atomic
@@ -443,19 +451,14 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
         message=_("Only a submitted report can be marked reviewed."),
     )
     _require_scored(report, _("marked reviewed"))
-    source = report.status
-    report.status = Report.Status.REVIEWED
-    report.reviewed_by, report.reviewed_at = _user_or_none(actor), timezone.now()
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
-    _event(report, ReportEvent.Action.REVIEWED, actor, source=source)
-    _audit(
+    return _move(
         report,
+        to=Report.Status.REVIEWED,
+        by="reviewed",
+        event=ReportEvent.Action.REVIEWED,
         actor=actor,
-        action="report.reviewed",
-        changes={"status": [source, "reviewed"]},
         ip=ip,
     )
-    return report
 
 
 @transaction.atomic
@@ -471,19 +474,14 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         Report.Status.REVIEWED,
         message=_("The reviewer marks the report reviewed before it is approved."),
     )
-    source = report.status
-    report.status = Report.Status.APPROVED
-    report.approved_by, report.approved_at = _user_or_none(actor), timezone.now()
-    report.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    _event(report, ReportEvent.Action.APPROVED, actor, source=source)
-    _audit(
+    return _move(
         report,
+        to=Report.Status.APPROVED,
+        by="approved",
+        event=ReportEvent.Action.APPROVED,
         actor=actor,
-        action="report.approved",
-        changes={"status": [source, "approved"]},
         ip=ip,
     )
-    return report
 
 
 @transaction.atomic
