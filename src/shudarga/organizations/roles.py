@@ -24,6 +24,10 @@ class Action(models.TextChoices):
     EDIT_RULES = "rules.edit", _("confirm and edit criteria rules")
     EDIT_RECORDS = "records.edit", _("record register rows, evidence and petitions")
     MANAGE_SURVEYS = "surveys.manage", _("build, open and close satisfaction surveys")
+    EDIT_REPORT = "report.edit", _("write a report's implementation text and submit it")
+    REVIEW_REPORT = "report.review", _("score a report, mark it reviewed or send it back")
+    APPROVE_REPORT = "report.approve", _("approve a report or reopen an approved one")
+    MANAGE_MEMBERS = "members.manage", _("invite people and give or take their roles")
 
 
 _EVERYONE = {Action.VIEW, Action.EXPORT_PLAN}
@@ -38,11 +42,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.EDIT_RULES,
             Action.EDIT_RECORDS,
             Action.MANAGE_SURVEYS,
+            Action.EDIT_REPORT,
+            Action.MANAGE_MEMBERS,
         }
     ),
-    Role.OFFICER: frozenset(_EVERYONE | {Action.EDIT_RECORDS}),
-    Role.REVIEWER: frozenset(_EVERYONE | {Action.APPROVE_PLAN}),
-    Role.LEADER: frozenset(_EVERYONE | {Action.APPROVE_PLAN, Action.PUBLISH_PLAN}),
+    Role.OFFICER: frozenset(_EVERYONE | {Action.EDIT_RECORDS, Action.EDIT_REPORT}),
+    Role.REVIEWER: frozenset(
+        _EVERYONE | {Action.APPROVE_PLAN, Action.REVIEW_REPORT, Action.APPROVE_REPORT}
+    ),
+    Role.LEADER: frozenset(
+        _EVERYONE | {Action.APPROVE_PLAN, Action.PUBLISH_PLAN, Action.APPROVE_REPORT}
+    ),
     # An auditor reads everything of the organizations it oversees and changes nothing.
     Role.AUDITOR: frozenset(_EVERYONE),
 }

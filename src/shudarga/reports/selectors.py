@@ -19,7 +19,7 @@ from shudarga.criteria.selectors import plan_period, rules_for_criteria
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.selectors import evidence_for_measures
 from shudarga.organizations.models import Organization
-from shudarga.organizations.roles import Role
+from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.selectors import petition_stats, survey_summary
 from shudarga.plans.models import Goal, Measure, Plan
@@ -40,13 +40,14 @@ from shudarga.reports.scale import Scale, format_percent, get_scale, mean_percen
 
 # -- who may do what ----------------------------------------------------------------------
 
-# The one place the report rule lives. Coordinators and officers write the implementation
-# text and self-assessment and submit; the reviewer scores and marks the report reviewed;
-# the reviewer or the leader approves (and reopens an approved report); auditors read.
-REPORT_ROLES: dict[str, frozenset[str]] = {
-    "edit": frozenset({Role.COORDINATOR, Role.OFFICER}),
-    "review": frozenset({Role.REVIEWER}),
-    "approve": frozenset({Role.REVIEWER, Role.LEADER}),
+# The report rule lives in the permission table (`organizations.roles`): coordinators and
+# officers write the implementation text and self-assessment and submit; the reviewer scores
+# and marks the report reviewed; the reviewer or the leader approves (and reopens an approved
+# report); auditors read.
+REPORT_ACTIONS: dict[str, str] = {
+    "edit": Action.EDIT_REPORT,
+    "review": Action.REVIEW_REPORT,
+    "approve": Action.APPROVE_REPORT,
 }
 
 
@@ -55,16 +56,15 @@ def report_may(*, organization: Organization, what: str) -> bool:
     `user_roles`) may `what`: "edit" (text, self-assessment, submit), "review" (score,
     mark reviewed, send back), "approve" (approve, reopen), or "comment" (edit or review)."""
     roles = set(getattr(organization, "user_roles", ()))
-    if what == "comment":
-        return bool(roles & (REPORT_ROLES["edit"] | REPORT_ROLES["review"]))
-    return bool(roles & REPORT_ROLES[what])
+    wanted = ("edit", "review") if what == "comment" else (what,)
+    return any(role_allows(role, REPORT_ACTIONS[w]) for role in roles for w in wanted)
 
 
 def report_permissions(*, organization: Organization) -> dict[str, bool]:
     """`report_may` for every action, for templates."""
     return {
         what: report_may(organization=organization, what=what)
-        for what in (*REPORT_ROLES, "comment")
+        for what in (*REPORT_ACTIONS, "comment")
     }
 
 
