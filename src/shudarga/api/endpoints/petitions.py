@@ -48,7 +48,7 @@ BASE = "/organizations/{code}/petitions"
 BY_NUMBER = Ordering("number", ("year", "number", "id"), descending=True)
 BY_DEADLINE = Ordering("deadline", ("due_on", "id"))
 
-Status_ = Literal[tuple(Petition.Status.values)]  # type: ignore[valid-type]
+PetitionStatus = Literal[tuple(Petition.Status.values)]  # type: ignore[valid-type]
 
 
 def _person(user: Any) -> str | None:
@@ -107,7 +107,7 @@ def petition_detail_out(petition: Petition, *, personal: bool, today: dt.date) -
 
 
 class PetitionFilters(Schema):
-    status: Status_ | Literal[""] = ""
+    status: PetitionStatus | Literal[""] = ""
     due: Literal["", "open", "overdue", "soon"] = Field(
         "", description="open; overdue (open past the deadline); soon (deadline within days)."
     )
