@@ -142,3 +142,22 @@ def test_the_registers_list_counts_rows(api_for, auditor, seed_plan):
     EventFactory(organization=seed_plan.organization)
     registers = api_for(auditor).get("/organizations/HOME/registers").json()
     assert {r["key"]: r["count"] for r in registers}["events"] == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "starts", "content_type"),
+    [
+        ("docx", b"PK", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("xlsx", b"PK", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("json", b"{", "application/json; charset=utf-8"),
+    ],
+)
+def test_it_exports_the_plan_as_a_file(api_for, auditor, seed_plan, fmt, starts, content_type):
+    response = api_for(auditor).get(f"/organizations/HOME/plans/{seed_plan.pk}/export/{fmt}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(starts)
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="HOME-2023-plan-{seed_plan.pk}.{fmt}"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"

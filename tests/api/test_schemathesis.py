@@ -1,6 +1,8 @@
 """Schemathesis against the API's own schema: no 500s and no response outside the schema,
-acting as the coordinator of `HOME` (an outsider organization and its plan exist, so a
-leak would show as a 200 on its ids — the walk in test_access checks those exactly)."""
+acting as the coordinator of `HOME`, on HOME's real objects (a plan, an event, an evidence
+file, a report, a petition) so the generated queries and bodies reach past the lookups.
+OTHER and its objects exist too; that none of them leaks is what the walk in test_access
+checks, operation by operation."""
 
 from __future__ import annotations
 
@@ -30,10 +32,10 @@ def _keep_test_connection():
 
 
 @pytest.fixture
-def coordinator_secret(_keep_test_connection, coordinator, seed_plan, other_plan):
+def coordinator_secret(_keep_test_connection, coordinator, home, away):
     from tests.api.conftest import make_token
 
-    return make_token(coordinator)
+    return make_token(coordinator), home
 
 
 @pytest.mark.django_db
@@ -45,8 +47,10 @@ def coordinator_secret(_keep_test_connection, coordinator, seed_plan, other_plan
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_keeps_to_its_schema(case, coordinator_secret):
-    if case.path_parameters and "code" in case.path_parameters:
-        case.path_parameters["code"] = "HOME"  # random codes would only ever meet 404s
-    headers = {"Authorization": f"Bearer {coordinator_secret}"}
+    secret, home = coordinator_secret
+    for name in case.path_parameters or {}:
+        if name in ("code", "plan_id", "row_id", "evidence_id", "report_id", "petition_id"):
+            case.path_parameters[name] = home[name]  # random ones would only ever meet 404s
+    headers = {"Authorization": f"Bearer {secret}"}
     response = case.call(app=WSGIHandler(), headers=headers)
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 from shudarga.api.errors import ApiError
 from shudarga.api.selectors import token_for_secret
 from shudarga.api.services import token_mark_used
+from shudarga.core.http import client_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -34,14 +35,18 @@ def rate_limit() -> tuple[int, int]:
     return int(requests), int(seconds)
 
 
-def check_rate(token_id: int, *, now: float | None = None) -> None:
-    """Count one request of token `token_id` in the current fixed window; ApiError 429 when
-    it is over the limit. Counted in Django's cache, so shared by every worker when the
-    cache is."""
-    limit, window = rate_limit()
+def public_rate_limit() -> tuple[int, int]:
+    """(requests, seconds) one address may make to the public endpoints per fixed window."""
+    requests, seconds = getattr(settings, "API_PUBLIC_RATE_LIMIT", (120, 60))
+    return int(requests), int(seconds)
+
+
+def _count(key: str, limit: int, window: int, now: float | None) -> None:
+    """Count one request under `key` in the current fixed window; ApiError 429 when it is
+    over `limit`. Counted in Django's cache, so shared by every worker when the cache is."""
     now = time.time() if now is None else now
     bucket = int(now // window)
-    key = f"api-rate:{token_id}:{bucket}"
+    key = f"{key}:{bucket}"
     # add() then incr(): the first request of a window creates the counter atomically.
     cache.add(key, 0, timeout=window + 1)
     try:
@@ -50,13 +55,30 @@ def check_rate(token_id: int, *, now: float | None = None) -> None:
         cache.set(key, 1, timeout=window + 1)
         count = 1
     if count > limit:
-        retry = int((bucket + 1) * window - now) + 1
-        raise ApiError(
-            429,
-            "rate_limited",
-            _("Too many requests; try again in %(seconds)s seconds.") % {"seconds": retry},
-            headers={"Retry-After": str(retry)},
-        )
+        raise too_many_requests(int((bucket + 1) * window - now) + 1)
+
+
+def too_many_requests(retry: int) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        _("Too many requests; try again in %(seconds)s seconds.") % {"seconds": retry},
+        headers={"Retry-After": str(retry)},
+    )
+
+
+def check_rate(token_id: int, *, now: float | None = None) -> None:
+    """Count one request of token `token_id`; 429 over `rate_limit()`."""
+    limit, window = rate_limit()
+    _count(f"api-rate:{token_id}", limit, window, now)
+
+
+def public_request(request: HttpRequest) -> None:
+    """What every public (token-less) endpoint does first: take the `lang` parameter and
+    count the request against its address's limit (429 over `public_rate_limit()`)."""
+    activate_request_language(request)
+    limit, window = public_rate_limit()
+    _count(f"api-public:{client_ip(request) or 'unknown'}", limit, window, None)
 
 
 class TokenAuth(HttpBearer):

@@ -57,6 +57,16 @@ def _validation_messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def form_invalid(form: Any) -> ApiError:
+    """400 `invalid` with every error of a bound Django form, field by field."""
+    errors = [
+        f"{name}: {message}" if name != "__all__" else str(message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return ApiError(400, "invalid", errors[0] if errors else "", errors)
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Route every known exception to one JSON error shape."""
 

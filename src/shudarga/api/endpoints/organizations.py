@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from shudarga.api.access import TOKEN, requires
 from shudarga.api.errors import ERROR_CODES, ErrorOut
 from shudarga.api.schemas import OrganizationOut, OrgCode
 from shudarga.organizations.models import Organization
@@ -27,7 +28,11 @@ def organization_out(organization: Organization, roles: set[str]) -> dict:
     }
 
 
-@router.get("/organizations", response={200: list[OrganizationOut], ERROR_CODES: ErrorOut})
+@router.get(
+    "/organizations",
+    response={200: list[OrganizationOut], ERROR_CODES: ErrorOut},
+    openapi_extra=requires(TOKEN),
+)
 def organization_list(request: HttpRequest) -> list[dict]:
     """Every organization the token's owner may see, with their roles in it."""
     organizations = organizations_for_user(user=request.user).select_related("parent")
@@ -37,7 +42,11 @@ def organization_list(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/organizations/{code}", response={200: OrganizationOut, ERROR_CODES: ErrorOut})
+@router.get(
+    "/organizations/{code}",
+    response={200: OrganizationOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.VIEW),
+)
 def organization_detail(request: HttpRequest, code: OrgCode) -> dict:
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
     return organization_out(organization, organization.user_roles)

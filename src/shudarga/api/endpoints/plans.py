@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router, Status
 
+from shudarga.api.access import requires
+from shudarga.api.downloads import attachment_response, download_responses
 from shudarga.api.errors import ERROR_CODES, ErrorOut
 from shudarga.api.schemas import Id, OrgCode, PlanDetailOut, PlanOut
 from shudarga.core.http import client_ip
@@ -15,6 +17,7 @@ from shudarga.criteria.selectors import PERIODS, plan_evaluate, plan_period
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.documents.model import PlanDocument
+from shudarga.plans.exports import EXPORT_FORMATS, plan_export
 from shudarga.plans.models import Plan
 from shudarga.plans.selectors import get_plan_for_user, plan_list_for_organization, plan_to_document
 from shudarga.plans.services import plan_create_from_document
@@ -22,6 +25,12 @@ from shudarga.plans.services import plan_create_from_document
 router = Router(tags=["plans"])
 
 PeriodName = Literal[tuple(PERIODS)]  # type: ignore[valid-type]
+ExportFormat = Literal[tuple(EXPORT_FORMATS)]  # type: ignore[valid-type]
+EXPORT_CONTENT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/json",
+)
 
 
 def plan_out(plan: Plan, measure_count: int | None = None) -> dict[str, Any]:
@@ -85,13 +94,21 @@ def plan_detail_out(plan: Plan, period: str = "year") -> dict[str, Any]:
     }
 
 
-@router.get("/organizations/{code}/plans", response={200: list[PlanOut], ERROR_CODES: ErrorOut})
+@router.get(
+    "/organizations/{code}/plans",
+    response={200: list[PlanOut], ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.VIEW),
+)
 def plan_list(request: HttpRequest, code: OrgCode) -> list[dict[str, Any]]:
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
     return [plan_out(p) for p in plan_list_for_organization(organization=organization)]
 
 
-@router.post("/organizations/{code}/plans", response={201: PlanDetailOut, ERROR_CODES: ErrorOut})
+@router.post(
+    "/organizations/{code}/plans",
+    response={201: PlanDetailOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.IMPORT_PLAN),
+)
 def plan_create(
     request: HttpRequest,
     code: OrgCode,
@@ -114,7 +131,9 @@ def plan_create(
 
 
 @router.get(
-    "/organizations/{code}/plans/{plan_id}", response={200: PlanDetailOut, ERROR_CODES: ErrorOut}
+    "/organizations/{code}/plans/{plan_id}",
+    response={200: PlanDetailOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.VIEW),
 )
 def plan_detail(
     request: HttpRequest, code: OrgCode, plan_id: Id, period: PeriodName = "year"
@@ -128,6 +147,7 @@ def plan_detail(
 @router.get(
     "/organizations/{code}/plans/{plan_id}/document",
     response={200: dict[str, Any], ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.EXPORT_PLAN),
 )
 def plan_document(request: HttpRequest, code: OrgCode, plan_id: Id) -> dict[str, Any]:
     """The plan as interchange JSON (the same a plan may be created from)."""
@@ -135,3 +155,22 @@ def plan_document(request: HttpRequest, code: OrgCode, plan_id: Id) -> dict[str,
         user=request.user, code=code, plan_id=plan_id, action=Action.EXPORT_PLAN
     )
     return plan_to_document(plan=plan).to_dict()
+
+
+@router.get(
+    "/organizations/{code}/plans/{plan_id}/export/{fmt}",
+    response={ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.EXPORT_PLAN, responses=download_responses(EXPORT_CONTENT_TYPES)),
+)
+def plan_export_file(
+    request: HttpRequest, code: OrgCode, plan_id: Id, fmt: ExportFormat
+) -> HttpResponse:
+    """The plan as a file to download: Word (`docx`), Excel (`xlsx`) or interchange JSON,
+    the same files the plan page offers."""
+    plan = get_plan_for_user(
+        user=request.user, code=code, plan_id=plan_id, action=Action.EXPORT_PLAN
+    )
+    exported = plan_export(plan=plan, fmt=fmt)
+    return attachment_response(
+        exported.content, content_type=exported.content_type, filename=exported.filename
+    )

@@ -3,22 +3,26 @@ create (all rows or none) — through the same form, services and selectors as t
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from shudarga.api.errors import ERROR_CODES, ApiError, ErrorOut
+from shudarga.api.access import requires
+from shudarga.api.errors import ERROR_CODES, ApiError, ErrorOut, form_invalid
+from shudarga.api.pagination import (
+    PAGE_SIZE,
+    CursorParam,
+    LimitParam,
+    Ordering,
+    json_value,
+    keyset_page,
+)
 from shudarga.api.schemas import (
     MAX_ID,
     BulkIn,
@@ -50,19 +54,10 @@ from shudarga.registers.services import register_row_save, register_rows_import
 router = Router(tags=["registers"])
 
 RegisterKey = Literal[tuple(REGISTERS)]  # type: ignore[valid-type]
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def row_out(spec: RegisterSpec, row: RegisterRow) -> dict[str, Any]:
-    values = {name: _json_value(getattr(row, name)) for name in spec.fields}
+    values = {name: json_value(getattr(row, name)) for name in spec.fields}
     for name in extra_links(spec):
         values[name] = [linked.pk for linked in getattr(row, name).all()]
     return {
@@ -75,56 +70,11 @@ def row_out(spec: RegisterSpec, row: RegisterRow) -> dict[str, Any]:
     }
 
 
-# -- cursor pagination ----------------------------------------------------------------------
-# Keyset, not offset: a page never repeats or skips rows when rows are added meanwhile. The
-# cursor is the ordering key of the last row returned, opaque to the client.
-
-
-def _order_fields(spec: RegisterSpec, order: str) -> tuple[str, bool]:
-    """The field ordered by, and whether descending (date: newest first; name: А-Я)."""
-    return ("sort_key", False) if order == "name" else (spec.date_field, True)
-
-
-def _encode_cursor(order: str, value: Any, row_id: int) -> str:
-    raw = json.dumps([order, _json_value(value), row_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, order: str, is_date: bool) -> tuple[Any, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_order, value, row_id = json.loads(raw)
-        if cursor_order != order or not isinstance(row_id, int) or not 0 < row_id <= MAX_ID:
-            raise ValueError
-        value = dt.date.fromisoformat(value) if is_date else str(value)
-        if "\x00" in str(value):
-            raise ValueError
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(
-            400, "invalid_cursor", _("The cursor is not one this list gave out.")
-        ) from None
-    return value, row_id
-
-
-def _page(
-    spec: RegisterSpec, rows: QuerySet, *, order: str, cursor: str | None, limit: int
-) -> dict[str, Any]:
-    field, descending = _order_fields(spec, order)
-    sign = "-" if descending else ""
-    rows = rows.order_by(f"{sign}{field}", f"{sign}id")
-    if cursor:
-        value, row_id = _decode_cursor(cursor, order, is_date=field != "sort_key")
-        past = "lt" if descending else "gt"
-        rows = rows.filter(
-            Q(**{f"{field}__{past}": value}) | Q(**{field: value, f"id__{past}": row_id})
-        )
-    found = list(rows[: limit + 1])
-    page = found[:limit]
-    next_cursor = None
-    if len(found) > limit:
-        last = page[-1]
-        next_cursor = _encode_cursor(order, getattr(last, field), last.pk)
-    return {"results": [row_out(spec, row) for row in page], "next_cursor": next_cursor}
+def _ordering(spec: RegisterSpec, order: str) -> Ordering:
+    """By date, newest first; or by name in Mongolian alphabetical order."""
+    if order == "name":
+        return Ordering("name", ("sort_key", "id"))
+    return Ordering("date", (spec.date_field, "id"), descending=True)
 
 
 class RowFilters(Schema):
@@ -134,8 +84,8 @@ class RowFilters(Schema):
     kind: Text = ""
     measure_id: int | None = Field(None, ge=1, le=MAX_ID)
     order: Literal["date", "name"] = "date"
-    cursor: Annotated[str, Field(max_length=500, pattern=r"^[A-Za-z0-9_-]*$")] | None = None
-    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    cursor: CursorParam = None
+    limit: LimitParam = PAGE_SIZE
 
 
 # -- writes ---------------------------------------------------------------------------------
@@ -201,12 +151,7 @@ def _save(
         data[MEASURES] = _measure_ids(organization, list(body.measures))
     form = register_form_class(spec)(data, instance=row, spec=spec, organization=organization)
     if not form.is_valid():
-        errors = [
-            f"{name}: {message}" if name != "__all__" else message
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
-        raise ApiError(400, "invalid", errors[0], errors)
+        raise form_invalid(form)
     return register_row_save(
         spec=spec,
         organization=organization,
@@ -223,7 +168,11 @@ def _save(
 BASE = "/organizations/{code}/registers"
 
 
-@router.get(BASE, response={200: list[RegisterOut], ERROR_CODES: ErrorOut})
+@router.get(
+    BASE,
+    response={200: list[RegisterOut], ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.VIEW),
+)
 def register_list(request: HttpRequest, code: OrgCode) -> list[dict[str, Any]]:
     """The registers, their fields and their number of rows in the organization."""
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
@@ -240,7 +189,11 @@ def register_list(request: HttpRequest, code: OrgCode) -> list[dict[str, Any]]:
     ]
 
 
-@router.get(BASE + "/{register_key}/rows", response={200: RowPage, ERROR_CODES: ErrorOut})
+@router.get(
+    BASE + "/{register_key}/rows",
+    response={200: RowPage, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.VIEW),
+)
 def row_list(
     request: HttpRequest,
     code: OrgCode,
@@ -262,10 +215,17 @@ def row_list(
     )
     if extra_links(spec):
         rows = rows.prefetch_related(*extra_links(spec))
-    return _page(spec, rows, order=filters.order, cursor=filters.cursor, limit=filters.limit)
+    page, next_cursor = keyset_page(
+        rows, ordering=_ordering(spec, filters.order), cursor=filters.cursor, limit=filters.limit
+    )
+    return {"results": [row_out(spec, row) for row in page], "next_cursor": next_cursor}
 
 
-@router.post(BASE + "/{register_key}/rows", response={201: RowOut, ERROR_CODES: ErrorOut})
+@router.post(
+    BASE + "/{register_key}/rows",
+    response={201: RowOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.EDIT_RECORDS),
+)
 def row_create(
     request: HttpRequest, code: OrgCode, register_key: RegisterKey, body: RowIn
 ) -> Status:
@@ -277,7 +237,11 @@ def row_create(
     return Status(201, row_out(spec, row))
 
 
-@router.post(BASE + "/{register_key}/rows/bulk", response={201: BulkOut, ERROR_CODES: ErrorOut})
+@router.post(
+    BASE + "/{register_key}/rows/bulk",
+    response={201: BulkOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.EDIT_RECORDS),
+)
 def row_bulk_create(
     request: HttpRequest, code: OrgCode, register_key: RegisterKey, body: BulkIn
 ) -> Status:
@@ -316,7 +280,11 @@ def row_bulk_create(
     )
 
 
-@router.get(BASE + "/{register_key}/rows/{row_id}", response={200: RowOut, ERROR_CODES: ErrorOut})
+@router.get(
+    BASE + "/{register_key}/rows/{row_id}",
+    response={200: RowOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.VIEW),
+)
 def row_detail(
     request: HttpRequest, code: OrgCode, register_key: RegisterKey, row_id: Id
 ) -> dict[str, Any]:
@@ -327,7 +295,11 @@ def row_detail(
     return row_out(spec, row)
 
 
-@router.patch(BASE + "/{register_key}/rows/{row_id}", response={200: RowOut, ERROR_CODES: ErrorOut})
+@router.patch(
+    BASE + "/{register_key}/rows/{row_id}",
+    response={200: RowOut, ERROR_CODES: ErrorOut},
+    openapi_extra=requires(Action.EDIT_RECORDS),
+)
 def row_update(
     request: HttpRequest, code: OrgCode, register_key: RegisterKey, row_id: Id, body: RowIn
 ) -> dict[str, Any]:
