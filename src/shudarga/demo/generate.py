@@ -16,6 +16,7 @@ are coded `GEN-...`; running again with the data present is refused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import random
@@ -171,6 +172,7 @@ class Scale:
     petitions: int = 500_000
     evidence: int = 5_000_000
     seed: int = 1
+    prefix: str = CODE_PREFIX  # of the organization codes
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
@@ -261,6 +263,15 @@ class _Plan:
     criteria_ids: dict[int, list[int]]  # template index -> Criterion ids
 
 
+@functools.cache
+def _pool_file(index: int, title: str) -> tuple[bytes, str, str]:
+    """Content, type and extension of pooled evidence file `index` (made once)."""
+    if index % 2:
+        organization = Organization(name="Жишээ байгууллага")
+        return _pdf(title, organization, dt.date(2025, 3, 1)), "application/pdf", ".pdf"
+    return _png(title), "image/png", ".png"
+
+
 def _shares(total: int, weights: list[float], rng: random.Random) -> list[int]:
     """`total` split in proportion to `weights`, rounding so the sum is exact."""
     whole = sum(weights)
@@ -298,10 +309,9 @@ class Generator:
     # -- the whole run -----------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
-        if Organization.objects.filter(code__startswith=CODE_PREFIX).exists():
-            raise ValueError(
-                "Generated organizations (GEN-...) already exist; use an empty database."
-            )
+        prefix = self.scale.prefix
+        if Organization.objects.filter(code__startswith=prefix).exists():
+            raise ValueError(f"Organizations coded {prefix}… already exist; use an empty database.")
         steps = [
             ("organizations and people", self._organizations),
             ("plans", self._plans),
@@ -344,7 +354,7 @@ class Generator:
             {
                 "id": root_id,
                 "name": "Авлигатай тэмцэх газар (нэгтгэл)",
-                "code": f"{CODE_PREFIX}MN",
+                "code": f"{self.scale.prefix}MN",
                 "parent_id": None,
                 "path": f"/{root_id}/",
             }
@@ -357,7 +367,7 @@ class Generator:
                 {
                     "id": pid,
                     "name": PARENT_BODIES[p],
-                    "code": f"{CODE_PREFIX}P{p + 1:02d}",
+                    "code": f"{self.scale.prefix}P{p + 1:02d}",
                     "parent_id": root_id,
                     "path": f"/{root_id}/{pid}/",
                 }
@@ -373,7 +383,7 @@ class Generator:
                 {
                     "id": cid,
                     "name": f"{place} — {kind}" + (f" №{number + 1}" if number else ""),
-                    "code": f"{CODE_PREFIX}{c + 1:05d}",
+                    "code": f"{self.scale.prefix}{c + 1:05d}",
                     "parent_id": pid,
                     "path": f"/{root_id}/{pid}/{cid}/",
                 }
@@ -735,16 +745,8 @@ class Generator:
     def _evidence_files(self) -> None:
         """A small pool of real files the generated evidence rows share, so downloads,
         previews and seal checks read real bytes."""
-        org = Organization(name="Жишээ байгууллага")
         for i, title in enumerate(EVIDENCE_TITLES):
-            if i % 2:
-                content, ctype, ext = (
-                    _pdf(title, org, dt.date(2025, 3, 1)),
-                    "application/pdf",
-                    ".pdf",
-                )
-            else:
-                content, ctype, ext = _png(title), "image/png", ".png"
+            content, ctype, ext = _pool_file(i, title)
             name = default_storage.save(f"evidence/generated/{i:02d}{ext}", ContentFile(content))
             self.files.append(
                 {
