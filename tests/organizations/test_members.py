@@ -351,8 +351,7 @@ def test_the_person_page_refuses_a_bad_role(client, org, coordinator, officer):
 def test_people_of_other_organizations_are_404(client, org, coordinator, outsider):
     client.force_login(coordinator)
     assert (
-        client.get(reverse("organizations:member", args=[org.code, outsider.pk])).status_code
-        == 404
+        client.get(reverse("organizations:member", args=[org.code, outsider.pk])).status_code == 404
     )
     other_membership = outsider.memberships.get()
     url = reverse("organizations:remove_role", args=[org.code, other_membership.pk])
