@@ -14,7 +14,6 @@ from shudarga.organizations.roles import (
     PERMISSIONS,
     ROLES_SEEING_DESCENDANTS,
     Action,
-    Role,
     role_allows,
 )
 
@@ -156,7 +155,3 @@ def get_membership_for_user(*, user: Any, code: str, membership_id: int) -> Memb
         raise Http404 from None
     membership.organization = organization  # keeps user_roles for the templates
     return membership
-
-
-def coordinator_count(*, organization: Organization) -> int:
-    return Membership.objects.filter(organization=organization, role=Role.COORDINATOR).count()
