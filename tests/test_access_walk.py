@@ -10,9 +10,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# Patterns outside organization data: sign-in, language, the public portal (no sign-in by
-# design, tested in tests/public), admin (its own staff checks).
-PUBLIC_NAMES = {"login", "logout", "set_language", "criteria:my_work"}
+# Patterns outside organization data: sign-in, language, setting one's first password (by
+# a one-time link, tested in tests/organizations), the public portal (no sign-in by design,
+# tested in tests/public), admin (its own staff checks).
+PUBLIC_NAMES = {
+    "login",
+    "logout",
+    "set_language",
+    "criteria:my_work",
+    "organizations:set_password",
+}
 # api/ and ical/ authenticate by token, not session: tests/api and tests/dashboards walk them.
 SKIP_PREFIXES = ("admin/", "static/", "media/", "public/", "api/", "ical/")
 
@@ -51,7 +58,13 @@ def victim(seed_plan):
     """Every kind of object a URL can name, all in `seed_plan`'s organization."""
     from shudarga.petitions.models import PetitionAttachment, Question
     from shudarga.reports.services import report_create
-    from tests.factories import EventFactory, EvidenceFactory, PetitionFactory, SurveyFactory
+    from tests.factories import (
+        EventFactory,
+        EvidenceFactory,
+        MembershipFactory,
+        PetitionFactory,
+        SurveyFactory,
+    )
 
     org = seed_plan.organization
     measure = seed_plan.measures.get(code="1.2")
@@ -68,6 +81,7 @@ def victim(seed_plan):
         sha256="0" * 64,
     )
     question = Question.objects.create(survey=survey, position=1, kind="text", text="Санал?")
+    membership = MembershipFactory(organization=org, role="officer")
     return {
         "code": org.code,
         "plan_id": seed_plan.pk,
@@ -82,6 +96,8 @@ def victim(seed_plan):
         "survey_id": survey.pk,
         "question_id": question.pk,
         "report_id": report_create(plan=seed_plan, period="year", actor=None).pk,
+        "member_id": membership.user_id,
+        "membership_id": membership.pk,
     }
 
 

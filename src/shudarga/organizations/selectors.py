@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from shudarga.organizations.models import Membership, Organization
-from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, role_allows
+from shudarga.organizations.roles import (
+    PERMISSIONS,
+    ROLES_SEEING_DESCENDANTS,
+    Action,
+    role_allows,
+)
 
 
 def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
@@ -78,16 +84,74 @@ def get_organization_for_user(*, user: Any, code: str, action: str | None = None
     if action is not None and not any(role_allows(role, action) for role in roles):
         raise PermissionDenied
     org.user_roles = roles  # read by templates to show or hide buttons
+    # What those roles allow, for templates: `{% if "members.manage" in org.user_actions %}`.
+    org.user_actions = frozenset().union(*(PERMISSIONS.get(role, ()) for role in roles))
     return org
 
 
 def organization_people(*, organization: Organization) -> QuerySet[Any]:
     """Users who hold a role in `organization` itself, by name."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(memberships__organization=organization)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def member_list(*, organization: Organization) -> QuerySet[Any]:
+    """People who hold a role in `organization` itself, by name, each with `org_memberships`
+    (their roles there, coordinator first).
+
+    Two queries for any page of it: the users, then one prefetch of their memberships here.
+    """
+    return organization_people(organization=organization).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(organization=organization).order_by("role"),
+            to_attr="org_memberships",
+        )
+    )
+
+
+def inherited_members(*, organization: Organization) -> list[Membership]:
+    """Roles held on an ancestor of `organization` that also see it (auditors and leaders
+    of parent bodies), nearest ancestor first. One query."""
+    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1] if pk]
+    if not ancestor_ids:
+        return []
+    rows = list(
+        Membership.objects.filter(
+            organization_id__in=ancestor_ids, role__in=ROLES_SEEING_DESCENDANTS
+        )
+        .select_related("user", "organization")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    depth = {pk: i for i, pk in enumerate(ancestor_ids)}
+    return sorted(rows, key=lambda m: -depth[m.organization_id])
+
+
+def get_member_for_user(*, user: Any, code: str, member_id: int) -> tuple[Organization, Any]:
+    """Organization `code` (the user must manage its members: 404 / 403 as
+    `get_organization_for_user`) and person `member_id`, who must hold a role in it
+    (404 otherwise, so ids of other organizations' people tell nothing)."""
+    organization = get_organization_for_user(user=user, code=code, action=Action.MANAGE_MEMBERS)
+    member = member_list(organization=organization).filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return organization, member
+
+
+def get_membership_for_user(*, user: Any, code: str, membership_id: int) -> Membership:
+    """One role of one person in organization `code`, for a user who manages its members;
+    404 for an outsider or a membership of another organization, 403 for a member who does
+    not manage members."""
+    organization = get_organization_for_user(user=user, code=code, action=Action.MANAGE_MEMBERS)
+    try:
+        membership = Membership.objects.select_related("user").get(
+            pk=membership_id, organization=organization
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    membership.organization = organization  # keeps user_roles for the templates
+    return membership

@@ -174,6 +174,8 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if not any(_allowed(plan.organization.user_roles, a) for a in _TRANSITION_ACTIONS.values()):
+        raise PermissionDenied  # before the form: whoever may change no status learns nothing
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown plan status change."))

@@ -201,6 +201,8 @@ def report_measure(
     if request.method == "POST":
         action = request.POST.get("action", "")
         needs = {"save": "edit", "redraft": "edit", "score": "review", "comment": "comment"}
+        if not any(may[what] for what in needs.values()):
+            raise PermissionDenied  # leaders and auditors change nothing here, whatever is sent
         if action not in needs:
             return HttpResponse(status=400)
         if not may[needs[action]]:
@@ -290,6 +292,8 @@ def report_transition(request: AuthedRequest, code: str, report_id: int) -> Http
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if not _may_any(report, "edit", "review", "approve"):
+        raise PermissionDenied  # auditors press no workflow button, valid or not
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown report status change."))
