@@ -67,7 +67,7 @@ def bench_targets(prefix: str = CODE_PREFIX) -> Targets:
     code = organization.code
     coordinator = _user(organization, Role.COORDINATOR)
     leader = _user(root, Role.LEADER)
-    petition_filter = "?due=open&kind=complaint"
+    petition_filter = "?kind=complaint"
     pages = [
         Page("organization dashboard", reverse("dashboards:dashboard", args=[code]), coordinator),
         Page("plan page", reverse("plans:detail", args=[code, plan.pk]), coordinator),

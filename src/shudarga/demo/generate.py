@@ -497,7 +497,9 @@ class Generator:
                         {"id": gid, "plan_id": pid, "number": number, "text": text}
                         | {"position": position}
                     )
-                included = [i for i in range(len(t.measures)) if i < 19 or rng.random() < 0.93]
+                # the seed's own measures always; a few of the variants dropped here and there
+                dropped = set(rng.sample(range(19, len(t.measures)), k=rng.choice((0, 0, 1, 2))))
+                included = [i for i in range(len(t.measures)) if i not in dropped]
                 plan = _Plan(pid, org, year, included, {}, {})
                 for position, index in enumerate(included, start=1):
                     tm = t.measures[index]
