@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shudarga
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format system-packages install install-dev messages clean
+.PHONY: run test lint format system-packages install install-dev messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,3 +77,7 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+# National-scale benchmark on PostgreSQL (BENCH_DATABASE_URL); see scripts/bench.py.
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench.py
