@@ -11,8 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # Patterns outside organization data: sign-in, language, the public portal (no sign-in by
-# design, tested in tests/public), admin (its own staff checks).
-PUBLIC_NAMES = {"login", "logout", "set_language", "criteria:my_work"}
+# design, tested in tests/public), admin (its own staff checks), the health checks (no
+# sign-in by design, tested in tests/core/test_health.py).
+PUBLIC_NAMES = {"login", "logout", "set_language", "criteria:my_work", "healthz", "readyz"}
 # api/ and ical/ authenticate by token, not session: tests/api and tests/dashboards walk them.
 SKIP_PREFIXES = ("admin/", "static/", "media/", "public/", "api/", "ical/")
 

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from shudarga.petitions.models import Petition
 from shudarga.plans.services import measure_assign
 from tests.factories import PetitionFactory
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +55,13 @@ def test_the_immediate_backend_sends_both_reminders_at_once(due_work):
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_worker_sends_queued_reminders_once(settings, due_work):
+def test_the_worker_sends_queued_reminders_once(settings, due_work, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _enqueue()
     assert DBTaskResult.objects.ready().count() == 2
     assert mail.outbox == []  # queued, not sent
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    run_worker(monkeypatch)
 
     assert len(mail.outbox) == 2
     results = {r.task_path.rsplit(".", 1)[1]: r for r in DBTaskResult.objects.all()}
@@ -73,5 +74,5 @@ def test_the_worker_sends_queued_reminders_once(settings, due_work):
 
     # A second trigger the same day sends nothing more.
     _enqueue()
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    run_worker(monkeypatch)
     assert len(mail.outbox) == 2

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import zipfile
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from shudarga.reports import services
 from shudarga.reports.models import ReportBundle
 from shudarga.reports.tasks import build_report_bundle
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def _work() -> None:
-    """One run of the worker, as `shudarga db_worker --batch` does it: every waiting task,
-    then exit."""
-    call_command(
-        "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0, stdout=StringIO()
-    )
-
-
-def test_the_worker_builds_a_queued_bundle(settings, officer, year_report):
+def test_the_worker_builds_a_queued_bundle(settings, officer, year_report, monkeypatch):
     settings.TASKS = DATABASE_TASKS
     bundle = services.bundle_request(report=year_report, actor=officer)
     result = build_report_bundle.enqueue(bundle_id=bundle.pk)
@@ -38,7 +29,7 @@ def test_the_worker_builds_a_queued_bundle(settings, officer, year_report):
     bundle.refresh_from_db()
     assert bundle.status == ReportBundle.Status.PENDING  # nothing happens until a worker runs
 
-    _work()
+    run_worker(monkeypatch)
 
     result.refresh()
     assert result.status == "SUCCESSFUL"
@@ -60,7 +51,7 @@ def test_a_failing_bundle_fails_its_task_and_is_recorded(
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr("shudarga.reports.documents.pdf.write", broken)
-    _work()
+    run_worker(monkeypatch)
 
     result.refresh()
     assert result.status == "FAILED"
@@ -70,7 +61,7 @@ def test_a_failing_bundle_fails_its_task_and_is_recorded(
 
 
 def test_the_page_queues_a_large_bundle_for_the_worker(
-    client, officer, year_report, settings, django_capture_on_commit_callbacks
+    client, officer, year_report, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.TASKS = DATABASE_TASKS
     settings.REPORT_BUNDLE_SYNC_MAX_FILES = 0
@@ -81,7 +72,7 @@ def test_the_page_queues_a_large_bundle_for_the_worker(
     assert DBTaskResult.objects.ready().count() == 1
     assert ReportBundle.objects.get().status == ReportBundle.Status.PENDING
 
-    _work()
+    run_worker(monkeypatch)
 
     assert ReportBundle.objects.get().status == ReportBundle.Status.DONE
     assert "Download evidence bundle" in client.get(url).content.decode()
