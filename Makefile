@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shudarga
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format system-packages install install-dev messages clean bench
+.PHONY: run prod test lint format system-packages install install-dev messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ run: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py migrate -v0
 	DEBUG=true $(BIN)/python manage.py load_demo_data
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine: DEBUG off, JSON logs, collectstatic, migrate and
+# its check, gunicorn (deploy/gunicorn.conf.py) on $(HOST):$(PORT) and a task worker.
+prod: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-packages
+	$(MAKE) --no-print-directory messages
+	GUNICORN_BIND=$(HOST):$(PORT) scripts/serve_production.sh $(PORT)
 
 test: $(VENV)/.installed-dev system-packages messages
 	$(BIN)/ruff check src tests

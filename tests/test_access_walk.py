@@ -12,13 +12,16 @@ pytestmark = pytest.mark.django_db
 
 # Patterns outside organization data: sign-in, language, setting one's first password (by
 # a one-time link, tested in tests/organizations), the public portal (no sign-in by design,
-# tested in tests/public), admin (its own staff checks).
+# tested in tests/public), admin (its own staff checks), the health checks (no sign-in by
+# design, tested in tests/core/test_health.py).
 PUBLIC_NAMES = {
     "login",
     "logout",
     "set_language",
     "criteria:my_work",
     "organizations:set_password",
+    "healthz",
+    "readyz",
 }
 # api/ and ical/ authenticate by token, not session: tests/api and tests/dashboards walk them.
 SKIP_PREFIXES = ("admin/", "static/", "media/", "public/", "api/", "ical/")

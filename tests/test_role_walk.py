@@ -84,6 +84,8 @@ TABLE: dict[str, Page] = {
     "logout": Page(refused(ANYONE), need(ANYONE)),
     "set_language": _same(ANYONE),
     "organizations:set_password": _same(ANYONE),  # the link's token is the key
+    "healthz": Page(need(ANYONE), refused(ANYONE)),  # health checks answer GET only
+    "readyz": Page(need(ANYONE), refused(ANYONE)),
     # -- one's own pages ---------------------------------------------------------------------
     "organizations:home": _same(SIGNED_IN),
     "criteria:my_work": _same(SIGNED_IN),

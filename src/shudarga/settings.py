@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -32,11 +33,11 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
 
 
-def env_secret(name: str) -> str:
+def env_secret(name: str, env: Mapping[str, str] = os.environ) -> str:
     """Read a secret from NAME, or from the file named by NAME_FILE (Docker/systemd style)."""
-    if path := os.environ.get(f"{name}_FILE"):
+    if path := env.get(f"{name}_FILE"):
         return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, "")
+    return env.get(name, "")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -74,6 +75,115 @@ def database_from_url(url: str, data_dir: Path) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://, got {parts.scheme!r}"
     )
+
+
+# -- production: file storage, cache, task worker, logs (README "Production") -------------
+
+
+def storage_from_env(env: Mapping[str, str]) -> dict:
+    """STORAGES["default"], where evidence and attachments go: MEDIA_ROOT on local disk, or
+    with SHUDARGA_STORAGE=s3 an S3-compatible bucket through django-storages. Nothing is
+    contacted here; the bucket is first reached when a file is stored or read."""
+    kind = env.get("SHUDARGA_STORAGE", "").strip().lower() or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"SHUDARGA_STORAGE must be 'local' or 's3', got {kind!r}")
+    bucket = env.get("SHUDARGA_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("SHUDARGA_STORAGE=s3 needs SHUDARGA_S3_BUCKET.")
+    options: dict = {
+        "bucket_name": bucket,
+        "location": env.get("SHUDARGA_S3_PREFIX", "").strip().strip("/"),
+        # Evidence is never overwritten: a file whose name is taken gets a new name.
+        "file_overwrite": False,
+        # Objects stay private (the bucket's default ACL); every download goes through the
+        # app's access checks, which stream the object.
+        "default_acl": None,
+        "querystring_auth": True,
+        # A file being read spools to a temporary file past 2 MB instead of filling memory.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    optional = {
+        "endpoint_url": env.get("SHUDARGA_S3_ENDPOINT_URL", "").strip(),
+        "region_name": env.get("SHUDARGA_S3_REGION", "").strip(),
+        "addressing_style": env.get("SHUDARGA_S3_ADDRESSING_STYLE", "").strip(),
+        # Without keys, boto3 looks for credentials itself (instance role, ~/.aws).
+        "access_key": env_secret("SHUDARGA_S3_ACCESS_KEY_ID", env).strip(),
+        "secret_key": env_secret("SHUDARGA_S3_SECRET_ACCESS_KEY", env).strip(),
+    }
+    options.update({key: value for key, value in optional.items() if value})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def cache_from_env(env: Mapping[str, str]) -> dict:
+    """CACHES from SHUDARGA_CACHE_URL. Rate limits (public portal, API) count in the cache, so
+    several app processes share their limits only through a shared cache:
+    `redis://host:6379/0` (or rediss://, unix://) for Redis, `db://table` for a table in the
+    database (`shudarga createcachetable` makes it). Unset, or `locmem://`: each process
+    keeps its own memory cache (development, a single process)."""
+    url = env.get("SHUDARGA_CACHE_URL", "").strip()
+    scheme = urlsplit(url).scheme
+    if not url or scheme == "locmem":
+        cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    elif scheme in {"redis", "rediss", "unix"}:
+        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif scheme == "db":
+        parts = urlsplit(url)
+        table = (parts.netloc + parts.path).strip("/") or "shudarga_cache"
+        cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    else:
+        raise ImproperlyConfigured(
+            f"SHUDARGA_CACHE_URL must start with redis://, rediss://, unix://, db:// or "
+            f"locmem://, got {scheme!r}"
+        )
+    return {"default": {**cache, "KEY_PREFIX": "shudarga"}}
+
+
+def tasks_from_env(env: Mapping[str, str], *, debug: bool) -> dict:
+    """TASKS from SHUDARGA_TASKS: `database` (the production default) stores tasks in the
+    database for `shudarga db_worker` to run; `immediate` (development and tests) runs each
+    task at once in the process that enqueues it."""
+    kind = env.get("SHUDARGA_TASKS", "").strip().lower() or ("immediate" if debug else "database")
+    backends = {
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        "database": "django_tasks_db.DatabaseBackend",
+    }
+    if kind not in backends:
+        raise ImproperlyConfigured(
+            f"SHUDARGA_TASKS must be 'database' or 'immediate', got {kind!r}"
+        )
+    return {"default": {"BACKEND": backends[kind]}}
+
+
+def logging_from_env(env: Mapping[str, str], *, debug: bool) -> dict:
+    """LOGGING: JSON lines on standard error (SHUDARGA_LOG_FORMAT=json, the production
+    default) or readable text (`text`, the development default); both carry the request id.
+    LOG_LEVEL sets the level (INFO)."""
+    log_format = env.get("SHUDARGA_LOG_FORMAT", "").strip().lower() or ("text" if debug else "json")
+    if log_format not in {"json", "text"}:
+        raise ImproperlyConfigured(
+            f"SHUDARGA_LOG_FORMAT must be 'json' or 'text', got {log_format!r}"
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request": {"()": "shudarga.core.logs.RequestContextFilter"}},
+        "formatters": {
+            "json": {"()": "shudarga.core.logs.JsonFormatter"},
+            "text": {"()": "shudarga.core.logs.TextFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
+        # WeasyPrint narrates every rendering step at INFO.
+        "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    }
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -188,7 +298,7 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or DATA_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -231,11 +341,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shudarga@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
-}
+# -- production: cache, task worker, logs, request ids (README "Production") ---------------
+CACHES = cache_from_env(os.environ)
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = tasks_from_env(os.environ, debug=DEBUG)
+LOGGING = logging_from_env(os.environ, debug=DEBUG)
+# Addresses of the reverse proxies (nginx) whose X-Forwarded-For names the client.
+TRUSTED_PROXIES = env_list("SHUDARGA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# First, so every response carries its X-Request-ID and the logged duration covers the rest.
+MIDDLEWARE[:0] = [
+    "shudarga.core.middleware.RequestIdMiddleware",
+    "shudarga.core.middleware.ForwardedClientMiddleware",
+]

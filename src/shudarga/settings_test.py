@@ -7,6 +7,8 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SHUDARGA_DATA_DIR", tempfile.mkdtemp(prefix="shudarga-test-"))
+os.environ.setdefault("SHUDARGA_TASKS", "immediate")  # tasks run where they are enqueued
+os.environ.setdefault("SHUDARGA_LOG_FORMAT", "text")
 if test_db := os.environ.get("TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = test_db
 

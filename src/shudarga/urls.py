@@ -1,4 +1,4 @@
-"""Top-level URLs: sign-in, language switch, admin, and each app's pages."""
+"""Top-level URLs: health checks, sign-in, language switch, admin, and each app's pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from shudarga.core import views as core_views
+
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

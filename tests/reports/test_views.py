@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from shudarga.reports import services
 from shudarga.reports.models import Report, ReportBundle, ReportItem
+from shudarga.reports.tasks import build_report_bundle
 from tests.reports.conftest import AFTER_THE_YEAR, score_all
 
 pytestmark = pytest.mark.django_db
@@ -236,26 +237,36 @@ def test_the_bundle_is_built_and_downloaded(client, officer, year_report):
     assert {"manifest.csv", "SHA256SUMS", "2023-year-тайлан.pdf"} <= set(archive.namelist())
 
 
-def test_a_large_bundle_is_built_in_the_background_with_progress(
-    client, officer, year_report, settings, monkeypatch, django_capture_on_commit_callbacks
+def test_a_large_bundle_is_built_by_the_task_worker_with_progress(
+    client, officer, year_report, settings, django_capture_on_commit_callbacks
 ):
     settings.REPORT_BUNDLE_SYNC_MAX_FILES = 0
-    started = []
-    monkeypatch.setattr(
-        "shudarga.reports.views.threading.Thread",
-        lambda target, args, daemon: type("T", (), {"start": lambda self: started.append(args)})(),
-    )
+    # A backend that only keeps what is enqueued, so the page is seen while it waits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("bundle", year_report))
     assert response.status_code == 302
     html = client.get(_url("bundle", year_report)).content.decode()
     assert 'hx-trigger="every 1s"' in html and "Building the evidence bundle" in html
-    assert started  # handed to a thread, after the request's transaction
-    # The thread's work, done here: the page then offers the download.
-    services.bundle_build(bundle=ReportBundle.objects.get())
+    (queued,) = build_report_bundle.get_backend().results  # enqueued after the transaction
+    assert queued.task.name == "build_report_bundle"
+    assert queued.kwargs == {"bundle_id": ReportBundle.objects.get().pk}
+    # The worker's work, done here: the page then offers the download.
+    build_report_bundle.call(*queued.args, **queued.kwargs)
     html = client.get(_url("bundle", year_report)).content.decode()
     assert "Download evidence bundle" in html and "every 1s" not in html
+
+
+def test_a_large_bundle_is_built_at_once_with_the_immediate_backend(
+    client, officer, year_report, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_BUNDLE_SYNC_MAX_FILES = 0  # handed to the task backend, which runs it
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("bundle", year_report))
+    assert ReportBundle.objects.get().status == ReportBundle.Status.DONE
+    assert client.get(_url("bundle_download", year_report)).status_code == 200
 
 
 def test_comparison_of_periods_puts_h1_beside_the_year(

@@ -13,6 +13,7 @@ class AuthedRequest(HttpRequest):
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address as the server saw it (behind a proxy, configure it to set
-    REMOTE_ADDR; forwarded headers are not trusted here)."""
+    """The caller's address. Behind nginx, `ForwardedClientMiddleware` has already put the
+    client's address in REMOTE_ADDR (forwarded headers are trusted from TRUSTED_PROXIES
+    only, never read here)."""
     return request.META.get("REMOTE_ADDR") or None

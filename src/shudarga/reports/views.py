@@ -7,13 +7,11 @@ anything else, then asks `report_may` whether the user may press the button (403
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -50,6 +48,7 @@ from shudarga.reports.selectors import (
     report_title,
     reports_of_plan,
 )
+from shudarga.reports.tasks import build_report_bundle
 
 # Bundles with more files than this are built in the background, with progress in the page.
 DEFAULT_BUNDLE_SYNC_MAX_FILES = 50
@@ -403,17 +402,6 @@ def report_compare(request: AuthedRequest, code: str, report_id: int) -> HttpRes
 # -- the evidence bundle ------------------------------------------------------------------
 
 
-def _build_in_background(bundle_id: int) -> None:
-    """Build a bundle in a thread of this process; the page polls its progress."""
-    close_old_connections()
-    try:
-        services.bundle_build(bundle=ReportBundle.objects.get(pk=bundle_id))
-    except Exception:  # noqa: S110 - recorded on the bundle row and logged by the service
-        pass
-    finally:
-        connections.close_all()  # this thread's own connection; nobody else would close it
-
-
 @login_required
 def report_bundle(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     """GET: the bundle's state (the htmx partial polls it). POST: build a new bundle."""
@@ -435,11 +423,8 @@ def report_bundle(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             else:
                 messages.success(request, _("The evidence bundle is ready."))
         else:
-            transaction.on_commit(
-                lambda: threading.Thread(
-                    target=_build_in_background, args=(bundle.pk,), daemon=True
-                ).start()
-            )
+            # The task worker builds it (TASKS); the page polls the bundle row's progress.
+            transaction.on_commit(lambda: build_report_bundle.enqueue(bundle_id=bundle.pk))
             messages.info(
                 request, _("The evidence bundle is being built; this page shows its progress.")
             )

@@ -17,9 +17,9 @@ class Command(BaseCommand):
     help = (
         "Build the evidence bundle of a report: a ZIP with the report PDF, a folder per "
         "measure with its evidence files, and a manifest of SHA-256 digests. The bundle is "
-        "kept for download in the web; -o also copies it to PATH. With --pending, build every "
-        "bundle requested in the web and not yet built (run it from cron or a worker when "
-        "web processes should not build large bundles themselves)."
+        "kept for download in the web; -o also copies it to PATH. Large bundles requested in "
+        "the web are built by the task worker (shudarga db_worker); --pending builds every "
+        "requested bundle not yet started, e.g. after the worker was stopped for a while."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
