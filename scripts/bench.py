@@ -214,7 +214,7 @@ def main() -> int:
         MEDIA_ROOT=str(media),
         API_RATE_LIMIT="100000000",
         SHUDARGA_REQUIRE_2FA_FOR="",
-        SHUDARGA_LOG_LEVEL="WARNING",
+        GUNICORN_ACCESS_LOG="",  # the app logs each request itself (JSON, to the log file)
     )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
@@ -318,7 +318,10 @@ def main() -> int:
     if conf.exists():
         gunicorn[2:2] = ["--config", str(conf)]
     log(" ".join(gunicorn[1:]))
-    server = subprocess.Popen(gunicorn, env=env, cwd=ROOT)  # noqa: S603 (our own command line)
+    server_log = (ROOT / "var" / "bench-server.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 (our own command line)
+        gunicorn, env=env, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT
+    )
     try:
         for _ in range(100):
             try:
@@ -380,6 +383,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server_log.close()
 
     # The table.
     lines = [
