@@ -91,3 +91,8 @@ def organization_people(*, organization: Organization) -> QuerySet[Any]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def user_holds_any_role(*, user: Any, roles: set[str] | frozenset[str]) -> bool:
+    """Whether `user` holds any of `roles` in any organization (the cached memberships)."""
+    return any(role in roles for _org_id, role, _path in _membership_rows(user))
