@@ -251,5 +251,5 @@ def test_a_device_removed_by_an_administrator_sends_the_user_to_set_up_again(
 
 def test_the_setting_may_only_name_admin_and_roles(settings):
     settings.SHUDARGA_REQUIRE_2FA_FOR = ["reviewers"]
-    with pytest.raises(SystemCheckError, match="shudarga.E001"):
+    with pytest.raises(SystemCheckError, match=r"shudarga\.E001"):
         call_command("check")
