@@ -84,3 +84,19 @@ def totp_device_remove(*, user: Any, code: str, ip: str | None) -> None:
             organization_id=None,
             ip=ip,
         )
+
+
+def totp_devices_reset(*, user: Any) -> int:
+    """Remove all of `user`'s TOTP devices (a lost phone), by an administrator on the
+    command line; their next sign-in sets one up again if their role requires it. Returns
+    how many were removed."""
+    with transaction.atomic():
+        count, _detail = TOTPDevice.objects.filter(user=user).delete()
+        if count:
+            audit_record(
+                actor=None,
+                action="user.two_factor_reset",
+                obj=user,
+                organization_id=None,
+            )
+    return count
