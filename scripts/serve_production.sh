@@ -8,7 +8,7 @@
 # Configuration comes from the environment as in production (README, "Configuration"):
 # DATABASE_URL, SHUDARGA_CACHE_URL, GUNICORN_WORKERS... Without SECRET_KEY or
 # SECRET_KEY_FILE a key is generated once into the data directory and kept there. Cookies
-# are sent over HTTPS only unless SECURE_COOKIES=false (set it to sign in over plain http).
+# are sent over HTTPS only unless SHUDARGA_HTTPS=false (set it to sign in over plain http).
 # Ctrl-C or SIGTERM stops gunicorn and the worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."

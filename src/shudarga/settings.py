@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -271,16 +272,6 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "criteria:my_work"
 LOGOUT_REDIRECT_URL = "login"
@@ -330,13 +321,103 @@ API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 600), env_int("API_RATE_WINDOW", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Security (README, "Security"): sign-in throttling, passwords, sessions, two-factor,
+# Content-Security-Policy, HTTPS. Kept together so the whole posture reads in one place.
+INSTALLED_APPS += [
+    "axes",  # failed sign-ins per user name and address, lockout, `axes_reset_*` commands
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "shudarga.accounts",
+]
+# CSP right after SecurityMiddleware, so every response, even a redirect, carries it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "shudarga.core.middleware.SessionIdleTimeoutMiddleware",
+    "shudarga.accounts.middleware.TwoFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user name + address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a user name out from one address after this many wrong passwords in a row, for
+# LOGIN_LOCKOUT_MINUTES; a right password clears the count. Unlock earlier with
+# `shudarga axes_reset_username NAME` (or `axes_reset` for everyone).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Keep the cool-off where the message says it ends, even if someone keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "shudarga.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "shudarga.core.http.client_ip"  # the address the audit log keeps
+AXES_VERBOSE = False
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Idle timeout: a session ends SESSION_COOKIE_AGE seconds after the last request
+# (SessionIdleTimeoutMiddleware renews it at most once a minute, not on every request).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Two-factor (TOTP): anyone may turn it on; these users must. "admin" means staff and
+# superusers, the other words are roles (reviewer, coordinator, leader, officer, auditor).
+# Off in development so the `make run` demo users sign in with the password alone.
+# "none": nobody must.
+SHUDARGA_REQUIRE_2FA_FOR = [
+    word
+    for word in env_list("SHUDARGA_REQUIRE_2FA_FOR", [] if DEBUG else ["reviewer", "admin"])
+    if word != "none"
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Shudarga")
+
+# No inline script or style anywhere: scripts and styles come from our static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Served over HTTPS (the default outside development): cookies only over HTTPS, plain
+# HTTP redirected, browsers told to stay on HTTPS (HSTS). Behind a proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER to the header it sets, e.g. "X-Forwarded-Proto" (value "https").
+HTTPS = env_bool("SHUDARGA_HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# --- end of security
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shudarga@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

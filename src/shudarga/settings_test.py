@@ -6,6 +6,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SHUDARGA_HTTPS", "false")  # the test client and live server speak HTTP
 os.environ.setdefault("SHUDARGA_DATA_DIR", tempfile.mkdtemp(prefix="shudarga-test-"))
 os.environ.setdefault("SHUDARGA_TASKS", "immediate")  # tasks run where they are enqueued
 os.environ.setdefault("SHUDARGA_LOG_FORMAT", "text")
@@ -22,8 +23,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server tests must not keep connections open
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
+# Tests that need two-factor turn it on themselves; the others sign in with force_login.
+SHUDARGA_REQUIRE_2FA_FOR: list[str] = []
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "mn"
 

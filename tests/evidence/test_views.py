@@ -321,7 +321,8 @@ def test_the_detail_page_shows_the_digest_and_a_pdf_preview(client, auditor, org
     inline = reverse("evidence:inline", args=[org.code, pdf_evidence.pk])
     assert response.status_code == 200
     assert pdf_evidence.sha256 in html
-    assert re.search(rf'<object [^>]*data="{inline}" type="application/pdf"', html)
+    # A frame, not <object>: the Content-Security-Policy has object-src 'none'.
+    assert re.search(rf'<iframe [^>]*src="{inline}"', html)
     assert "Version history" in html
     assert "Upload a new version" not in html  # an auditor changes nothing
 

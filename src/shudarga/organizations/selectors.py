@@ -155,3 +155,8 @@ def get_membership_for_user(*, user: Any, code: str, membership_id: int) -> Memb
         raise Http404 from None
     membership.organization = organization  # keeps user_roles for the templates
     return membership
+
+
+def user_holds_any_role(*, user: Any, roles: set[str] | frozenset[str]) -> bool:
+    """Whether `user` holds any of `roles` in any organization (the cached memberships)."""
+    return any(role in roles for _org_id, role, _path in _membership_rows(user))

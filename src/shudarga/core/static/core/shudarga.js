@@ -1,0 +1,30 @@
+/* Shudarga: the little behaviour pages need, kept out of the HTML because the
+   Content-Security-Policy allows no inline script, event handler or style attribute. */
+(function () {
+  "use strict";
+
+  // Bars whose length is data: <div class="progress-bar" data-width="42.5">.
+  function sizeBars(root) {
+    var bars = Array.prototype.slice.call(root.querySelectorAll("[data-width]"));
+    if (root.matches && root.matches("[data-width]")) {
+      bars.push(root);
+    }
+    bars.forEach(function (bar) {
+      var percent = parseFloat(bar.getAttribute("data-width"));
+      if (!isNaN(percent)) {
+        bar.style.width = Math.max(0, Math.min(100, percent)) + "%";
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { sizeBars(document); });
+  // Content htmx swaps in (the evidence bundle's progress) gets the same treatment.
+  document.addEventListener("htmx:load", function (event) { sizeBars(event.target); });
+
+  // A one-time secret shown for copying is selected as soon as it gets the focus.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+      event.target.select();
+    }
+  });
+})();
