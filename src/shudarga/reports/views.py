@@ -16,10 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connections, transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.models import Seal
+from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.reports import services
 from shudarga.reports.documents import chart
@@ -34,6 +37,7 @@ from shudarga.reports.forms import (
 )
 from shudarga.reports.models import Report, ReportBundle
 from shudarga.reports.periods import DOCUMENT_LABELS
+from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
     get_report_for_user,
@@ -161,6 +165,8 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
         request,
         "reports/report_detail.html",
         {
+            "seal_check": report_seal_badge(report=report, page=page),
+            "seal_url": reverse("reports:seal", args=[code, report.pk]),
             "organization": report.plan.organization,
             "report": report,
             "page": page,
@@ -371,6 +377,28 @@ def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: s
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
+
+
+@login_required
+def report_seal_view(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    """The report's seal in force compared with the report and the evidence rows (not the
+    files' bytes: `verify_seal` reads those), and its history of seals."""
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    seal = seal_latest(kind=Seal.Kind.REPORT, object_id=report.pk)
+    return render(
+        request,
+        "reports/report_seal.html",
+        {
+            "organization": report.plan.organization,
+            "object_title": f"{report.plan.title} · {report.get_period_display()}",
+            "back_url": report.get_absolute_url(),
+            "check": report_seal_verify(seal=seal, rehash=False) if seal is not None else None,
+            "seals": seals_of_object(kind=Seal.Kind.REPORT, object_id=report.pk),
+            "unsealed_text": _(
+                "This report has not been sealed: a report is sealed when it is approved."
+            ),
+        },
+    )
 
 
 @login_required
