@@ -22,7 +22,7 @@ from shudarga.plans.services import plan_change_status
 from shudarga.reports import services
 from shudarga.reports.models import ReportItem
 from shudarga.reports.sealing import report_seal_verify
-from tests.reports.conftest import score_all
+from tests.reports.conftest import plan_with_measures, score_all
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +324,20 @@ def test_the_seal_pages_answer_404_to_outsiders(client, approved_report, seed_pl
     assert client.get(reverse("plans:seal", args=[org.code, seed_plan.pk])).status_code == 404
     url = reverse("reports:seal", args=[org.code, approved_report.pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_public_plan_shows_its_seal_in_a_fixed_number_of_queries(
+    client, org, leader, django_assert_num_queries, n_measures
+):
+    plan = plan_with_measures(org, n_measures)
+    plan_change_status(plan=plan, transition="approve", actor=leader)
+    plan_change_status(plan=plan, transition="publish", actor=leader)
+    url = reverse("public:plan", args=[org.code, plan.pk])
+    # organization, plan, goals, activities, measures, criteria, signatures, the seal
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    assert 'data-seal="intact"' in html and "Sealed on" in html
+    assert leader.username not in html  # who approved is not shown to the public
+    Measure.objects.filter(plan=plan, code="1.1").update(text="Нууцаар")
+    assert 'data-seal="changed"' in client.get(url).content.decode()

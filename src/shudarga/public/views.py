@@ -28,6 +28,7 @@ from shudarga.petitions.selectors import (
 from shudarga.petitions.services import SurveyClosed, petition_register, survey_submit
 from shudarga.petitions.validators import format_tracking_code
 from shudarga.plans.exports import plan_export
+from shudarga.plans.sealing import plan_seal_badge
 from shudarga.plans.selectors import plan_to_document
 from shudarga.plans.table import column_numbers, plan_table
 from shudarga.public.forms import PublicPetitionForm, SurveyAnswerForm, TrackForm
@@ -87,6 +88,7 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
         request,
         "public/plan.html",
         {
+            "seal_check": plan_seal_badge(plan=plan, document=document),
             "org": org,
             "plan": plan,
             "goals": goals,
