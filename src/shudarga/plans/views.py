@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.roles import Action, role_allows
@@ -192,8 +192,7 @@ def plan_export_view(request: AuthedRequest, code: str, plan_id: int, fmt: str) 
         raise Http404
     exported = plan_export(plan=plan, fmt=fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return file_headers(response, filename=exported.filename)
 
 
 @login_required

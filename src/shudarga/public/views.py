@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from shudarga.core.http import client_ip
+from shudarga.core.http import client_ip, file_headers
 from shudarga.petitions.models import Petition, Survey
 from shudarga.petitions.selectors import (
     open_surveys,
@@ -107,8 +107,7 @@ def plan_download(request: HttpRequest, code: str, plan_id: int, fmt: str) -> Ht
     plan = get_published_plan(organization=org, plan_id=plan_id)
     exported = plan_export(plan=plan, fmt=fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return file_headers(response, filename=exported.filename)
 
 
 @never_cache

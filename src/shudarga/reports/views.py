@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.selectors import get_organization_for_user
@@ -375,8 +375,7 @@ def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: s
         raise Http404
     exported = report_export(report=report, fmt=fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return file_headers(response, filename=exported.filename)
 
 
 @login_required
@@ -487,9 +486,11 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
     bundle = report_latest_bundle(report=report)
     if bundle is None or bundle.status != ReportBundle.Status.DONE or not bundle.file:
         raise Http404
-    return FileResponse(
-        bundle.file.open("rb"),
-        as_attachment=True,
-        filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
-        content_type="application/zip",
+    return file_headers(
+        FileResponse(
+            bundle.file.open("rb"),
+            as_attachment=True,
+            filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
+            content_type="application/zip",
+        )
     )
