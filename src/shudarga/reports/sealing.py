@@ -122,8 +122,12 @@ def report_differences(*, sealed: dict[str, Any], current: dict[str, Any]) -> li
     and each measure's item by code (score, implementation text, evidence listed, …)."""
 
     def items(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        # `score_mark` stands for the score and its label ("100", "ХБ"): one line, not three.
         return {
-            item["code"]: {**item, "evidence": _evidence_keys(item.get("evidence", []))}
+            item["code"]: {
+                **{k: v for k, v in item.items() if k not in ("score", "score_label")},
+                "evidence": _evidence_keys(item.get("evidence", [])),
+            }
             for goal in data.get("goals", [])
             for item in goal.get("items", [])
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from shudarga.core.selectors import seals_to_verify
 from shudarga.organizations.models import Organization
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             check = seal_verify(seal=seal, rehash=not options["no_rehash"])
             head = (
                 f"seal #{seal.pk} {seal.kind} #{seal.object_id} “{seal.object_repr}”, sealed "
-                f"{seal.sealed_at:%Y-%m-%d %H:%M} by {seal.sealed_by_label}: "
+                f"{timezone.localtime(seal.sealed_at):%Y-%m-%d %H:%M} by {seal.sealed_by_label}: "
             )
             if check.state == "superseded":
                 head += f"superseded by seal #{check.superseded_by}"
