@@ -341,3 +341,30 @@ def test_the_public_plan_shows_its_seal_in_a_fixed_number_of_queries(
     assert leader.username not in html  # who approved is not shown to the public
     Measure.objects.filter(plan=plan, code="1.1").update(text="Нууцаар")
     assert 'data-seal="changed"' in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_seal_pages_run_a_fixed_number_of_queries(
+    client, org, officer, reviewer, leader, django_assert_max_num_queries, n_measures
+):
+    from tests.factories import EvidenceFactory
+
+    plan = plan_with_measures(org, n_measures, recurrence="half_yearly")
+    plan_change_status(plan=plan, transition="approve", actor=leader)
+    for measure in plan.measures.all():
+        EvidenceFactory(measure=measure, relates_to=dt.date(2023, 5, 1), as_file=True)
+    report = _approve(
+        services.report_create(plan=plan, period="year", actor=None), reviewer, leader
+    )
+    assert len(_seal("report", report.pk).evidence) == n_measures
+    client.force_login(officer)
+    # session, user, organization, memberships, plan, the seal, a newer seal?, the plan
+    # again, its document (five), the audit record of the seal, the seals' history, switcher
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("plans:seal", args=[org.code, plan.pk])).status_code == 200
+    # session, user, organization, memberships, report + plan, the seal, a newer seal?, the
+    # report again, the report page (seven), the export's people and signatures, the audit
+    # record, the evidence rows, the seals' history, switcher
+    with django_assert_max_num_queries(21):
+        response = client.get(reverse("reports:seal", args=[org.code, report.pk]))
+    assert b"Nothing differs from the seal." in response.content
