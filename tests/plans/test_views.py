@@ -35,11 +35,26 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
     client.force_login(coordinator)
     url = reverse("plans:detail", args=[org.code, plan.pk])
     # session, user, organization, memberships (roles), plan, goals, activities, measures,
-    # criteria, signatures, organizations for the switcher
-    with django_assert_num_queries(11):
+    # criteria, signatures, the plan's seal, organizations for the switcher
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="code"') >= n_measures
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_sealed_plan_page_runs_the_same_number_of_queries(
+    client, coordinator, reviewer, org, django_assert_num_queries, n_measures
+):
+    from shudarga.plans.services import plan_change_status
+
+    plan = _plan_with(org, n_measures)
+    plan_change_status(plan=plan, transition="approve", actor=reviewer)
+    client.force_login(coordinator)
+    # as above: the badge compares the seal with the plan the page has read already
+    with django_assert_num_queries(12):
+        response = client.get(reverse("plans:detail", args=[org.code, plan.pk]))
+    assert b'data-seal="intact"' in response.content
 
 
 @pytest.mark.parametrize("n_plans", [1, 25])

@@ -35,11 +35,29 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     url = reverse("reports:detail", args=[org.code, report.pk])
     # session, user, organization, memberships, report + plan, goals, activities,
     # measures + responsible person, criteria, items + scorer, evidence of the period,
-    # comment counts, latest bundle, organizations for the switcher, history
-    with django_assert_num_queries(15):
+    # comment counts, the seal (none yet), latest bundle, organizations for the switcher,
+    # history
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="m-') == n_measures
+
+
+@pytest.mark.parametrize("n_measures", [5, 60])
+def test_the_sealed_report_page_runs_a_fixed_number_of_queries(
+    client, officer, reviewer, leader, org, django_assert_num_queries, n_measures
+):
+    report = services.report_mark_reviewed(
+        report=_report(org, reviewer, n_measures), actor=reviewer
+    )
+    report = services.report_approve(report=report, actor=leader)
+    client.force_login(officer)
+    url = reverse("reports:detail", args=[org.code, report.pk])
+    # the sixteen above, and for the badge: the report's people and the plan's signatures
+    # (the export it compares), the sealed evidence rows; no file is read
+    with django_assert_num_queries(19):
+        response = client.get(url)
+    assert b'data-seal="intact"' in response.content
 
 
 @pytest.mark.parametrize("n_measures", [5, 60])

@@ -79,3 +79,61 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_entry_id} {self.digest[:12]}"
+
+
+class Seal(models.Model):
+    """What a plan or report was when it was approved: its exported JSON, in canonical form,
+    and the evidence files it refers to, each with its SHA-256.
+
+    Kind and object id are plain values, not foreign keys, because `core` sits below the
+    apps whose objects are sealed, and a seal must outlive what it speaks about. A new
+    approval writes a new seal; old seals stay, the newest one is in force.
+
+    `digest` covers every other field (see `sealing.seal_digest`), and the audit entry the
+    sealing wrote holds that digest in the hash chain, so a seal rewritten in the database
+    is noticed by `shudarga verify_seal`. Write seals only through `core.services.seal_create`.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        REPORT = "report", _("Report")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    organization_id = models.BigIntegerField(_("organization"), db_index=True)
+    sealed_at = models.DateTimeField(_("sealed"), default=timezone.now, editable=False)
+    # PROTECT for the reason AuditEntry gives: the id is part of the digest.
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sealed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sealed_by_label = models.CharField(_("sealed by (as recorded)"), max_length=150, blank=True)
+    # The canonical JSON itself (ASCII, sorted keys), so the differences can be shown.
+    content = models.TextField(_("sealed content"))
+    content_digest = models.CharField(_("content digest"), max_length=64)
+    # [{"id", "version", "sha256", "title", "measure"}, …] in a fixed order.
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    digest = models.CharField(_("seal digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("seal")
+        verbose_name_plural = _("seals")
+        ordering = ["-sealed_at", "-id"]
+        indexes = [models.Index(fields=["kind", "object_id", "sealed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["plan", "report"]), name="seal_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.object_id} {self.sealed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def short_digest(self) -> str:
+        return self.digest[:12]

@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shudarga.core.audit_chain import ChainReport, Head, check_chain
-from shudarga.core.models import AuditChainHead, AuditEntry
+from shudarga.core.models import AuditChainHead, AuditEntry, Seal
+from shudarga.core.sealing import Difference, content_digest, digest_of_seal, seal_fault
 
 
 def audit_entries_for_object(*, object_type: str, object_id: int | str) -> QuerySet[AuditEntry]:
@@ -57,3 +59,85 @@ def audit_chain_check(*, chunk_size: int = 2000) -> ChainReport:
 
     entries = AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size)
     return check_chain(entries, read_head=read_head)
+
+
+# -- seals --------------------------------------------------------------------------------
+
+
+def seal_latest(*, kind: str, object_id: int) -> Seal | None:
+    """The seal in force for one plan or report (its newest), with the sealer. One query."""
+    return (
+        Seal.objects.filter(kind=kind, object_id=object_id)
+        .select_related("sealed_by")
+        .order_by("-sealed_at", "-id")
+        .first()
+    )
+
+
+def seals_of_object(*, kind: str, object_id: int) -> QuerySet[Seal]:
+    """Every seal of one plan or report, newest first: its history of approvals."""
+    return (
+        Seal.objects.filter(kind=kind, object_id=object_id)
+        .select_related("sealed_by")
+        .order_by("-sealed_at", "-id")
+    )
+
+
+def seals_to_verify(
+    *, seal_ids: list[int] | None = None, organization_ids: list[int] | None = None
+) -> QuerySet[Seal]:
+    """Seals by id, or of some organizations, or all of them; oldest first."""
+    seals = Seal.objects.select_related("sealed_by").order_by("sealed_at", "id")
+    if seal_ids is not None:
+        seals = seals.filter(pk__in=seal_ids)
+    if organization_ids is not None:
+        seals = seals.filter(organization_id__in=organization_ids)
+    return seals
+
+
+def seal_newer_id(*, seal: Seal) -> int | None:
+    """The id of the newest seal of the same object when `seal` is not the newest."""
+    newest = seal_latest(kind=seal.kind, object_id=seal.object_id)
+    return newest.pk if newest is not None and newest.pk != seal.pk else None
+
+
+def seal_row_faults(*, seal: Seal) -> list[Difference]:
+    """What is wrong with the seal row itself: its content does not hash to its content
+    digest, or its fields to its digest (the row was edited). No query."""
+    faults = []
+    if content_digest(seal.content) != seal.content_digest:
+        faults.append(seal_fault(_("the sealed content does not match its digest: it was edited")))
+    if digest_of_seal(seal) != seal.digest:
+        faults.append(seal_fault(_("the seal's fields do not match its digest: it was edited")))
+    return faults
+
+
+def seal_audit_faults(*, seal: Seal) -> list[Difference]:
+    """Whether the audit log (whose chain `verify_audit` checks) recorded this seal with
+    this digest. A seal rewritten with a fresh digest, or slipped in, is caught here. One
+    query."""
+    entries = AuditEntry.objects.filter(
+        action=f"{seal.kind}.sealed", object_id=str(seal.object_id)
+    ).values_list("changes", flat=True)
+    recorded = [c.get("digest") for c in entries if c.get("seal") == seal.pk]
+    if not recorded:
+        return [seal_fault(_("the audit log has no record of this seal"))]
+    if seal.digest not in recorded:
+        return [
+            seal_fault(
+                _("the audit log recorded another digest for this seal: it was rewritten"),
+                before=str(recorded[0])[:12],
+                after=seal.digest[:12],
+            )
+        ]
+    return []
+
+
+def audit_action_since(
+    *, object_type: str, object_id: int, actions: tuple[str, ...], since: dt.datetime
+) -> bool:
+    """Whether the audit log has one of `actions` on the object at or after `since`. One
+    query."""
+    return AuditEntry.objects.filter(
+        object_type=object_type, object_id=str(object_id), action__in=actions, at__gte=since
+    ).exists()

@@ -1,14 +1,16 @@
-"""Writes shared by every app: the audit record."""
+"""Writes shared by every app: the audit record and seals."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from shudarga.core.audit_chain import content_of, entry_digest
-from shudarga.core.models import AuditChainHead, AuditEntry
+from shudarga.core.models import AuditChainHead, AuditEntry, Seal
+from shudarga.core.sealing import EVIDENCE_KEYS, canonical_json, content_digest, digest_of_seal
 
 
 def audit_record(
@@ -72,3 +74,60 @@ def _lock_chain_head() -> AuditChainHead:
         },
     )
     return head
+
+
+@transaction.atomic
+def seal_create(
+    *,
+    kind: str,
+    obj: models.Model,
+    organization_id: int,
+    actor: Any,
+    content: Any,
+    evidence: list[dict[str, Any]],
+    ip: str | None = None,
+) -> Seal:
+    """Seal `obj` (a plan or report, `kind`) as it is now: `content` is its exported JSON
+    (any JSON-able value), `evidence` the files it refers to, each a dict with the keys
+    `sealing.EVIDENCE_KEYS`. Call it in the transaction that approves `obj`.
+
+    The seal's digest goes into the audit chain (action `<kind>.sealed` on `obj`), so the
+    seal row cannot be rewritten without `verify_audit` or `verify_seal` noticing.
+    """
+    if kind not in Seal.Kind.values:
+        raise ValueError(f"unknown seal kind {kind!r}")
+    for entry in evidence:
+        if set(entry) != set(EVIDENCE_KEYS):
+            raise ValueError(f"sealed evidence needs exactly the keys {EVIDENCE_KEYS}")
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    text = canonical_json(content)
+    seal = Seal(
+        kind=kind,
+        object_id=obj.pk,
+        object_repr=str(obj)[:255],
+        organization_id=organization_id,
+        sealed_at=timezone.now(),
+        sealed_by=actor if is_user else None,
+        sealed_by_label=(actor.get_username() if is_user else "system")[:150],
+        content=text,
+        content_digest=content_digest(text),
+        # As the JSON column gives it back, so the digest matches a re-read.
+        evidence=json.loads(canonical_json(evidence)),
+    )
+    seal.digest = digest_of_seal(seal)
+    seal.full_clean()
+    seal.save()
+    audit_record(
+        actor=actor,
+        action=f"{kind}.sealed",
+        obj=obj,
+        organization_id=organization_id,
+        changes={
+            "seal": seal.pk,
+            "digest": seal.digest,
+            "content_digest": seal.content_digest,
+            "evidence": len(evidence),
+        },
+        ip=ip,
+    )
+    return seal

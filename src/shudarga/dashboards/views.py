@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.criteria.rules import Status
 from shudarga.dashboards import charts, ical, xlsx
 from shudarga.dashboards.forms import CalendarFilterForm, ChildrenFilterForm, RolloverForm
@@ -135,8 +135,7 @@ def _chart(request: AuthedRequest, code: str, name: str, fmt: str) -> HttpRespon
     content_type = "image/svg+xml" if fmt == "svg" else "image/png"
     response = HttpResponse(body, content_type=content_type)
     filename = f"{organization.code}-{name}-{board.today:%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_headers(response, filename=filename)
 
 
 def _overview(request: AuthedRequest, organization: Organization):
@@ -188,8 +187,7 @@ def children_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"{organization.code}-children-{overview.today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_headers(response, filename=filename)
 
 
 @login_required
@@ -275,9 +273,9 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
         items, name=_("Shudarga deadlines"), base_url=request.build_absolute_uri("/")[:-1]
     )
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="shudarga.ics"'
     response["Cache-Control"] = "private, max-age=900"
-    return response
+    # Inline: calendar programs subscribe to it; sandboxed like any file shown in place.
+    return file_headers(response, filename="shudarga.ics", inline=True)
 
 
 @login_required

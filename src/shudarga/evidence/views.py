@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.evidence import services
 from shudarga.evidence.forms import (
     EvidenceAddForm,
@@ -154,8 +154,9 @@ def _file_response(evidence: Evidence, *, as_attachment: bool) -> FileResponse:
         content_type=evidence.content_type,
     )
     # The browser must take the sniffed type as given, and a file opened from here must not
-    # run scripts or reach the session (an SVG or HTML slipped in would stay inert).
-    response["X-Content-Type-Options"] = "nosniff"
+    # run scripts or reach the session (an SVG or HTML slipped in would stay inert): the
+    # sandbox is set for downloads too, in case a browser shows one anyway.
+    file_headers(response, inline=not as_attachment)
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions import forms, services, xlsx
@@ -114,8 +114,7 @@ def petition_export(request: AuthedRequest, code: str) -> HttpResponse:
     )
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     filename = f"{organization.code}-petitions-{timezone.localdate().isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_headers(response, filename=filename)
 
 
 @login_required
@@ -193,11 +192,14 @@ def petition_attachment(
     attachment = petition.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"{petition.registration_no}-{attachment.pk}{_suffix(attachment.content_type)}",
-        content_type=attachment.content_type,
+    return file_headers(
+        FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=f"{petition.registration_no}-{attachment.pk}"
+            f"{_suffix(attachment.content_type)}",
+            content_type=attachment.content_type,
+        )
     )
 
 
@@ -354,8 +356,7 @@ def petition_stats_export(request: AuthedRequest, code: str) -> HttpResponse:
     )
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     filename = f"{organization.code}-petitions-{context['period'].replace(' ', '-')}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_headers(response, filename=filename)
 
 
 # --- Surveys -----------------------------------------------------------------------------
@@ -500,8 +501,7 @@ def survey_results_export(request: AuthedRequest, code: str, survey_id: int) -> 
     )
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     filename = f"{survey.organization.code}-survey-{survey.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_headers(response, filename=filename)
 
 
 @login_required
@@ -510,6 +510,6 @@ def survey_qr(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse
     response = HttpResponse(
         qr_svg(_public_url(request, survey.public_key)), content_type="image/svg+xml"
     )
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-qr.svg"'
-    return response
+    # Shown in the page as an image, or saved with ?download=1; either way a sandboxed file.
+    inline = not request.GET.get("download")
+    return file_headers(response, filename=f"survey-{survey.pk}-qr.svg", inline=inline)

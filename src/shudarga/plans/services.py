@@ -13,6 +13,7 @@ from shudarga.core.services import audit_record
 from shudarga.organizations.models import Membership, Organization
 from shudarga.plans.documents.model import PlanDocument
 from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan, Signature
+from shudarga.plans.sealing import plan_seal
 
 
 @transaction.atomic
@@ -129,6 +130,9 @@ def transition_applies(*, plan: Plan, transition: str) -> bool:
 def plan_change_status(*, plan: Plan, transition: str, actor: Any, ip: str | None = None) -> Plan:
     """Move `plan` along draft -> approved -> published (or back one step).
 
+    Approving seals the plan (`sealing.plan_seal`): a digest of its interchange JSON that
+    `verify_seal` and the plan page compare with the plan later; approving again after a
+    reopening writes a new seal and keeps the old ones.
     Raises ValidationError when the plan is not in the state the transition starts from.
     """
     if transition not in _TRANSITIONS:
@@ -151,6 +155,8 @@ def plan_change_status(*, plan: Plan, transition: str, actor: Any, ip: str | Non
         changes={"status": [source, target]},
         ip=ip,
     )
+    if transition == "approve":
+        plan_seal(plan=plan, actor=actor, ip=ip)
     return plan
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
         "o/<str:code>/plans/<int:plan_id>/export.<str:fmt>", views.plan_export_view, name="export"
     ),
     path("o/<str:code>/plans/<int:plan_id>/status/", views.plan_status, name="status"),
+    path("o/<str:code>/plans/<int:plan_id>/seal/", views.plan_seal_view, name="seal"),
     path("o/<str:code>/plans/<int:plan_id>/delete/", views.plan_delete_view, name="delete"),
     path(
         "o/<str:code>/plans/<int:plan_id>/measures/<int:measure_id>/assign/",

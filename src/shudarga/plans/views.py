@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.models import Seal
+from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import (
     get_organization_for_user,
@@ -26,6 +29,7 @@ from shudarga.plans.forms import (
     preview_token,
 )
 from shudarga.plans.models import Measure, Plan
+from shudarga.plans.sealing import plan_seal_badge, plan_seal_verify
 from shudarga.plans.selectors import get_plan_for_user, plan_list_for_organization, plan_to_document
 from shudarga.plans.table import column_numbers, plan_table
 
@@ -152,6 +156,29 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "transitions": transitions,
             "may_delete": _allowed(roles, Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
             "may_import": _allowed(roles, Action.IMPORT_PLAN),
+            "seal_check": plan_seal_badge(plan=plan, document=document),
+            "seal_url": reverse("plans:seal", args=[plan.organization.code, plan.pk]),
+        },
+    )
+
+
+@login_required
+def plan_seal_view(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
+    """The plan's seal in force compared with the plan, and its history of seals."""
+    plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
+    seal = seal_latest(kind=Seal.Kind.PLAN, object_id=plan.pk)
+    return render(
+        request,
+        "plans/plan_seal.html",
+        {
+            "organization": plan.organization,
+            "object_title": plan.title,
+            "back_url": plan.get_absolute_url(),
+            "check": plan_seal_verify(seal=seal) if seal is not None else None,
+            "seals": seals_of_object(kind=Seal.Kind.PLAN, object_id=plan.pk),
+            "unsealed_text": _(
+                "This plan has not been sealed: a plan is sealed when it is approved."
+            ),
         },
     )
 
@@ -165,8 +192,7 @@ def plan_export_view(request: AuthedRequest, code: str, plan_id: int, fmt: str) 
         raise Http404
     exported = plan_export(plan=plan, fmt=fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return file_headers(response, filename=exported.filename)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from shudarga.core.http import client_ip
+from shudarga.core.http import client_ip, file_headers
 from shudarga.petitions.models import Petition, Survey
 from shudarga.petitions.selectors import (
     open_surveys,
@@ -28,6 +28,7 @@ from shudarga.petitions.selectors import (
 from shudarga.petitions.services import SurveyClosed, petition_register, survey_submit
 from shudarga.petitions.validators import format_tracking_code
 from shudarga.plans.exports import plan_export
+from shudarga.plans.sealing import plan_seal_badge
 from shudarga.plans.selectors import plan_to_document
 from shudarga.plans.table import column_numbers, plan_table
 from shudarga.public.forms import PublicPetitionForm, SurveyAnswerForm, TrackForm
@@ -87,6 +88,7 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
         request,
         "public/plan.html",
         {
+            "seal_check": plan_seal_badge(plan=plan, document=document),
             "org": org,
             "plan": plan,
             "goals": goals,
@@ -105,8 +107,7 @@ def plan_download(request: HttpRequest, code: str, plan_id: int, fmt: str) -> Ht
     plan = get_published_plan(organization=org, plan_id=plan_id)
     exported = plan_export(plan=plan, fmt=fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return file_headers(response, filename=exported.filename)
 
 
 @never_cache

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
@@ -197,13 +197,15 @@ def rows_export(request: AuthedRequest, code: str, register: str) -> FileRespons
     organization, spec, _row = _register_for_user(request.user, code, register)
     filter_form = RegisterFilterForm(request.GET, spec=spec, organization=organization)
     rows = register_rows(spec=spec, organization=organization, **filter_form.filters())
-    return FileResponse(
-        display.export_xlsx(spec=spec, rows=rows),
-        as_attachment=True,
-        filename=display.export_filename(
-            spec=spec, organization_code=organization.code, on=timezone.localdate()
-        ),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return file_headers(
+        FileResponse(
+            display.export_xlsx(spec=spec, rows=rows),
+            as_attachment=True,
+            filename=display.export_filename(
+                spec=spec, organization_code=organization.code, on=timezone.localdate()
+            ),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     )
 
 

@@ -33,6 +33,7 @@ from shudarga.reports.periods import (
     measure_is_due,
 )
 from shudarga.reports.scale import get_scale, validate_score
+from shudarga.reports.sealing import report_seal
 from shudarga.reports.selectors import (
     draft_facts,
     report_page,
@@ -463,8 +464,10 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
 
 @transaction.atomic
 def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Report:
-    """reviewed -> approved: the report is locked. Refused while any due measure lacks a
-    score (a measure added to the plan after review, say)."""
+    """reviewed -> approved: the report is locked and sealed (`sealing.report_seal`: its
+    JSON export and the digests of its evidence, which `verify_seal` and the report page
+    compare later; approving again after a reopening writes a new seal). Refused while any
+    due measure lacks a score (a measure added to the plan after review, say)."""
     report = _fresh(report)
     if report.status == Report.Status.APPROVED:
         raise ValidationError(_("The report is already approved."), code="locked")
@@ -474,7 +477,7 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         Report.Status.REVIEWED,
         message=_("The reviewer marks the report reviewed before it is approved."),
     )
-    return _move(
+    report = _move(
         report,
         to=Report.Status.APPROVED,
         by="approved",
@@ -482,6 +485,8 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         actor=actor,
         ip=ip,
     )
+    report_seal(report=report, actor=actor, ip=ip)
+    return report
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{_R}/due-date/", views.report_due_date, name="due_date"),
     path(f"{_R}/export.<str:fmt>", views.report_export_view, name="export"),
     path(f"{_R}/compare/", views.report_compare, name="compare"),
+    path(f"{_R}/seal/", views.report_seal_view, name="seal"),
     path(f"{_R}/bundle/", views.report_bundle, name="bundle"),
     path(f"{_R}/bundle/download/", views.report_bundle_download, name="bundle_download"),
 ]

@@ -14,10 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip
+from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.models import Seal
+from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.reports import services
 from shudarga.reports.documents import chart
@@ -32,6 +35,7 @@ from shudarga.reports.forms import (
 )
 from shudarga.reports.models import Report, ReportBundle
 from shudarga.reports.periods import DOCUMENT_LABELS
+from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
     get_report_for_user,
@@ -160,6 +164,8 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
         request,
         "reports/report_detail.html",
         {
+            "seal_check": report_seal_badge(report=report, page=page),
+            "seal_url": reverse("reports:seal", args=[code, report.pk]),
             "organization": report.plan.organization,
             "report": report,
             "page": page,
@@ -372,8 +378,29 @@ def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: s
         raise Http404
     exported = report_export(report=report, fmt=fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return file_headers(response, filename=exported.filename)
+
+
+@login_required
+def report_seal_view(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    """The report's seal in force compared with the report and the evidence rows (not the
+    files' bytes: `verify_seal` reads those), and its history of seals."""
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    seal = seal_latest(kind=Seal.Kind.REPORT, object_id=report.pk)
+    return render(
+        request,
+        "reports/report_seal.html",
+        {
+            "organization": report.plan.organization,
+            "object_title": f"{report.plan.title} · {report.get_period_display()}",
+            "back_url": report.get_absolute_url(),
+            "check": report_seal_verify(seal=seal, rehash=False) if seal is not None else None,
+            "seals": seals_of_object(kind=Seal.Kind.REPORT, object_id=report.pk),
+            "unsealed_text": _(
+                "This report has not been sealed: a report is sealed when it is approved."
+            ),
+        },
+    )
 
 
 @login_required
@@ -448,9 +475,11 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
     bundle = report_latest_bundle(report=report)
     if bundle is None or bundle.status != ReportBundle.Status.DONE or not bundle.file:
         raise Http404
-    return FileResponse(
-        bundle.file.open("rb"),
-        as_attachment=True,
-        filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
-        content_type="application/zip",
+    return file_headers(
+        FileResponse(
+            bundle.file.open("rb"),
+            as_attachment=True,
+            filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
+            content_type="application/zip",
+        )
     )
