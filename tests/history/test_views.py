@@ -137,6 +137,8 @@ def test_a_bad_filter_says_so_and_shows_nothing(client, coordinator, org, office
     response = client.get(_org_url(org, kind="no.such"))
     assert response.context["versions"] == []
     assert "kind" in response.context["form"].errors
+    export = reverse("history:export", args=[org.code]) + "?date_from=nonsense"
+    assert len(_sheet(client.get(export))) == 1  # the header only
 
 
 @pytest.mark.parametrize("n_rows", [1, 25])

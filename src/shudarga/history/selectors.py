@@ -206,8 +206,13 @@ def _object_label(kind: str, row: Any) -> str:
     `__str__` may read related rows, one query per version)."""
     if kind == "petitions.petition":
         return f"№ {row.year}-{row.number:04d}"  # the registration number, never the name
-    names = [n for n in _LABEL_FIELDS if hasattr(row, n)]
-    parts = [str(getattr(row, n)) for n in names[:2] if getattr(row, n, "")]
+    parts = []
+    for name in [n for n in _LABEL_FIELDS if hasattr(row, n)][:2]:
+        value = getattr(row, name)
+        if value in (None, ""):
+            continue
+        choices = row._meta.get_field(name).flatchoices
+        parts.append(str(dict(choices).get(value, value)) if choices else str(value))
     return " ".join(parts)[:100] or f"#{row.id}"
 
 

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from shudarga.core.http import AuthedRequest
 from shudarga.history import xlsx
@@ -39,7 +38,6 @@ def _filter_form(request: AuthedRequest, organization: Organization) -> HistoryF
     )
 
 
-@require_GET
 @login_required
 def organization_history(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
@@ -67,7 +65,6 @@ def _chunked_details(organization: Organization, rows: Iterator) -> Iterator[Ver
         yield from version_details(organization=organization, page=chunk)
 
 
-@require_GET
 @login_required
 def organization_history_xlsx(request: AuthedRequest, code: str) -> FileResponse:
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
@@ -104,19 +101,16 @@ def _object_history(request: AuthedRequest, code: str, kind: str, object_id: int
     )
 
 
-@require_GET
 @login_required
 def plan_history(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     return _object_history(request, code, "plans.plan", plan_id)
 
 
-@require_GET
 @login_required
 def measure_history(request: AuthedRequest, code: str, measure_id: int) -> HttpResponse:
     return _object_history(request, code, "plans.measure", measure_id)
 
 
-@require_GET
 @login_required
 def register_row_history(
     request: AuthedRequest, code: str, register: str, row_id: int
@@ -127,19 +121,16 @@ def register_row_history(
     return _object_history(request, code, spec.model._meta.label_lower, row_id)
 
 
-@require_GET
 @login_required
 def evidence_history(request: AuthedRequest, code: str, evidence_id: int) -> HttpResponse:
     return _object_history(request, code, "evidence.evidence", evidence_id)
 
 
-@require_GET
 @login_required
 def report_history(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     return _object_history(request, code, "reports.report", report_id)
 
 
-@require_GET
 @login_required
 def petition_history(request: AuthedRequest, code: str, petition_id: int) -> HttpResponse:
     return _object_history(request, code, "petitions.petition", petition_id)
