@@ -209,6 +209,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "bootstrap",
+    "simple_history",
     "shudarga.core",
     "shudarga.organizations",
     "shudarga.plans",
@@ -219,6 +220,7 @@ INSTALLED_APPS = [
     "shudarga.reports",
     "shudarga.public",
     "shudarga.dashboards",
+    "shudarga.history",
     "shudarga.api",
     "shudarga.demo",
 ]
@@ -231,6 +233,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who and from where, in history
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

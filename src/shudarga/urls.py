@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("shudarga.reports.urls")),
     path("public/", include("shudarga.public.urls")),
     path("", include("shudarga.dashboards.urls")),
+    path("", include("shudarga.history.urls")),
     path("api/", include("shudarga.api.urls")),
     path("my/tokens/", include("shudarga.api.token_urls")),
 ]

@@ -30,11 +30,11 @@ def entries():
 
 
 def test_it_passes_an_intact_chain(entries):
-    assert _verify().strip() == "5 entries, chain intact"
+    assert _verify().strip() == "5 entries and 0 versions, chain intact"
 
 
 def test_it_passes_an_empty_log():
-    assert _verify().strip() == "0 entries, chain intact"
+    assert _verify().strip() == "0 entries and 0 versions, chain intact"
 
 
 def test_it_names_an_entry_edited_in_the_database(entries):
@@ -66,4 +66,4 @@ def test_it_reports_entries_cut_off_the_end(entries):
 def test_it_reads_in_small_chunks(entries):
     out = StringIO()
     call_command("verify_audit", "--chunk-size", "2", stdout=out)
-    assert out.getvalue().strip() == "5 entries, chain intact"
+    assert out.getvalue().strip() == "5 entries and 0 versions, chain intact"

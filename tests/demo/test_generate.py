@@ -108,7 +108,6 @@ def test_generated_data_is_consistent(media_root):
     assert ReportItem.objects.filter(report__status="approved", score__isnull=False).exists()
     # evidence files are real and their digests right
     evidence = Evidence.objects.filter(kind="file").first()
-    import hashlib
 
     with evidence.file.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == evidence.sha256

@@ -195,7 +195,12 @@ def test_each_handling_step_goes_through_its_form(client, coordinator, officer, 
     assert petition.status == Petition.Status.CLOSED
     html = client.get(_url("detail", org, petition.pk)).content.decode()
     assert "Шалгалт" in html  # the extension's reason, in the deadline card and history
-    assert AuditEntry.objects.filter(object_id=str(petition.pk)).count() == 5
+    assert (
+        AuditEntry.objects.filter(
+            object_type="petitions.petition", object_id=str(petition.pk)
+        ).count()
+        == 5
+    )
 
 
 def test_the_answer_form_refuses_a_future_date(client, officer, org):

@@ -221,7 +221,7 @@ def test_only_checking_a_file_saves_nothing(client, officer, org):
     assert response.context["checked"] == 2
     assert "The file is fine: 2 rows would be added." in response.content.decode()
     assert not REGISTERS["board-updates"].model.objects.exists()
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(object_type__contains=".historical").exists()
 
 
 def test_it_refuses_a_pdf_renamed_to_xlsx(client, officer, org):

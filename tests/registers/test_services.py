@@ -46,7 +46,9 @@ def test_it_audits_create_change_and_delete(org, officer):
     register_row_save(spec=EVENTS, organization=org, row=row, measures=None, actor=officer)
     row_id = str(row.pk)
     register_row_delete(spec=EVENTS, row=row, actor=officer)
-    entries = AuditEntry.objects.filter(object_id=row_id).order_by("id")
+    entries = AuditEntry.objects.filter(object_type="registers.event", object_id=row_id).order_by(
+        "id"
+    )
     assert [e.action for e in entries] == [
         "register.events.created",
         "register.events.changed",

@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
     name = "shudarga.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Seal every historical row django-simple-history writes (see core.history).
+        from shudarga.core import receivers  # noqa: F401

@@ -1,16 +1,32 @@
-"""Writes shared by every app: the audit record and seals."""
+"""Writes shared by every app: the audit record, the seals of approved plans and reports,
+and the chain entries that seal historical rows."""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_history_manager_for_model
 
 from shudarga.core.audit_chain import content_of, entry_digest
+from shudarga.core.history import ACTIONS, HistoricalBase, organization_of, version_digest
+from shudarga.core.http import client_ip
 from shudarga.core.models import AuditChainHead, AuditEntry, Seal
 from shudarga.core.sealing import EVIDENCE_KEYS, canonical_json, content_digest, digest_of_seal
+
+
+def _is_user(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def _stored_ip(ip: str | None) -> str | None:
+    # Stored as the column stores it (IPv6 compressed), so the digest matches a re-read.
+    return AuditEntry._meta.get_field("ip").get_prep_value(ip) or None
 
 
 def audit_record(
@@ -28,7 +44,7 @@ def audit_record(
     entry joins the hash chain: the chain head is locked until that transaction ends, so
     audited writes are serialised (a few milliseconds each; keep slow work out of them).
     """
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_user = _is_user(actor)
     entry = AuditEntry(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "system")[:150],
@@ -38,20 +54,37 @@ def audit_record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         changes=changes or {},
-        # Stored as the column stores it (IPv6 compressed), so the digest matches a re-read.
-        ip=AuditEntry._meta.get_field("ip").get_prep_value(ip) or None,
+        ip=_stored_ip(ip),
     )
+    _chain([entry])
+    return entry
+
+
+def _chain(entries: Sequence[AuditEntry]) -> None:
+    """Append `entries`, in order, to the hash chain: one lock of the head, one insert (or
+    one bulk insert), one update of the head."""
     # savepoint=False: inside the caller's transaction this adds no SAVEPOINT queries, and a
     # failure here still rolls the caller's change back with it.
     with transaction.atomic(savepoint=False):
         head = _lock_chain_head()
-        entry.at = timezone.now()  # taken under the lock, so times rise along the chain
-        entry.prev_digest = head.digest
-        entry.digest = entry_digest(content_of(entry), entry.prev_digest)
-        entry.save(force_insert=True)
-        head.digest, head.last_entry_id = entry.digest, entry.pk
+        at = timezone.now()  # taken under the lock, so times rise along the chain
+        prev_digest = head.digest
+        for entry in entries:
+            entry.at = at
+            entry.prev_digest = prev_digest
+            entry.digest = prev_digest = entry_digest(content_of(entry), entry.prev_digest)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries)
+            ids = [entry.pk for entry in entries]
+            # The chain is read in id order. The head lock keeps other writers out, and one
+            # INSERT numbers its rows in order on SQLite and PostgreSQL; should a database
+            # ever do otherwise, fail (and roll back) rather than store a broken chain.
+            if None in ids or ids != sorted(ids):
+                raise RuntimeError("the database numbered the audit entries out of order")
+        head.digest, head.last_entry_id = entries[-1].digest, entries[-1].pk
         head.save(update_fields=["digest", "last_entry_id"])
-    return entry
 
 
 def _lock_chain_head() -> AuditChainHead:
@@ -131,3 +164,114 @@ def seal_create(
         ip=ip,
     )
     return seal
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def _request() -> Any:
+    """The request being served, as django-simple-history's middleware recorded it."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def _request_user() -> Any:
+    user = getattr(_request(), "user", None)
+    return user if _is_user(user) else None
+
+
+def _request_ip() -> str | None:
+    request = _request()
+    return client_ip(request) if request is not None else None
+
+
+def history_seal(*, rows: Sequence[HistoricalBase], actor: Any) -> None:
+    """Seal freshly written historical `rows` in the audit chain: one entry per row, which
+    carries the row's digest (see `core.history`). Rows without an id are refused."""
+    if not rows:
+        return
+    is_user = _is_user(actor)
+    entries = []
+    for row in rows:
+        if row.pk is None:
+            raise ValueError("a historical row must be saved before it is sealed")
+        tracked = row.instance_type._meta
+        entries.append(
+            AuditEntry(
+                actor=actor if is_user else None,
+                actor_label=(actor.get_username() if is_user else "system")[:150],
+                organization_id=row.history_organization_id,
+                action=ACTIONS[row.history_type],
+                object_type=row._meta.label_lower,
+                object_id=str(row.pk),
+                object_repr=f"{tracked.label_lower} #{getattr(row, tracked.pk.attname)}",
+                changes={"digest": version_digest(row)},
+                ip=_stored_ip(row.history_ip),
+            )
+        )
+    _chain(entries)
+
+
+def history_prepare(*, history_instance: HistoricalBase, instance: models.Model) -> None:
+    """Fill in from where and whose, before django-simple-history saves the row (connected
+    to its `pre_create_historical_record` signal)."""
+    if history_instance.history_ip is None:
+        history_instance.history_ip = _stored_ip(_request_ip())
+    history_instance.history_organization_id = organization_of(
+        instance, type(history_instance).organization_path
+    )
+
+
+def _bulk_history(
+    objs: list[models.Model], *, model: type[models.Model], actor: Any, ip: str | None, update: bool
+) -> None:
+    """Write and seal one historical row per object of `objs` (already saved)."""
+    manager = get_history_manager_for_model(model)
+    user = actor if _is_user(actor) else _request_user()
+    ip = _stored_ip(ip or _request_ip())
+    by_organization: dict[int | None, list[models.Model]] = defaultdict(list)
+    for obj in objs:
+        by_organization[organization_of(obj, manager.model.organization_path)].append(obj)
+    rows: list[HistoricalBase] = []
+    for organization_id, group in by_organization.items():
+        rows += manager.bulk_history_create(
+            group,
+            update=update,
+            default_user=user,
+            custom_historical_attrs={
+                "history_ip": ip,
+                "history_organization_id": organization_id,
+            },
+        )
+    history_seal(rows=rows, actor=user)
+
+
+@transaction.atomic
+def history_bulk_create(
+    objs: Iterable[models.Model], *, model: type[models.Model], actor: Any, ip: str | None = None
+) -> list[models.Model]:
+    """`bulk_create` that still records (and seals) a version of every row, like
+    django-simple-history's `bulk_create_with_history`: a handful of statements however
+    many rows. `actor` and `ip` default to the request's."""
+    objs = model._default_manager.bulk_create(list(objs))
+    if objs:
+        _bulk_history(objs, model=model, actor=actor, ip=ip, update=False)
+    return objs
+
+
+@transaction.atomic
+def history_bulk_update(
+    objs: Iterable[models.Model],
+    fields: list[str],
+    *,
+    model: type[models.Model],
+    actor: Any,
+    ip: str | None = None,
+) -> int:
+    """`bulk_update` that still records (and seals) a version of every row, like
+    django-simple-history's `bulk_update_with_history`. Returns the rows updated."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    updated = model._default_manager.bulk_update(objs, fields)
+    _bulk_history(objs, model=model, actor=actor, ip=ip, update=True)
+    return updated

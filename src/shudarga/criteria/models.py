@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.criteria.rules import SCOPE_MEASURE, SCOPE_ORGANIZATION, Kind, Rule
 from shudarga.plans.models import Criterion
@@ -49,6 +50,8 @@ class CriterionRule(TimeStampedModel):
         related_name="+",
         verbose_name=_("confirmed by"),
     )
+
+    history = TrackedHistory(organization="criterion.measure.plan.organization_id")
 
     class Meta:
         verbose_name = _("criterion rule")

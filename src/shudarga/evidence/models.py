@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.evidence import filetypes
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Criterion, Measure
@@ -123,6 +124,8 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
     # Folded title and file name (see shudarga.core.text.search_key), kept by the services.
     search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = TrackedHistory(organization="organization_id")
 
     class Meta:
         verbose_name = _("evidence")

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.organizations.roles import Role
 
@@ -58,6 +59,8 @@ class Membership(TimeStampedModel):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    history = TrackedHistory(organization="organization_id")
 
     class Meta:
         verbose_name = _("membership")

@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.organizations.models import Organization
 from shudarga.petitions.deadlines import Kind as _Kind
@@ -167,6 +168,9 @@ class Petition(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    # The tracking code's hash stays out of history: it is the citizen's key, not data.
+    history = TrackedHistory(organization="organization_id", excluded_fields=["tracking_hash"])
 
     class Meta:
         verbose_name = _("petition")

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.organizations.models import Organization
 
@@ -38,6 +39,8 @@ class Plan(TimeStampedModel):
         related_name="+",
     )
 
+    history = TrackedHistory(organization="organization_id")
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -66,6 +69,8 @@ class Goal(models.Model):
     text = models.TextField(_("goal"))
     position = models.PositiveIntegerField(_("order"))
 
+    history = TrackedHistory(organization="plan.organization_id")
+
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
@@ -87,6 +92,8 @@ class Activity(models.Model):
     text = models.TextField(_("activity"))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     position = models.PositiveIntegerField(_("order"))
+
+    history = TrackedHistory(organization="plan.organization_id")
 
     class Meta:
         verbose_name = _("activity")
@@ -136,6 +143,8 @@ class Measure(TimeStampedModel):
         _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.YEAR_END
     )
 
+    history = TrackedHistory(organization="plan.organization_id")
+
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
@@ -150,6 +159,8 @@ class Criterion(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="criteria")
     text = models.TextField(_("criterion"))
     position = models.PositiveIntegerField(_("order"))
+
+    history = TrackedHistory(organization="measure.plan.organization_id")
 
     class Meta:
         verbose_name = _("criterion")
@@ -166,6 +177,8 @@ class Signature(models.Model):
     title = models.CharField(_("job title"), max_length=500, blank=True)
     name = models.CharField(_("name"), max_length=255, blank=True)
     position = models.PositiveIntegerField(_("order"))
+
+    history = TrackedHistory(organization="plan.organization_id")
 
     class Meta:
         verbose_name = _("signature")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record
+from shudarga.core.services import audit_record, history_bulk_create
 from shudarga.organizations.models import Membership, Organization
 from shudarga.plans.documents.model import PlanDocument
 from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan, Signature
@@ -79,23 +79,34 @@ def plan_create_from_document(
             measures.append(measure)
             criteria_by_measure.append((measure, doc_measure.criteria))
 
-    # Bulk inserts: a 60-measure plan is a handful of statements, not hundreds.
-    Goal.objects.bulk_create(goals)
+    # Bulk inserts: a 60-measure plan is a handful of statements, not hundreds; each still
+    # records (and seals) a first version of every row it creates.
+    history_bulk_create(goals, model=Goal, actor=actor, ip=ip)
     for activity in activities:
         activity.goal_id = activity.goal.pk
-    Activity.objects.bulk_create(activities)
+    history_bulk_create(activities, model=Activity, actor=actor, ip=ip)
     for measure in measures:
         measure.goal_id = measure.goal.pk
         measure.activity_id = measure.activity.pk if measure.activity else None
-    Measure.objects.bulk_create(measures)
-    Criterion.objects.bulk_create(
-        Criterion(measure=measure, text=text, position=index)
-        for measure, texts in criteria_by_measure
-        for index, text in enumerate(texts, start=1)
+    history_bulk_create(measures, model=Measure, actor=actor, ip=ip)
+    history_bulk_create(
+        (
+            Criterion(measure=measure, text=text, position=index)
+            for measure, texts in criteria_by_measure
+            for index, text in enumerate(texts, start=1)
+        ),
+        model=Criterion,
+        actor=actor,
+        ip=ip,
     )
-    Signature.objects.bulk_create(
-        Signature(plan=plan, label=s.label, title=s.title, name=s.name, position=index)
-        for index, s in enumerate(document.signatures, start=1)
+    history_bulk_create(
+        (
+            Signature(plan=plan, label=s.label, title=s.title, name=s.name, position=index)
+            for index, s in enumerate(document.signatures, start=1)
+        ),
+        model=Signature,
+        actor=actor,
+        ip=ip,
     )
     audit_record(
         actor=actor,

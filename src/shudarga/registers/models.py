@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure
@@ -35,6 +36,9 @@ class RegisterRow(TimeStampedModel):
     )
     search_text = models.TextField(editable=False, blank=True, default="")
     sort_key = models.CharField(editable=False, max_length=400, blank=True, default="")
+
+    # Every register gets its own historical table (`HistoricalEvent`, …).
+    history = TrackedHistory(organization="organization_id", inherit=True)
 
     class Meta:
         abstract = True

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.plans.models import Measure, Plan
 from shudarga.reports.periods import PERIOD_CHOICES, PERIOD_KEYS
@@ -54,6 +55,8 @@ class Report(TimeStampedModel):
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     approved_by = _user_fk(_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    history = TrackedHistory(organization="plan.organization_id")
 
     class Meta:
         verbose_name = _("report")
@@ -105,6 +108,8 @@ class ReportItem(TimeStampedModel):
     # Whether the measure was due in the period, fixed when the report is submitted (None
     # while it is a draft: then the plan's schedule decides, as it may still change).
     due = models.BooleanField(_("due in the period"), null=True, blank=True)
+
+    history = TrackedHistory(organization="report.plan.organization_id")
 
     class Meta:
         verbose_name = _("report item")

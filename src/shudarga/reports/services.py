@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record
+from shudarga.core.services import audit_record, history_bulk_create, history_bulk_update
 from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.drafting import draft_text
@@ -117,8 +117,11 @@ def report_create(
     report.full_clean()
     report.save()
     measures, texts = _drafts(report, today)
-    ReportItem.objects.bulk_create(
-        ReportItem(report=report, measure=m, text=texts[m.pk]) for m in measures
+    history_bulk_create(
+        (ReportItem(report=report, measure=m, text=texts[m.pk]) for m in measures),
+        model=ReportItem,
+        actor=actor,
+        ip=ip,
     )
     ReportEvent.objects.create(
         report=report,
@@ -167,7 +170,10 @@ def report_redraft(
         message=_("Only a draft report can be drafted again; reopen it first."),
     )
     measures, texts = _drafts(report, today)
+    # `report` (with its plan) set on each item: the history finds the organization there.
     items = {i.measure_id: i for i in ReportItem.objects.filter(report=report)}
+    for item in items.values():
+        item.report = report
     changed = []
     for m in measures:
         if measure is not None and m.pk != measure.pk:
@@ -418,7 +424,10 @@ def report_submit(
     report = _fresh(report)
     _require_status(report, Report.Status.DRAFT, message=_("Only a draft report can be submitted."))
     measures, texts = _drafts(report, today)
+    # `report` (with its plan) set on each item: the history finds the organization there.
     items = {i.measure_id: i for i in ReportItem.objects.filter(report=report)}
+    for item in items.values():
+        item.report = report
     end = report_period(report=report).end
     new, changed = [], []
     for m in measures:
@@ -430,8 +439,10 @@ def report_submit(
         )
         item.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
         (changed if item.pk else new).append(item)
-    ReportItem.objects.bulk_create(new)
-    ReportItem.objects.bulk_update(changed, ["text", "due", "updated_at"])
+    history_bulk_create(new, model=ReportItem, actor=actor, ip=ip)
+    history_bulk_update(
+        changed, ["text", "due", "updated_at"], model=ReportItem, actor=actor, ip=ip
+    )
     return _move(
         report,
         to=Report.Status.SUBMITTED,
@@ -503,7 +514,10 @@ def report_reopen(*, report: Report, actor: Any, reason: str, ip: str | None = N
     report.submitted_by = report.reviewed_by = report.approved_by = None
     report.submitted_at = report.reviewed_at = report.approved_at = None
     report.save()
-    ReportItem.objects.filter(report=report).update(due=None)
+    items = list(ReportItem.objects.filter(report=report).exclude(due=None))
+    for item in items:
+        item.report, item.due, item.updated_at = report, None, timezone.now()
+    history_bulk_update(items, ["due", "updated_at"], model=ReportItem, actor=actor, ip=ip)
     _event(report, ReportEvent.Action.REOPENED, actor, source=source, reason=reason.strip())
     _audit(
         report,
