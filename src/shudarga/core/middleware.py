@@ -55,26 +55,6 @@ class RequestIdMiddleware:
     `X-Request-ID`, and logs one line per request: method, path, status, duration, user and
     organization when known. Goes first in MIDDLEWARE so the duration covers the others."""
 
-
-SESSION_TOUCHED_KEY = "_sh_touched"
-# Renew a signed-in session at most this often: each renewal is a database write, and an
-# idle timeout of SESSION_COOKIE_AGE minus at most a minute is as good as an exact one.
-SESSION_RENEW_SECONDS = 60
-
-
-def session_touch(session: SessionBase) -> None:
-    """Mark `session` as used now, so it is saved with a fresh expiry (SESSION_COOKIE_AGE
-    from now). Called at sign-in and, at most once a minute, by the middleware below."""
-    session[SESSION_TOUCHED_KEY] = int(time.time())
-
-
-class SessionIdleTimeoutMiddleware:
-    """A signed-in session ends after SESSION_COOKIE_AGE seconds without a request.
-
-    Django's sessions expire SESSION_COOKIE_AGE after their last save; this renews the
-    session when the user comes back, like SESSION_SAVE_EVERY_REQUEST but without a
-    database write on every request (pages keep their fixed query counts)."""
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -120,7 +100,32 @@ class ForwardedClientMiddleware:
                 if address and address not in self.trusted:
                     request.META["REMOTE_ADDR"] = address
                     break
+        return self.get_response(request)
 
+
+SESSION_TOUCHED_KEY = "_sh_touched"
+# Renew a signed-in session at most this often: each renewal is a database write, and an
+# idle timeout of SESSION_COOKIE_AGE minus at most a minute is as good as an exact one.
+SESSION_RENEW_SECONDS = 60
+
+
+def session_touch(session: SessionBase) -> None:
+    """Mark `session` as used now, so it is saved with a fresh expiry (SESSION_COOKIE_AGE
+    from now). Called at sign-in and, at most once a minute, by the middleware below."""
+    session[SESSION_TOUCHED_KEY] = int(time.time())
+
+
+class SessionIdleTimeoutMiddleware:
+    """A signed-in session ends after SESSION_COOKIE_AGE seconds without a request.
+
+    Django's sessions expire SESSION_COOKIE_AGE after their last save; this renews the
+    session when the user comes back, like SESSION_SAVE_EVERY_REQUEST but without a
+    database write on every request (pages keep their fixed query counts)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         if session.get(auth.SESSION_KEY) is not None:
             touched = session.get(SESSION_TOUCHED_KEY, 0)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from shudarga.core.models import AuditEntry
@@ -32,7 +33,7 @@ from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.registers.registry import REGISTERS
 from shudarga.reports.models import Report, ReportItem
 from shudarga.reports.periods import PERIOD_CHOICES, PERIOD_KEYS, measure_is_due
-from shudarga.reports.scale import format_percent, mean_percent
+from shudarga.reports.scale import format_percent, mean_percent, mean_percent_of_sum
 from shudarga.reports.selectors import ReportSummary, report_list_for_organization
 
 DEADLINE_DAYS = 30
@@ -212,6 +213,12 @@ class ParentOverview:
     rows: list[ChildRow]
     goal_numbers: list[int]
     periods: list[str]
+    paginator: Paginator | None = None
+    page_obj: Page | None = None
+
+    @property
+    def total(self) -> int:
+        return self.paginator.count if self.paginator else len(self.rows)
 
     @property
     def period_columns(self) -> list[tuple[str, str]]:
@@ -243,14 +250,22 @@ def parent_overview(
     late_only: bool = False,
     sort: str = "name",
     descending: bool = False,
+    page: int | str = 1,
+    per_page: int | None = None,
 ) -> ParentOverview:
     """Every descendant of `organization` with its latest plan's status, the reports of that
     plan (status and score by period), overdue measures (a due date passed and nothing
     recorded) and overdue open petitions; per goal number, the mean score of the latest
     scored report (the heat map).
 
+    With `per_page`, `rows` is one page of the sorted list (`paginator` and `page_obj` say
+    which) and overdue measures are counted for that page only, unless the sort or the
+    "late only" filter needs them for every organization: at national scale that count
+    reads every measure's records and costs seconds, the rest stays under a second.
+
     The query count does not depend on the number of descendants: organizations, plans,
-    reports, report scores, measures, one per register for links, evidence, petitions.
+    reports, report scores summed by the database, petitions, then measures and one query
+    per register for links, and one for evidence.
     """
     children = list(
         Organization.objects.filter(path__startswith=organization.path)
@@ -268,53 +283,53 @@ def parent_overview(
     for report in reports:
         report.plan = plan_rows[report.plan_id].plan
         plan_rows[report.plan_id].reports[report.period] = report
-    # Scores of due items, as `report_list_for_organization` counts them, for every report
-    # at once, with each measure's goal number for the heat map.
-    scores: dict[int, list[int]] = defaultdict(list)
-    goal_scores: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    # Scores of due items, as `report_list_for_organization` counts them, summed by the
+    # database per report and goal. An item's `due` is fixed when its report is submitted,
+    # so scored items almost always have it; the rare one without is judged here.
+    sums: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    scored = ReportItem.objects.filter(report__in=reports, score__isnull=False)
+    for report_id, goal_number, total, count in (
+        scored.filter(due=True)
+        .values("report_id", "measure__goal__number")
+        .annotate(total=Sum("score"), count=Count("pk"))
+        .values_list("report_id", "measure__goal__number", "total", "count")
+        .order_by()
+    ):
+        pair = sums[report_id][goal_number]
+        pair[0] += total
+        pair[1] += count
     ends = {r.pk: plan_period(plan=r.plan, name=r.period).end for r in reports}
     year_of = {r.pk: r.plan.year for r in reports}
-    for report_id, score, due, recurrence, due_date, goal_number in ReportItem.objects.filter(
-        report__in=reports, score__isnull=False
+    for report_id, score, recurrence, due_date, goal_number in scored.filter(
+        due__isnull=True
     ).values_list(
-        "report_id",
-        "score",
-        "due",
-        "measure__recurrence",
-        "measure__due_date",
-        "measure__goal__number",
+        "report_id", "score", "measure__recurrence", "measure__due_date", "measure__goal__number"
     ):
-        if due is None:
-            due = measure_is_due(
-                recurrence=recurrence,
-                due_date=due_date,
-                year=year_of[report_id],
-                period_end=ends[report_id],
-            )
-        if due:
-            scores[report_id].append(score)
-            goal_scores[report_id][goal_number].append(score)
+        if measure_is_due(
+            recurrence=recurrence,
+            due_date=due_date,
+            year=year_of[report_id],
+            period_end=ends[report_id],
+        ):
+            pair = sums[report_id][goal_number]
+            pair[0] += score
+            pair[1] += 1
     goal_numbers: set[int] = set()
     for row in rows.values():
         for report in sorted(row.reports.values(), key=lambda r: PERIOD_KEYS.index(r.period)):
-            if scores.get(report.pk):
-                row.latest = ReportSummary(report=report, percent=mean_percent(scores[report.pk]))
+            by_goal = sums.get(report.pk)
+            if by_goal:
+                total = sum(t for t, _n in by_goal.values())
+                count = sum(n for _t, n in by_goal.values())
+                row.latest = ReportSummary(
+                    report=report, percent=mean_percent_of_sum(total=total, count=count)
+                )
         if row.latest:
-            by_goal = goal_scores[row.latest.report.pk]
-            row.goal_percents = {n: mean_percent(v) for n, v in by_goal.items()}
+            by_goal = sums[row.latest.report.pk]
+            row.goal_percents = {
+                n: mean_percent_of_sum(total=t, count=c) for n, (t, c) in by_goal.items()
+            }
             goal_numbers.update(by_goal)
-
-    measures = list(
-        Measure.objects.filter(plan__in=list(plans.values())).values_list(
-            "id", "plan_id", "recurrence", "due_date"
-        )
-    )
-    recorded = measures_with_records(measure_ids=[m[0] for m in measures])
-    for measure_id, plan_id, recurrence, due_date in measures:
-        row = plan_rows[plan_id]
-        first_due = due_dates(recurrence=recurrence, year=row.plan.year, due_date=due_date)[0]
-        if first_due < today and measure_id not in recorded:
-            row.overdue_measures += 1
 
     open_q = Q(resolved_on__isnull=True) | Q(resolved_on__gt=today)
     for org_id, overdue in (
@@ -328,19 +343,50 @@ def parent_overview(
     result = list(rows.values())
     if plan_status:
         result = [r for r in result if (r.plan.status if r.plan else "none") == plan_status]
+    needs_all = late_only or sort == "measures" or per_page is None
+    if needs_all:
+        _count_overdue_measures(result, today)
     if late_only:
         result = [r for r in result if r.late]
     result.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
     periods = sorted(
         {p for r in result for p in r.reports} or {"h1", "year"}, key=PERIOD_KEYS.index
     )
+    paginator = page_obj = None
+    if per_page is not None:
+        paginator = Paginator(result, per_page)
+        page_obj = paginator.get_page(page)
+        result = list(page_obj.object_list)
+        if not needs_all:
+            _count_overdue_measures(result, today)
     return ParentOverview(
         organization=organization,
         today=today,
         rows=result,
         goal_numbers=sorted(goal_numbers),
         periods=periods,
+        paginator=paginator,
+        page_obj=page_obj,
     )
+
+
+def _count_overdue_measures(rows: list[ChildRow], today: dt.date) -> None:
+    """Set `overdue_measures` of `rows`: measures of their plan whose first due date has
+    passed with nothing recorded. A fixed number of queries for any number of rows."""
+    plan_rows = {r.plan.pk: r for r in rows if r.plan}
+    if not plan_rows:
+        return
+    measures = list(
+        Measure.objects.filter(plan_id__in=list(plan_rows)).values_list(
+            "id", "plan_id", "recurrence", "due_date"
+        )
+    )
+    recorded = measures_with_records(measure_ids=[m[0] for m in measures])
+    for measure_id, plan_id, recurrence, due_date in measures:
+        row = plan_rows[plan_id]
+        first_due = due_dates(recurrence=recurrence, year=row.plan.year, due_date=due_date)[0]
+        if first_due < today and measure_id not in recorded:
+            row.overdue_measures += 1
 
 
 # -- dated obligations ---------------------------------------------------------------------

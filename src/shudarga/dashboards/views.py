@@ -138,7 +138,11 @@ def _chart(request: AuthedRequest, code: str, name: str, fmt: str) -> HttpRespon
     return file_headers(response, filename=filename)
 
 
-def _overview(request: AuthedRequest, organization: Organization):
+# Rows of the parent view per page; the XLSX export has them all.
+CHILDREN_PER_PAGE = 50
+
+
+def _overview(request: AuthedRequest, organization: Organization, *, paginate: bool = True):
     form = ChildrenFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     overview = parent_overview(
@@ -149,6 +153,8 @@ def _overview(request: AuthedRequest, organization: Organization):
         late_only=params.get("late", False),
         sort=params.get("sort") or "name",
         descending=params.get("desc", False),
+        page=request.GET.get("page") or 1,
+        per_page=CHILDREN_PER_PAGE if paginate else None,
     )
     return form, overview
 
@@ -161,6 +167,7 @@ def children(request: AuthedRequest, code: str) -> HttpResponse:
     sort_links = {}
     for key in ("name", "plan", "report", "score", "measures", "petitions"):
         q = query.copy()
+        q.pop("page", None)  # another order starts on its first page
         q["sort"] = key
         current = form.is_valid() and form.cleaned_data.get("sort") == key
         q["desc"] = "" if current and form.cleaned_data.get("desc") else "1"
@@ -181,7 +188,7 @@ def children(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 def children_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
     organization = _parent_for_user(request.user, code)
-    _form, overview = _overview(request, organization)
+    _form, overview = _overview(request, organization, paginate=False)
     response = HttpResponse(
         xlsx.overview_workbook(overview),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

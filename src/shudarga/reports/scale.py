@@ -125,9 +125,14 @@ def mean_percent(scores: Iterable[int]) -> Decimal | None:
     can push 89.2999… up to 89.3.
     """
     values = list(scores)
-    if not values:
+    return mean_percent_of_sum(total=sum(values), count=len(values))
+
+
+def mean_percent_of_sum(*, total: int, count: int) -> Decimal | None:
+    """`mean_percent` of `count` scores adding up to `total` (as SQL sums them)."""
+    if not count:
         return None
-    tenths = sum(values) * 10 // len(values)
+    tenths = int(total) * 10 // int(count)
     return (Decimal(tenths) / 10).quantize(_TENTH)
 
 
