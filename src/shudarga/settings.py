@@ -182,8 +182,13 @@ def logging_from_env(env: Mapping[str, str], *, debug: bool) -> dict:
             }
         },
         "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-        # WeasyPrint narrates every rendering step at INFO.
-        "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+        # WeasyPrint narrates every rendering step at INFO; axes logs every sign-in and its
+        # housekeeping at INFO (failures and lockouts, at WARNING, still show).
+        "loggers": {
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+        },
     }
 
 

@@ -126,7 +126,7 @@ def test_parent_view_queries_do_not_grow(
     # session, user, organization (+parent), memberships; descendants; latest plans;
     # reports; report scores (+goal numbers); measures; one per register for measure links
     # (10); evidence; overdue petitions per organization; the top bar's organization list.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         response = client.get(url)
     assert len(response.context["overview"].rows) == n_children
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from shudarga.accounts.selectors import STATE_KEY, STATE_NONE, STATE_VERIFY, two_factor_state
+from shudarga.core.middleware import PROBE_PATHS
 
 # Views a session owing a second factor may still reach, besides the page that takes it.
 ALWAYS_OPEN = frozenset({"logout", "set_language"})
@@ -35,6 +36,8 @@ class TwoFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
+        if request.path in PROBE_PATHS:
+            return None
         user = request.user
         if not user.is_authenticated:
             return None

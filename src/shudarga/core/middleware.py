@@ -46,7 +46,8 @@ class PreferredLanguageMiddleware:
 # A request id from outside (nginx's $request_id, a load balancer, a client) is kept when it
 # looks like one; anything else is replaced, so log lines cannot be forged through it.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-_QUIET_PATHS = frozenset({"/healthz", "/readyz"})  # probed every few seconds
+# Probed every few seconds: not logged when healthy, and no session or user is looked at.
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 class RequestIdMiddleware:
@@ -66,7 +67,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
-            if not (request.path in _QUIET_PATHS and response.status_code == 200):
+            if not (request.path in PROBE_PATHS and response.status_code == 200):
                 duration_ms = round((time.perf_counter() - started) * 1000, 1)
                 request_logger.info(
                     "%s %s %s %sms",
@@ -126,6 +127,8 @@ class SessionIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in PROBE_PATHS:
+            return self.get_response(request)
         session = request.session
         if session.get(auth.SESSION_KEY) is not None:
             touched = session.get(SESSION_TOUCHED_KEY, 0)
