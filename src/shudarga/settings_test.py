@@ -29,3 +29,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "mn"
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns otherwise)
+
+# Tests roll their data back, so ids repeat: no memo of parent views across requests (one
+# test turns it on).
+PARENT_VIEW_MEMO = False

@@ -151,3 +151,42 @@ def test_a_leader_of_the_child_sees_only_below_it(client, leader, parent_org):
     assert other_parent_child.code not in [
         r.organization.code for r in response.context["overview"].rows
     ]
+
+
+def test_it_shows_fifty_organizations_a_page(client, parent_org, parent_auditor):
+    for n in range(55):
+        OrganizationFactory(parent=parent_org, code=f"P{n:02d}", name=f"Байгууллага {n:02d}")
+    client.force_login(parent_auditor)
+    url = reverse("dashboards:children", args=["PARENT"])
+    first = client.get(url).context["overview"]
+    second = client.get(url, {"page": 2}).context["overview"]
+    assert first.total == second.total == 55
+    assert len(first.rows) == 50 and len(second.rows) == 5
+    assert second.rows[-1].organization.code == "P54"
+    # the export has every organization, not a page
+    response = client.get(reverse("dashboards:children_xlsx", args=["PARENT"]))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.max_row == 56
+
+
+def test_the_memo_serves_repeat_views_and_follows_every_audited_change(
+    client, parent_org, parent_auditor, settings, django_assert_max_num_queries
+):
+    """With the memo on, a second view reads the descendants' rows from memory; a change
+    made through a service (audited) is seen at once."""
+    settings.PARENT_VIEW_MEMO = True
+    _child(parent_org, 1)
+    scored = _child(parent_org, 2)
+    client.force_login(parent_auditor)
+    url = reverse("dashboards:children", args=["PARENT"])
+    rows = {r.organization.code: r for r in client.get(url).context["overview"].rows}
+    assert rows[scored.code].score is None
+    with django_assert_max_num_queries(18):  # descendants, plans, reports… not read again
+        client.get(url)
+    plan = Plan.objects.get(organization=scored)
+    report = report_create(plan=plan, period="h1", actor=None)
+    report_submit(report=report, actor=None)
+    for measure in plan.measures.all():
+        report_item_score(report=report, measure=measure, actor=None, score=30)
+    rows = {r.organization.code: r for r in client.get(url).context["overview"].rows}
+    assert str(rows[scored.code].score) == "30.0"

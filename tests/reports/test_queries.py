@@ -34,10 +34,10 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     client.force_login(officer)
     url = reverse("reports:detail", args=[org.code, report.pk])
     # session, user, organization, memberships, report + plan, goals, activities,
-    # measures + responsible person, criteria, items + scorer, evidence of the period,
-    # comment counts, the seal (none yet), latest bundle, organizations for the switcher,
-    # history
-    with django_assert_num_queries(16):
+    # measures + responsible person, criteria, items + scorer, evidence of the period (the
+    # first four of each measure, then the counts), comment counts, the seal (none yet),
+    # latest bundle, organizations for the switcher, history
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="m-') == n_measures
@@ -53,9 +53,10 @@ def test_the_sealed_report_page_runs_a_fixed_number_of_queries(
     report = services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     url = reverse("reports:detail", args=[org.code, report.pk])
-    # the sixteen above, and for the badge: the report's people and the plan's signatures
-    # (the export it compares), the sealed evidence rows; no file is read
-    with django_assert_num_queries(19):
+    # the seventeen above, and for the badge: the report rebuilt with all its evidence
+    # (seven: the page shows four a measure, the seal has all), the report's people and the
+    # plan's signatures (the export it compares), the sealed evidence rows; no file is read
+    with django_assert_num_queries(27):
         response = client.get(url)
     assert b'data-seal="intact"' in response.content
 

@@ -183,15 +183,12 @@ def gather_facts(
         )
     if any(r.kind == Kind.EVIDENCE for r in rules):
         facts.evidence = [
-            EvidenceFact(
-                id=e.id,
-                measure_id=e.measure_id,
-                criterion_id=e.criterion_id,
-                relates_to=e.relates_to,
-            )
-            for e in evidence_for_measures(
+            EvidenceFact(id=pk, measure_id=measure, criterion_id=criterion, relates_to=day)
+            for pk, measure, criterion, day in evidence_for_measures(
                 measure_ids=measure_ids, date_from=period.start, date_to=period.end
             )
+            .order_by()
+            .values_list("id", "measure_id", "criterion_id", "relates_to")
         ]
     return facts
 

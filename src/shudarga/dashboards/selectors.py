@@ -8,13 +8,14 @@ deadlines); this module only gathers and groups them, in a fixed number of queri
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from shudarga.core.models import AuditEntry
@@ -241,32 +242,11 @@ SORTS = {
 }
 
 
-def parent_overview(
-    *,
-    organization: Organization,
-    today: dt.date,
-    q: str = "",
-    plan_status: str = "",
-    late_only: bool = False,
-    sort: str = "name",
-    descending: bool = False,
-    page: int | str = 1,
-    per_page: int | None = None,
-) -> ParentOverview:
-    """Every descendant of `organization` with its latest plan's status, the reports of that
-    plan (status and score by period), overdue measures (a due date passed and nothing
-    recorded) and overdue open petitions; per goal number, the mean score of the latest
-    scored report (the heat map).
-
-    With `per_page`, `rows` is one page of the sorted list (`paginator` and `page_obj` say
-    which) and overdue measures are counted for that page only, unless the sort or the
-    "late only" filter needs them for every organization: at national scale that count
-    reads every measure's records and costs seconds, the rest stays under a second.
-
-    The query count does not depend on the number of descendants: organizations, plans,
-    reports, report scores summed by the database, petitions, then measures and one query
-    per register for links, and one for evidence.
-    """
+def _child_rows(
+    organization: Organization, today: dt.date, q: str
+) -> tuple[list[ChildRow], set[int]]:
+    """Every descendant's row (overdue measures not yet counted) and the goal numbers seen.
+    A fixed number of queries; seconds of work at national scale, hence `_ROWS_MEMO`."""
     children = list(
         Organization.objects.filter(path__startswith=organization.path)
         .exclude(pk=organization.pk)
@@ -340,7 +320,62 @@ def parent_overview(
     ):
         rows[org_id].overdue_petitions = overdue
 
-    result = list(rows.values())
+    return list(rows.values()), goal_numbers
+
+
+# Descendants' rows of recent parent views in this process, keyed by what they depend on:
+# the organization, the day, the name filter, and the newest audit entry. Every change to
+# plans, reports and petitions is audited, so a new change makes a new key and nothing
+# stale is served; a busy national view is computed once per change, not per request.
+_ROWS_MEMO: OrderedDict[tuple, tuple[list[ChildRow], set[int]]] = OrderedDict()
+_ROWS_MEMO_SIZE = 8
+
+
+def _child_rows_memoized(
+    organization: Organization, today: dt.date, q: str
+) -> tuple[list[ChildRow], set[int]]:
+    if not getattr(settings, "PARENT_VIEW_MEMO", True):
+        return _child_rows(organization, today, q)
+    stamp = AuditEntry.objects.aggregate(last=Max("pk"))["last"]
+    key = (organization.pk, organization.path, today, q, stamp)
+    if key in _ROWS_MEMO:
+        _ROWS_MEMO.move_to_end(key)
+        return _ROWS_MEMO[key]
+    value = _child_rows(organization, today, q)
+    _ROWS_MEMO[key] = value
+    while len(_ROWS_MEMO) > _ROWS_MEMO_SIZE:
+        _ROWS_MEMO.popitem(last=False)
+    return value
+
+
+def parent_overview(
+    *,
+    organization: Organization,
+    today: dt.date,
+    q: str = "",
+    plan_status: str = "",
+    late_only: bool = False,
+    sort: str = "name",
+    descending: bool = False,
+    page: int | str = 1,
+    per_page: int | None = None,
+) -> ParentOverview:
+    """Every descendant of `organization` with its latest plan's status, the reports of that
+    plan (status and score by period), overdue measures (a due date passed and nothing
+    recorded) and overdue open petitions; per goal number, the mean score of the latest
+    scored report (the heat map).
+
+    With `per_page`, `rows` is one page of the sorted list (`paginator` and `page_obj` say
+    which) and overdue measures are counted for that page only, unless the sort or the
+    "late only" filter needs them for every organization: at national scale that count
+    reads every measure's records and costs seconds, the rest stays under a second.
+
+    The query count does not depend on the number of descendants: organizations, plans,
+    reports, report scores summed by the database, petitions, then measures and one query
+    per register for links, and one for evidence.
+    """
+    all_rows, goal_numbers = _child_rows_memoized(organization, today, q)
+    result = [replace(row) for row in all_rows]  # the memo's rows stay as they were
     if plan_status:
         result = [r for r in result if (r.plan.status if r.plan else "none") == plan_status]
     needs_all = late_only or sort == "measures" or per_page is None

@@ -8,12 +8,14 @@ history, a deleted item (no current version left) is out of every list and count
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from shudarga.core.text import fold
@@ -124,6 +126,37 @@ def _current_in_period(
     if date_to is not None:
         rows = rows.filter(relates_to__lte=date_to)
     return rows
+
+
+def evidence_sample_for_measures(
+    *,
+    measure_ids: Iterable[int],
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    per_measure: int,
+) -> tuple[dict[int, list[Evidence]], dict[int, int]]:
+    """The first `per_measure` current evidence items of each measure in the period (as
+    `evidence_for_measures` orders them, with only id, measure, title, date and
+    organization loaded), and how many each measure has. Two queries, whatever the count:
+    a busy organization's report page lists a few per measure, not thousands."""
+    ids = list(measure_ids)
+    rows = _current_in_period(ids, date_from, date_to)
+    sample: dict[int, list[Evidence]] = defaultdict(list)
+    for evidence in (
+        rows.annotate(
+            place=Window(
+                RowNumber(), partition_by=F("measure_id"), order_by=[F("relates_to"), F("id")]
+            )
+        )
+        .filter(place__lte=per_measure)
+        .only("id", "measure_id", "title", "relates_to", "organization_id")
+        .order_by("measure_id", "relates_to", "id")
+    ):
+        sample[evidence.measure_id].append(evidence)
+    counts = dict(
+        rows.order_by().values("measure_id").annotate(n=Count("pk")).values_list("measure_id", "n")
+    )
+    return sample, counts
 
 
 @dataclass

@@ -262,6 +262,8 @@ def report_seal_badge(*, report: Report, page: ReportPage) -> SealCheck | None:
     seal = seal_latest(kind=Seal.Kind.REPORT, object_id=report.pk)
     if seal is None:
         return None
+    if any(row.evidence_count is not None for row in page.rows):
+        page = None  # the page lists only a few evidence items a measure; the seal has all
     return _check(seal, report, page, full=False, rehash=False)
 
 

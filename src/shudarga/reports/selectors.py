@@ -17,7 +17,7 @@ from shudarga.core.text import fold
 from shudarga.criteria.rules import SCOPE_ORGANIZATION, Period
 from shudarga.criteria.selectors import plan_period, rules_for_criteria
 from shudarga.evidence.models import Evidence
-from shudarga.evidence.selectors import evidence_for_measures
+from shudarga.evidence.selectors import evidence_for_measures, evidence_sample_for_measures
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
@@ -135,6 +135,12 @@ class MeasureRow:
     due: bool
     evidence: list[Evidence] = field(default_factory=list)
     comments: int = 0
+    evidence_count: int | None = None  # when `evidence` is only the first few
+
+    @property
+    def evidence_more(self) -> int:
+        """How many evidence items of the period `evidence` leaves out."""
+        return (self.evidence_count or len(self.evidence)) - len(self.evidence)
 
     @property
     def score(self) -> int | None:
@@ -198,7 +204,9 @@ class ReportPage:
         return [(str(block.goal.number), block.percent) for block in self.goals]
 
 
-def report_page(*, report: Report, with_evidence: bool = True) -> ReportPage:
+def report_page(
+    *, report: Report, with_evidence: bool = True, evidence_per_measure: int | None = None
+) -> ReportPage:
     """Every goal and measure of the report's plan with its item, due flag, evidence of the
     period and comment count, and the percents per goal and for the plan.
 
@@ -214,7 +222,20 @@ def report_page(*, report: Report, with_evidence: bool = True) -> ReportPage:
     }
     measure_ids = [m.pk for g in goals for m in g.measures.all()]
     evidence: dict[int, list[Evidence]] = defaultdict(list)
-    if with_evidence:
+    evidence_counts: dict[int, int] | None = None
+    if with_evidence and evidence_per_measure is not None:
+        # The page lists a few per measure: at national scale a busy organization has
+        # thousands in a period, which are not worth loading to show four.
+        evidence, evidence_counts = evidence_sample_for_measures(
+            measure_ids=measure_ids,
+            date_from=period.start,
+            date_to=period.end,
+            per_measure=evidence_per_measure,
+        )
+        for items_of_measure in evidence.values():
+            for e in items_of_measure:
+                e.organization = report.plan.organization
+    elif with_evidence:
         for e in evidence_for_measures(
             measure_ids=measure_ids, date_from=period.start, date_to=period.end
         ):
@@ -238,6 +259,9 @@ def report_page(*, report: Report, with_evidence: bool = True) -> ReportPage:
                     due=_due(report=report, measure=measure, item=item, end=period.end),
                     evidence=evidence.get(measure.pk, []),
                     comments=comments.get(measure.pk, 0),
+                    evidence_count=(
+                        None if evidence_counts is None else evidence_counts.get(measure.pk, 0)
+                    ),
                 )
             )
         blocks.append(

@@ -155,10 +155,14 @@ def report_create_view(request: AuthedRequest, code: str) -> HttpResponse:
     return redirect("reports:list", code)
 
 
+# Evidence items listed per measure on the report page; the measure's page lists them all.
+EVIDENCE_SHOWN = 4
+
+
 @login_required
 def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
-    page = report_page(report=report)
+    page = report_page(report=report, evidence_per_measure=EVIDENCE_SHOWN)
     permissions = report_permissions(organization=report.plan.organization)
     return render(
         request,
