@@ -181,6 +181,8 @@ def upload_50mb(port: int, path: str, cookie: str, csrf: str, fields: dict[str, 
                 "Content-Length": str(length),
                 "Cookie": cookie,
                 "X-CSRFToken": csrf,
+                "X-Forwarded-Proto": "https",
+                "Referer": f"https://127.0.0.1:{port}{path}",
             },
         )
         response = conn.getresponse()
@@ -213,7 +215,7 @@ def main() -> int:
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         MEDIA_ROOT=str(media),
         API_RATE_LIMIT="100000000",
-        SHUDARGA_REQUIRE_2FA_FOR="",
+        SHUDARGA_REQUIRE_2FA_FOR="none",  # the benchmark's users sign in by session only
         GUNICORN_ACCESS_LOG="",  # the app logs each request itself (JSON, to the log file)
     )
     os.environ.update(env)
@@ -261,10 +263,14 @@ def main() -> int:
     cookies = {name: session_cookie(name) for name in {targets.coordinator, targets.leader}}
     token = token_create(user=users.get(username=targets.coordinator), name="bench", scope="read")
 
+    # As nginx would pass it: the server runs with production settings (HTTPS on, behind
+    # a proxy that ends TLS), and gunicorn trusts this header from 127.0.0.1.
+    https = {"X-Forwarded-Proto": "https"}
+
     def headers_for(page) -> dict[str, str]:
         if page.api:
-            return {"Authorization": f"Bearer {token.secret}"}
-        return {"Cookie": cookies[page.user]}
+            return {"Authorization": f"Bearer {token.secret}", **https}
+        return {"Cookie": cookies[page.user], **https}
 
     # Query counts, in-process, through the same URLs.
     query_counts = {}
@@ -275,9 +281,9 @@ def main() -> int:
         else:
             client.force_login(users.get(username=page.user))
             kwargs = {}
-        client.get(page.path, **kwargs)
+        client.get(page.path, secure=True, **kwargs)
         with CaptureQueriesContext(connection) as queries:
-            status = client.get(page.path, **kwargs).status_code
+            status = client.get(page.path, secure=True, **kwargs).status_code
         if status != 200:
             log(f"{page.name}: status {status} in-process")
         query_counts[page.name] = len(queries)
@@ -325,7 +331,7 @@ def main() -> int:
     try:
         for _ in range(100):
             try:
-                if fetch(args.port, "/healthz", {})[0] == 200:
+                if fetch(args.port, "/healthz", https)[0] == 200:
                     break
             except OSError:
                 pass
@@ -336,7 +342,7 @@ def main() -> int:
         # The 50 MB upload first, while the workers are fresh.
         coordinator_cookie = cookies[targets.coordinator]
         add_path = f"/o/{targets.organization.code}/evidence/add/"
-        status, body, _t = fetch(args.port, add_path, {"Cookie": coordinator_cookie})
+        status, body, _t = fetch(args.port, add_path, {"Cookie": coordinator_cookie, **https})
         csrf = secrets.token_hex(16)  # a masked or plain 32-character secret is accepted
         measure = targets.plan.measures.order_by("position").first()
         before = {pid: memory_kb(pid) for pid in worker_pids(server.pid)}
@@ -362,7 +368,7 @@ def main() -> int:
         for page in [None, *targets.pages]:
             name = "trivial view (/healthz)" if page is None else page.name
             path = "/healthz" if page is None else page.path
-            headers = {} if page is None else headers_for(page)
+            headers = https if page is None else headers_for(page)
             drive(args.port, path, headers, requests=max(8, args.requests // 10), concurrency=2)
             latencies, wall, errors = drive(
                 args.port, path, headers, requests=args.requests, concurrency=args.concurrency

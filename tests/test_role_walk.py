@@ -92,6 +92,21 @@ TABLE: dict[str, Page] = {
     "dashboards:notifications": _same(SIGNED_IN),
     "dashboards:feed": Page(refused(SIGNED_IN), need(SIGNED_IN)),
     "tokens:manage": _same(SIGNED_IN),  # a token acts with its owner's roles
+    "accounts:password_change": _same(SIGNED_IN),
+    "accounts:two_factor": _same(SIGNED_IN),
+    "accounts:two_factor_verify": _same(SIGNED_IN),
+    "accounts:two_factor_disable": Page(refused(SIGNED_IN), need(SIGNED_IN)),
+    # -- history and seals: every member reads them; nothing there changes anything ---------
+    "history:organization": READ,
+    "history:export": READ,
+    "history:plan": READ,
+    "history:measure": READ,
+    "history:register_row": READ,
+    "history:evidence": READ,
+    "history:report": READ,
+    "history:petition": READ,
+    "plans:seal": READ,
+    "reports:seal": READ,
     # -- members -----------------------------------------------------------------------------
     "organizations:members": _same(Action.MANAGE_MEMBERS),
     "organizations:invite": _same(Action.MANAGE_MEMBERS),

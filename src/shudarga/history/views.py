@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from shudarga.core.http import AuthedRequest
+from shudarga.core.http import AuthedRequest, file_headers
 from shudarga.history import xlsx
 from shudarga.history.forms import HistoryFilterForm
 from shudarga.history.selectors import (
@@ -75,7 +75,9 @@ def organization_history_xlsx(request: AuthedRequest, code: str) -> FileResponse
         rows = versions.iterator(chunk_size=EXPORT_CHUNK)
     out = xlsx.history_xlsx(_chunked_details(organization, rows))
     filename = f"{organization.code}-history-{timezone.localdate().isoformat()}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=xlsx.CONTENT_TYPE)
+    return file_headers(
+        FileResponse(out, as_attachment=True, filename=filename, content_type=xlsx.CONTENT_TYPE)
+    )
 
 
 def _object_history(request: AuthedRequest, code: str, kind: str, object_id: int) -> HttpResponse:
