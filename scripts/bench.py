@@ -218,7 +218,7 @@ def main() -> int:
         SHUDARGA_REQUIRE_2FA_FOR="none",  # the benchmark's users sign in by session only
         GUNICORN_ACCESS_LOG="",  # the app logs each request itself (JSON, to the log file)
     )
-    os.environ.update(env)
+    os.environ.update(env, LOG_LEVEL="WARNING")  # this process's own requests: not logged
     sys.path.insert(0, str(ROOT / "src"))
 
     ensure_database(args.database_url)

@@ -318,8 +318,9 @@ EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_BYTES", 300 * 1024 
 # build in the background. REPORT_SCALE (the scoring scale) can be overridden in code only.
 REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 10)
 REPORT_BUNDLE_SYNC_MAX_FILES = env_int("REPORT_BUNDLE_SYNC_MAX_FILES", 50)
-# Keep the parent view's rows of all descendants per process until the next audited change.
-PARENT_VIEW_MEMO = env_bool("PARENT_VIEW_MEMO", default=True)
+# Keep evaluated criteria and the parent view's rows per process until the next audited
+# change (shudarga.core.memo).
+AUDIT_MEMO = env_bool("AUDIT_MEMO", default=True)
 # Petitions: the "due soon" window and the reminder lead time, in days.
 PETITION_DUE_SOON_DAYS = env_int("PETITION_DUE_SOON_DAYS", 7)
 PETITION_REMINDER_DAYS = env_int("PETITION_REMINDER_DAYS", 3)

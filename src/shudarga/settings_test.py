@@ -30,6 +30,6 @@ LANGUAGE_CODE = "mn"
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns otherwise)
 
-# Tests roll their data back, so ids repeat: no memo of parent views across requests (one
-# test turns it on).
-PARENT_VIEW_MEMO = False
+# Tests roll their data back, so ids repeat: no memo of audited results across requests
+# (tests/core/test_memo.py and the parent view's test turn it on).
+AUDIT_MEMO = False

@@ -174,7 +174,7 @@ def test_the_memo_serves_repeat_views_and_follows_every_audited_change(
 ):
     """With the memo on, a second view reads the descendants' rows from memory; a change
     made through a service (audited) is seen at once."""
-    settings.PARENT_VIEW_MEMO = True
+    settings.AUDIT_MEMO = True
     _child(parent_org, 1)
     scored = _child(parent_org, 2)
     client.force_login(parent_auditor)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
+from shudarga.core.memo import AuditMemo, audit_stamp
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.rules import (
     Evaluation,
@@ -29,6 +32,7 @@ from shudarga.criteria.rules import (
     propose_rule,
 )
 from shudarga.evidence.selectors import evidence_for_measures
+from shudarga.petitions.models import SurveyResponse
 from shudarga.petitions.selectors import petition_overdue_count, survey_response_count
 from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
@@ -193,6 +197,10 @@ def gather_facts(
     return facts
 
 
+# Evaluations of recent plans in this process (see `core.memo`).
+_EVALUATIONS = AuditMemo(size=64)
+
+
 def plan_evaluate(
     *, plan: Plan, period: Period | None = None, today: dt.date | None = None
 ) -> PlanEvaluation:
@@ -206,13 +214,36 @@ def plan_evaluate(
         for criterion in measure.criteria.all():
             criterion.measure = measure  # already fetched; avoids a query per criterion
     rules = rules_for_criteria(criteria)
-    facts = gather_facts(
-        organization_id=plan.organization_id,
-        rules=[rule for rule, _confirmed in rules.values()],
-        measure_ids=[m.pk for m in measures],
-        period=period,
-        today=today,
-    )
+
+    def evaluate_all() -> dict[int, Any]:
+        facts = gather_facts(
+            organization_id=plan.organization_id,
+            rules=[rule for rule, _confirmed in rules.values()],
+            measure_ids=[m.pk for m in measures],
+            period=period,
+            today=today,
+        )
+        return {
+            c.pk: evaluate(rules[c.pk][0], measure_id=c.measure_id, criterion_id=c.pk, facts=facts)
+            for c in criteria
+        }
+
+    # Facts and evaluations change only with audited changes of the organization (its
+    # records, rules, measures) and with survey answers, which are not audited: both stamps
+    # are in the key, so a busy organization's page is evaluated once per change.
+    def make_key() -> tuple:
+        return (
+            plan.pk,
+            repr(period),
+            today,
+            repr(sorted((pk, rule, confirmed) for pk, (rule, confirmed) in rules.items())),
+            audit_stamp(organization_id=plan.organization_id),
+            SurveyResponse.objects.filter(survey__organization_id=plan.organization_id).aggregate(
+                last=Max("pk")
+            )["last"],
+        )
+
+    evaluations = _EVALUATIONS.get(make_key, evaluate_all)
     result = PlanEvaluation(goals=goals, period=period, today=today)
     for criterion in criteria:
         rule, confirmed = rules[criterion.pk]
@@ -220,9 +251,7 @@ def plan_evaluate(
             criterion=criterion,
             rule=rule,
             confirmed=confirmed,
-            evaluation=evaluate(
-                rule, measure_id=criterion.measure_id, criterion_id=criterion.pk, facts=facts
-            ),
+            evaluation=evaluations[criterion.pk],
         )
     return result
 

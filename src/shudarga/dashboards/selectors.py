@@ -8,16 +8,16 @@ deadlines); this module only gathers and groups them, in a fixed number of queri
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from shudarga.core.memo import AuditMemo, audit_stamp
 from shudarga.core.models import AuditEntry
 from shudarga.core.selectors import audit_entries_for_organization
 from shudarga.criteria.rules import Status
@@ -323,29 +323,18 @@ def _child_rows(
     return list(rows.values()), goal_numbers
 
 
-# Descendants' rows of recent parent views in this process, keyed by what they depend on:
-# the organization, the day, the name filter, and the newest audit entry. Every change to
-# plans, reports and petitions is audited, so a new change makes a new key and nothing
-# stale is served; a busy national view is computed once per change, not per request.
-_ROWS_MEMO: OrderedDict[tuple, tuple[list[ChildRow], set[int]]] = OrderedDict()
-_ROWS_MEMO_SIZE = 8
+# Descendants' rows of recent parent views in this process: computed once per audited
+# change anywhere (`core.memo`), not per request.
+_ROWS_MEMO = AuditMemo(size=8)
 
 
 def _child_rows_memoized(
     organization: Organization, today: dt.date, q: str
 ) -> tuple[list[ChildRow], set[int]]:
-    if not getattr(settings, "PARENT_VIEW_MEMO", True):
-        return _child_rows(organization, today, q)
-    stamp = AuditEntry.objects.aggregate(last=Max("pk"))["last"]
-    key = (organization.pk, organization.path, today, q, stamp)
-    if key in _ROWS_MEMO:
-        _ROWS_MEMO.move_to_end(key)
-        return _ROWS_MEMO[key]
-    value = _child_rows(organization, today, q)
-    _ROWS_MEMO[key] = value
-    while len(_ROWS_MEMO) > _ROWS_MEMO_SIZE:
-        _ROWS_MEMO.popitem(last=False)
-    return value
+    return _ROWS_MEMO.get(
+        lambda: (organization.pk, organization.path, today, q, audit_stamp()),
+        lambda: _child_rows(organization, today, q),
+    )
 
 
 def parent_overview(
