@@ -123,10 +123,10 @@ def test_dashboard_queries_do_not_grow(
     # session, user, memberships, organization; petition counts; deadlines (measures,
     # reports, petitions); audit entries; latest plan; evaluation (goals, activities,
     # measures, criteria, rules, rows+links of each register used, evidence, petitions);
-    # records (10 registers, evidence); reports list (plans, reports, scores); children.
+    # records (one query of EXISTS probes); reports list (plans, reports, scores); children.
     with django_assert_num_queries(QUERIES):
         response = client.get(reverse("dashboards:dashboard", args=["HOME"]))
     assert response.status_code == 200
 
 
-QUERIES = 40
+QUERIES = 30
