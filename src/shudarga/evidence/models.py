@@ -15,6 +15,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -135,6 +136,15 @@ class Evidence(models.Model):
             models.Index(fields=["organization", "measure"]),
             models.Index(fields=["measure", "relates_to"]),
             models.Index(fields=["lineage", "version"]),
+            # The newest current evidence of an organization first: the evidence list and
+            # the API page through it without sorting thousands of rows.
+            models.Index(
+                "organization",
+                F("relates_to").desc(),
+                F("id").desc(),
+                name="evidence_org_recent",
+                condition=models.Q(is_current=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

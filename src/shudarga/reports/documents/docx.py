@@ -114,9 +114,11 @@ def _implementation(cell: _Cell, item: DocItem) -> None:
 
 def _evidence(cell: _Cell, item: DocItem) -> None:
     lines = []
-    for index, e in enumerate(item.evidence, start=1):
+    for index, e in enumerate(item.evidence_listed, start=1):
         text = e.title if e.title == e.name or not e.name else f"{e.title} ({e.name})"
         lines.append(f"{index}. {text}")
+    if item.evidence_more_text:
+        lines.append(item.evidence_more_text)
     fill(cell, lines, size=_SMALL_PT)
 
 

@@ -28,6 +28,10 @@ GOAL_TOTAL = "Зорилгын хэрэгжилт, дундаж хувь"
 PLAN_TOTAL = "Төлөвлөгөөний хэрэгжилт, дундаж хувь"
 REVIEWER_NOTE = "Хянагчийн тайлбар"
 SHORTFALL = "Зорилтот түвшинд хүрээгүй шалтгаан"
+# The Word and PDF documents list at most this many evidence items a measure and count the
+# rest (a busy organization attaches thousands a year); the JSON export, the XLSX and the
+# evidence bundle keep them all.
+EVIDENCE_LISTED = 15
 
 
 @dataclass
@@ -60,6 +64,17 @@ class DocItem:
     target_reached: bool | None = None
     shortfall_reason: str = ""
     responsible: str = ""
+
+    @property
+    def evidence_listed(self) -> list[DocEvidence]:
+        """The evidence the Word and PDF documents list (at most `EVIDENCE_LISTED`)."""
+        return self.evidence[:EVIDENCE_LISTED]
+
+    @property
+    def evidence_more_text(self) -> str:
+        """`… бусад 130 нотломж нотломжийн багцад` when the list was cut, else ""."""
+        more = len(self.evidence) - EVIDENCE_LISTED
+        return f"… бусад {more} нотломж нотломжийн багцад" if more > 0 else ""
 
 
 @dataclass
