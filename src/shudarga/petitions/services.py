@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,31 +314,62 @@ def petition_extend(
     _copy_back(petition, locked)
 
 
+def _resolve(
+    petition: Petition,
+    *,
+    text_field: str,
+    text: str,
+    missing: str,
+    day_field: str,
+    day: dt.date,
+    status: str,
+    action: str,
+    changes: Callable[[Petition], dict[str, Any]],
+    actor: Any,
+    ip: str | None,
+) -> None:
+    """Resolve an open petition on `day` with `text` (the answer, or where it was sent):
+    locked, checked, saved, audited, and copied back to the caller's instance."""
+    locked = _locked(petition)
+    _require_open(locked)
+    _check_day(locked, day, day_field)
+    if not text.strip():
+        raise ValidationError({text_field: missing})
+    setattr(locked, text_field, text.strip())
+    setattr(locked, day_field, day)
+    locked.resolved_on = day
+    locked.status = status
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=locked,
+        organization_id=locked.organization_id,
+        changes={**changes(locked), day_field: day.isoformat()},
+        ip=ip,
+    )
+    _copy_back(petition, locked)
+
+
 @transaction.atomic
 def petition_answer(
     *, petition: Petition, answer_text: str, answered_on: dt.date, actor: Any, ip: str | None = None
 ) -> None:
     """Record the answer to an open petition; it stops running against its deadline."""
-    locked = _locked(petition)
-    _require_open(locked)
-    _check_day(locked, answered_on, "answered_on")
-    if not answer_text.strip():
-        raise ValidationError({"answer_text": _("Write the answer or its summary.")})
-    locked.answer_text = answer_text.strip()
-    locked.answered_on = answered_on
-    locked.resolved_on = answered_on
-    locked.status = Petition.Status.ANSWERED
-    locked.full_clean()
-    locked.save()
-    audit_record(
-        actor=actor,
+    _resolve(
+        petition,
+        text_field="answer_text",
+        text=answer_text,
+        missing=_("Write the answer or its summary."),
+        day_field="answered_on",
+        day=answered_on,
+        status=Petition.Status.ANSWERED,
         action="petition.answered",
-        obj=locked,
-        organization_id=locked.organization_id,
-        changes={"answered_on": answered_on.isoformat(), "late": answered_on > locked.due_on},
+        changes=lambda locked: {"late": answered_on > locked.due_on},
+        actor=actor,
         ip=ip,
     )
-    _copy_back(petition, locked)
 
 
 @transaction.atomic
@@ -350,26 +382,19 @@ def petition_transfer(
     ip: str | None = None,
 ) -> None:
     """Record that an open petition was sent on to the body competent to decide it."""
-    locked = _locked(petition)
-    _require_open(locked)
-    _check_day(locked, transferred_on, "transferred_on")
-    if not transferred_to.strip():
-        raise ValidationError({"transferred_to": _("Name the body it was transferred to.")})
-    locked.transferred_to = transferred_to.strip()
-    locked.transferred_on = transferred_on
-    locked.resolved_on = transferred_on
-    locked.status = Petition.Status.TRANSFERRED
-    locked.full_clean()
-    locked.save()
-    audit_record(
-        actor=actor,
+    _resolve(
+        petition,
+        text_field="transferred_to",
+        text=transferred_to,
+        missing=_("Name the body it was transferred to."),
+        day_field="transferred_on",
+        day=transferred_on,
+        status=Petition.Status.TRANSFERRED,
         action="petition.transferred",
-        obj=locked,
-        organization_id=locked.organization_id,
-        changes={"to": locked.transferred_to, "transferred_on": transferred_on.isoformat()},
+        changes=lambda locked: {"to": locked.transferred_to},
+        actor=actor,
         ip=ip,
     )
-    _copy_back(petition, locked)
 
 
 @transaction.atomic
