@@ -1,8 +1,10 @@
-"""Word (DOCX) plans: the plan is the first table with the plan's column headers.
+"""Word (DOCX) plans: paragraphs and tables in document order, for the table interpreter.
 
-Reading handles merged cells: a horizontally merged cell counts once at its first grid
-column; a vertically merged cell's continuation is empty, as if the page showed nothing
-there (the goal cell merged over its measures).
+Reading keeps the merged cells: a horizontally merged cell (`gridSpan`) and a vertically
+merged one (`vMerge`) become one merged area whose text is its first cell's, as the page
+shows it. Word's automatic numbering and bullets (`numbering.xml`) are written in front of
+their paragraphs, as Word draws them. Content controls and custom XML wrapping paragraphs,
+rows or cells are looked through; a table nested in a cell is not part of that cell.
 
 Writing lays the plan out as the official table (A4 landscape), which `read` takes back
 to the same `PlanDocument`.
@@ -34,119 +36,122 @@ from shudarga.core.word import (
     shade,
 )
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
-from shudarga.plans.documents.tabular import (
-    RawDocument,
-    RawLine,
-    RawRow,
-    find_columns,
-    interpret,
-    lay_out_table,
-    signature_lines,
-)
+from shudarga.plans.documents.source import Cell, Grid, Line, Source
+from shudarga.plans.documents.tabular import lay_out_table
+from shudarga.plans.documents.wordnum import BULLET, SYMBOL_BULLETS, Numbering
 
 _P, _T, _TAB, _BR, _CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _TBL, _TR, _TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_SYM, _NB_HYPHEN = qn("w:sym"), qn("w:noBreakHyphen")
+_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")}
+_W_VAL = qn("w:val")
 
 
-def _paragraph_text(p) -> str:
+def _children(element, tags: set[str]):
+    """Child elements with one of `tags`, looking through content controls and custom XML."""
+    for child in element.iterchildren():
+        if child.tag in tags:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tags)
+
+
+def _paragraph_text(p, labels: dict) -> str:
     parts = []
+    label = labels.get(p, "")
+    if label:
+        parts.append(label + " ")
     for node in p.iter():
         if node.tag == _T and node.text:
-            parts.append(node.text)
+            parts.append("".join(BULLET if ch in SYMBOL_BULLETS else ch for ch in node.text))
         elif node.tag == _TAB:
             parts.append(" ")
         elif node.tag in (_BR, _CR):
             parts.append("\n")
+        elif node.tag == _NB_HYPHEN:
+            parts.append("-")
+        elif node.tag == _SYM:
+            char = (node.get(qn("w:char")) or "").lower()
+            parts.append(BULLET if char in {"f0b7", "f0a7", "f076", "f0d8", "f0fc", "f0a8"} else "")
     return "".join(parts)
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, labels: dict) -> str:
     # Direct paragraphs only: a table nested in a cell is not part of this cell's text.
-    return "\n".join(_paragraph_text(p) for p in tc.iterchildren(_P))
+    return "\n".join(_paragraph_text(p, labels) for p in _children(tc, {_P}))
 
 
-def _cell_span(tc) -> int:
+def _tc_property(tc, tag: str):
     tc_pr = tc.find(qn("w:tcPr"))
-    span = tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None
-    return int(span.get(qn("w:val"), "1")) if span is not None else 1
+    return tc_pr.find(qn(tag)) if tc_pr is not None else None
 
 
-def _is_merge_continuation(tc) -> bool:
-    tc_pr = tc.find(qn("w:tcPr"))
-    vmerge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
-    return vmerge is not None and vmerge.get(qn("w:val"), "continue") != "restart"
+def _grid(tbl, labels: dict, number: int) -> Grid:
+    rows: list[list[Cell]] = []
+    for r, tr in enumerate(_children(tbl, {_TR})):
+        row: list[Cell] = []
+        tr_pr = tr.find(qn("w:trPr"))
+        before = tr_pr.find(qn("w:gridBefore")) if tr_pr is not None else None
+        for _index in range(int(before.get(_W_VAL, "0")) if before is not None else 0):
+            row.append(Cell("", (r, len(row))))
+        for tc in _children(tr, {_TC}):
+            span_element = _tc_property(tc, "w:gridSpan")
+            span = max(1, int(span_element.get(_W_VAL, "1"))) if span_element is not None else 1
+            vmerge = _tc_property(tc, "w:vMerge")
+            column = len(row)
+            continues = vmerge is not None and vmerge.get(_W_VAL, "continue") != "restart"
+            if continues and rows and column < len(rows[-1]):
+                origin, text = rows[-1][column].origin, ""
+            else:
+                origin, text = (r, column), _cell_text(tc, labels)
+            row.append(Cell(text, origin))
+            row.extend(Cell("", origin) for _index in range(span - 1))
+        rows.append(row)
+    width = max((len(row) for row in rows), default=0)
+    for r, row in enumerate(rows):
+        row.extend(Cell("", (r, c)) for c in range(len(row), width))
+
+    def where(index: int) -> str:
+        return _("table %(table)s, row %(row)s") % {"table": number, "row": index + 1}
+
+    return Grid(rows=rows, name=_("table %(number)s") % {"number": number}, where=where)
 
 
-def _table_rows(tbl) -> list[list[str]]:
-    rows = []
-    for tr in tbl.iterchildren(_TR):
-        cells: list[str] = []
-        for tc in tr.iter(_TC):
-            if tc.getparent().getparent() is not tbl:
-                continue  # a cell of a nested table
-            text = "" if _is_merge_continuation(tc) else _cell_text(tc)
-            cells.append(text)
-            cells.extend([""] * (_cell_span(tc) - 1))
-        rows.append(cells)
-    return rows
-
-
-def read(data: bytes) -> PlanDocument:
+def read_source(data: bytes) -> Source:
+    """The document's paragraphs and tables in order, numbering labels written in."""
     try:
         document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        numbering = document.part.numbering_part.element
+        styles = document.styles.element
     except (zipfile.BadZipFile, KeyError, ValueError, ParseError, Exception) as exc:
         raise PlanImportError(
             _("The Word document cannot be opened: %(error)s") % {"error": exc.__class__.__name__}
         ) from None
-
-    before: list[RawLine] = []
-    after: list[RawLine] = []
-    header: RawRow | None = None
-    rows: list[RawRow] = []
-    table_number = 0
-    paragraph_number = 0
-    for element in document.element.body.iterchildren():
+    replay = Numbering(numbering, styles)
+    # Keyed by the elements themselves, which keeps lxml's proxies alive: the walk below
+    # meets the same objects again.
+    labels = {p: label for p in body.iter(_P) if (label := replay.label(p))}
+    source = Source(format="docx")
+    paragraphs = tables = 0
+    for element in _children(body, {_P, _TBL}):
         if element.tag == _P:
-            paragraph_number += 1
-            where = _("paragraph %(number)s") % {"number": paragraph_number}
-            target = before if header is None else after
-            target.extend(RawLine(line, where) for line in _paragraph_text(element).split("\n"))
-        elif element.tag == _TBL:
-            table_number += 1
-            table_rows = _table_rows(element)
-            if header is None:
-                for index, cells in enumerate(table_rows):
-                    if find_columns(cells) is not None:
-                        header = RawRow(cells, _row_where(table_number, index))
-                        rows = [
-                            RawRow(c, _row_where(table_number, i))
-                            for i, c in enumerate(table_rows[index + 1 :], start=index + 1)
-                        ]
-                        break
-                    # Rows above the header inside the plan's table (a title row, say).
-                    where = _row_where(table_number, index)
-                    before.extend(RawLine(c, where) for c in dict.fromkeys(cells) if c.strip())
-                else:
-                    continue
-            else:
-                # Tables after the plan: signature blocks laid out side by side.
-                after.extend(
-                    RawLine(line, _row_where(table_number, index))
-                    for index, line in signature_lines(table_rows)
-                )
-    if header is None:
-        raise PlanImportError(
-            _(
-                "No plan table found in the Word document: no table has the column headers "
-                "“Д/д”, “Зорилго”, “Хэрэгжүүлэх арга хэмжээ” and “Гүйцэтгэлийн шалгуур "
-                "үзүүлэлт”."
+            paragraphs += 1
+            where = _("paragraph %(number)s") % {"number": paragraphs}
+            source.blocks.extend(
+                Line(line, where) for line in _paragraph_text(element, labels).split("\n")
             )
-        )
-    return interpret(RawDocument(before=before, header=header, rows=rows, after=after))
+        else:
+            tables += 1
+            source.blocks.append(_grid(element, labels, tables))
+    return source
 
 
-def _row_where(table: int, index: int) -> str:
-    return _("table %(table)s, row %(row)s") % {"table": table, "row": index + 1}
+def read(data: bytes) -> PlanDocument:
+    """The plan in the document, read without any person's choices."""
+    from shudarga.plans.documents.interpret import interpret
+
+    return interpret(read_source(data))[0]
 
 
 # -- writing ----------------------------------------------------------------------------

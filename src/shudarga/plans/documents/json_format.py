@@ -18,6 +18,8 @@ def read(data: bytes) -> PlanDocument:
             _("The JSON is not valid at line %(line)s, column %(column)s: %(error)s.")
             % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
         ) from None
+    except RecursionError:  # "[" a thousand times: no plan is nested that deep
+        raise PlanImportError(_("The JSON is nested too deeply to be a plan.")) from None
     return PlanDocument.from_dict(payload)
 
 

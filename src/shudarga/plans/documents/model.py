@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 class PlanImportError(ValueError):
     """The document cannot become a plan. The message says where and why, in the user's
-    language; nothing has been saved."""
+    language; nothing has been saved. `reading` is what the importer understood of the
+    table so far, when it got that far, for a person to correct."""
+
+    def __init__(self, message: str, reading: Any = None) -> None:
+        super().__init__(message)
+        self.reading = reading
 
 
 @dataclass
@@ -28,13 +33,17 @@ class DocMeasure:
     responsible: str = ""
     baseline: str = ""
     target: str = ""
+    expected_result: str = ""  # "Хүрэх үр дүн": what the measure should achieve, not criteria
+    other: dict[str, str] = field(default_factory=dict)  # columns the plan has beyond these
     location: str = ""  # where the reader found it, for messages; not interchanged
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "text": self.text, "criteria": self.criteria}
-        for key in ("activity", "due", "responsible", "baseline", "target"):
+        for key in OPTIONAL_MEASURE_KEYS:
             if value := getattr(self, key):
                 data[key] = value
+        if self.other:
+            data["other"] = dict(self.other)
         return data
 
 
@@ -55,13 +64,14 @@ class DocGoal:
     measures: list[DocMeasure] = field(default_factory=list)
     activities: list[DocActivity] = field(default_factory=list)
     location: str = ""
+    heading: str = ""  # the direction heading above the goal ("… чиглэлээр:"), if any
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "number": self.number,
-            "text": self.text,
-            "measures": [m.to_dict() for m in self.measures],
-        }
+        data: dict[str, Any] = {"number": self.number}
+        if self.heading:
+            data["heading"] = self.heading
+        data["text"] = self.text
+        data["measures"] = [m.to_dict() for m in self.measures]
         if self.activities:
             data["activities"] = [a.to_dict() for a in self.activities]
         return data
@@ -86,17 +96,20 @@ class PlanDocument:
     goals: list[DocGoal] = field(default_factory=list)
     signatures: list[DocSignature] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # not interchanged
+    basis: str = ""  # the annex line of the approving order ("… захирамжийн хавсралт")
 
     @property
     def measures(self) -> list[DocMeasure]:
         return [m for g in self.goals for m in g.measures]
 
     def has_extra_columns(self) -> dict[str, bool]:
-        """Which optional measure columns the plan uses (due, responsible, baseline, target)."""
-        return {
-            key: any(getattr(m, key) for m in self.measures)
-            for key in ("due", "responsible", "baseline", "target")
-        }
+        """Which optional measure columns the plan uses (due, responsible, baseline, target,
+        expected result)."""
+        return {key: any(getattr(m, key) for m in self.measures) for key in EXTRA_COLUMNS}
+
+    def other_headers(self) -> list[str]:
+        """The headers of the plan's other columns, in the order they first appear."""
+        return list(dict.fromkeys(header for m in self.measures for header in m.other))
 
     def validate(self) -> None:
         """Check what a plan needs whatever format it came from; PlanImportError if not."""
@@ -113,6 +126,7 @@ class PlanDocument:
             raise PlanImportError(_("The year %(year)s is not plausible.") % {"year": self.year})
         _check_text(_("The title"), self.title, MAX_LENGTHS["title"])
         _check_text(_("The place"), self.place, MAX_LENGTHS["place"])
+        _check_text(_("The basis"), self.basis)
         for index, signature in enumerate(self.signatures, start=1):
             where = _("Signature %(number)s") % {"number": index}
             _check_text(where, signature.label, MAX_LENGTHS["signature_label"])
@@ -136,6 +150,7 @@ class PlanDocument:
                     % {"where": where, "number": goal.number, "max": MAX_GOAL_NUMBER}
                 )
             _check_text(where, goal.text)
+            _check_text(where, goal.heading)
             for activity in goal.activities:
                 awhere = _("activity %(code)s") % {"code": activity.code}
                 _check_text(awhere, activity.code, MAX_LENGTHS["code"])
@@ -156,8 +171,12 @@ class PlanDocument:
                 codes[measure.code] = mwhere
                 _check_text(mwhere, measure.code, MAX_LENGTHS["code"])
                 for text in (measure.text, *measure.criteria, measure.activity, measure.due,
-                             measure.responsible, measure.baseline, measure.target):  # fmt: skip
+                             measure.responsible, measure.baseline, measure.target,
+                             measure.expected_result, *measure.other,
+                             *measure.other.values()):  # fmt: skip
                     _check_text(mwhere, text)
+                for header in measure.other:
+                    _check_text(mwhere, header, MAX_OTHER_HEADER)
                 if measure.activity and measure.activity not in activity_codes:
                     raise PlanImportError(
                         _(
@@ -168,14 +187,17 @@ class PlanDocument:
                     )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "year": self.year,
             "approved_on": self.approved_on.isoformat() if self.approved_on else None,
             "place": self.place,
-            "goals": [g.to_dict() for g in self.goals],
-            "signatures": [s.to_dict() for s in self.signatures],
         }
+        if self.basis:
+            data["basis"] = self.basis
+        data["goals"] = [g.to_dict() for g in self.goals]
+        data["signatures"] = [s.to_dict() for s in self.signatures]
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> PlanDocument:
@@ -223,16 +245,23 @@ class PlanDocument:
                     raise PlanImportError(
                         _("%(where)s: every criterion must be text.") % {"where": mwhere}
                     )
+                other = m.get("other", {}) if isinstance(m, dict) else {}
+                if not isinstance(other, dict) or not all(
+                    isinstance(k, str) and isinstance(x, str) for k, x in other.items()
+                ):
+                    raise PlanImportError(
+                        _("%(where)s: “other” must map column headers to text.") % {"where": mwhere}
+                    )
                 measures.append(
                     DocMeasure(
                         code=_str(m, "code", mwhere),
                         text=_str(m, "text", mwhere),
                         criteria=list(criteria),
-                        activity=_str(m, "activity", mwhere, optional=True),
-                        due=_str(m, "due", mwhere, optional=True),
-                        responsible=_str(m, "responsible", mwhere, optional=True),
-                        baseline=_str(m, "baseline", mwhere, optional=True),
-                        target=_str(m, "target", mwhere, optional=True),
+                        **{
+                            key: _str(m, key, mwhere, optional=True)
+                            for key in OPTIONAL_MEASURE_KEYS
+                        },
+                        other=dict(other),
                         location=mwhere,
                     )
                 )
@@ -243,6 +272,7 @@ class PlanDocument:
                     measures=measures,
                     activities=activities,
                     location=where,
+                    heading=_str(g, "heading", where, optional=True),
                 )
             )
         signatures = [
@@ -260,8 +290,13 @@ class PlanDocument:
             place=_str(data, "place", "place"),
             goals=goals,
             signatures=signatures,
+            basis=_str(data, "basis", "basis", optional=True),
         )
 
+
+# Measure keys written only when they hold something, in this order.
+OPTIONAL_MEASURE_KEYS = ("activity", "due", "responsible", "baseline", "target", "expected_result")
+EXTRA_COLUMNS = ("due", "responsible", "baseline", "target", "expected_result")
 
 # The sizes of the plan tables' columns (plans/models.py; a test keeps them equal). A longer
 # value is a reading mistake — a paragraph swallowed into a signature — and PostgreSQL would
@@ -274,6 +309,7 @@ MAX_LENGTHS = {
     "signature_title": 500,
     "signature_name": 255,
 }
+MAX_OTHER_HEADER = 255  # a column header kept with a measure's other columns
 MAX_GOAL_NUMBER = 32767  # a small integer column
 
 

@@ -9,7 +9,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from shudarga.plans.documents import docx_format, json_format, text_format, xlsx_format
+from shudarga.plans.documents.choices import ImportChoices
+from shudarga.plans.documents.interpret import Reading, interpret
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
+from shudarga.plans.documents.source import Source
 
 FORMATS = ("text", "docx", "xlsx", "json")
 
@@ -62,11 +65,9 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read_plan_document(data: bytes, filename: str = "") -> PlanDocument:
-    """The plan in `data` (tab text, DOCX, XLSX or interchange JSON).
-
-    Raises PlanImportError with a message naming the line, row or cell at fault.
-    """
+def read_source(data: bytes) -> Source | None:
+    """The document's paragraphs and tables, or None for interchange JSON (which is the
+    plan itself, not a table to understand). Checks size and format first."""
     limit = settings.PLAN_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise PlanImportError(
@@ -75,9 +76,33 @@ def read_plan_document(data: bytes, filename: str = "") -> PlanDocument:
         )
     kind = sniff_format(data)
     if kind == "docx":
-        return docx_format.read(data)
+        return docx_format.read_source(data)
     if kind == "xlsx":
-        return xlsx_format.read(data)
+        return xlsx_format.read_source(data)
     if kind == "json":
-        return json_format.read(data)
-    return text_format.read(data)
+        return None
+    return text_format.read_source(data)
+
+
+def read_plan(
+    data: bytes,
+    filename: str = "",
+    *,
+    choices: ImportChoices | None = None,
+    layout: ImportChoices | None = None,
+) -> tuple[PlanDocument, Reading | None]:
+    """The plan in `data` (tab text, DOCX, XLSX or interchange JSON) and how its table was
+    read (None for JSON), with a person's `choices` over the organization's `layout`.
+
+    Raises PlanImportError with a message naming the line, row or cell at fault and what
+    was understood; its `reading` is set when the table was found.
+    """
+    source = read_source(data)
+    if source is None:
+        return json_format.read(data), None
+    return interpret(source, choices=choices, layout=layout)
+
+
+def read_plan_document(data: bytes, filename: str = "") -> PlanDocument:
+    """The plan in `data`, read without any person's choices."""
+    return read_plan(data, filename)[0]

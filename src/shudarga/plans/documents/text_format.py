@@ -5,14 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
-from shudarga.plans.documents.tabular import (
-    RawDocument,
-    RawLine,
-    RawRow,
-    find_columns,
-    interpret,
-    is_signature_label,
-)
+from shudarga.plans.documents.source import Source, grid_from_texts
 
 
 def decode(data: bytes) -> str:
@@ -39,32 +32,23 @@ def decode(data: bytes) -> str:
     )
 
 
-def read(data: bytes) -> PlanDocument:
+def read_source(data: bytes) -> Source:
+    """The text as one grid: a line is a row, its tab-separated parts its cells. A line
+    without a tab is one cell across the whole table (a title, a heading, a signature)."""
     lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    header_index = None
-    for index, line in enumerate(lines):
-        if "\t" in line and find_columns(line.split("\t")) is not None:
-            header_index = index
-            break
-    if header_index is None:
-        raise PlanImportError(
-            _(
-                "No plan table found: no line has the column headers “Д/д”, “Зорилго”, "
-                "“Хэрэгжүүлэх арга хэмжээ” and “Гүйцэтгэлийн шалгуур үзүүлэлт” separated by tabs."
-            )
-        )
+    rows = [line.split("\t") for line in lines]
+    width = max((len(row) for row in rows), default=1)
+    merges = [(r, 0, r, width - 1) for r, row in enumerate(rows) if len(row) == 1 and width > 1]
 
     def where(index: int) -> str:
         return _("line %(number)s") % {"number": index + 1}
 
-    before = [RawLine(lines[i], where(i)) for i in range(header_index)]
-    rows: list[RawRow] = []
-    after: list[RawLine] = []
-    for index in range(header_index + 1, len(lines)):
-        line = lines[index]
-        if after or ("\t" not in line and is_signature_label(line.strip())):
-            after.append(RawLine(line, where(index)))
-        elif line.strip():
-            rows.append(RawRow(line.split("\t"), where(index)))
-    header = RawRow(lines[header_index].split("\t"), where(header_index))
-    return interpret(RawDocument(before=before, header=header, rows=rows, after=after))
+    grid = grid_from_texts(rows, name=_("the text"), where=where, kind="text", merges=merges)
+    return Source(blocks=[grid], format="text")
+
+
+def read(data: bytes) -> PlanDocument:
+    """The plan in the document, read without any person's choices."""
+    from shudarga.plans.documents.interpret import interpret
+
+    return interpret(read_source(data))[0]

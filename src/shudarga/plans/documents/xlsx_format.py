@@ -1,7 +1,5 @@
-"""Excel (XLSX) plans: the first sheet with the plan's column headers.
-
-Merged cells keep their value in the top-left cell only; the others read as empty, which
-is what the table interpreter expects of a goal cell merged over its measures.
+"""Excel (XLSX) plans: every sheet as a grid for the table interpreter, merged cells kept
+(the text in the merged area's first cell, as Excel shows it).
 
 Writing lays the plan out as the official table on one sheet, which `read` takes back to
 the same `PlanDocument`. Every text cell is stored as text, never as a formula.
@@ -25,16 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from shudarga.core.dates import format_mn_date
 from shudarga.core.spreadsheets import set_text
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
-from shudarga.plans.documents.tabular import (
-    RawDocument,
-    RawLine,
-    RawRow,
-    find_columns,
-    interpret,
-    is_signature_label,
-    lay_out_table,
-    signature_lines,
-)
+from shudarga.plans.documents.source import Source, grid_from_texts
+from shudarga.plans.documents.tabular import lay_out_table
 
 
 def _cell_text(value: object) -> str:
@@ -49,50 +39,37 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read(data: bytes) -> PlanDocument:
+def read_source(data: bytes) -> Source:
+    """Each sheet of the workbook as a grid, in the workbook's order."""
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, ParseError, Exception) as exc:
         raise PlanImportError(
             _("The Excel workbook cannot be opened: %(error)s") % {"error": exc.__class__.__name__}
         ) from None
+    source = Source(format="xlsx")
     for sheet in workbook.worksheets:
-        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        header_index = next(
-            (i for i, cells in enumerate(grid) if find_columns(cells) is not None), None
-        )
-        if header_index is None:
-            continue
-
-        def where(index: int, sheet_title: str = sheet.title) -> str:
-            return _("sheet “%(sheet)s”, row %(row)s") % {"sheet": sheet_title, "row": index + 1}
-
-        before = [
-            RawLine(cell, where(i)) for i in range(header_index) for cell in grid[i] if cell.strip()
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        merges = [
+            (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+            for r in sheet.merged_cells.ranges
         ]
-        rows: list[RawRow] = []
-        signature_rows: list[int] = []
-        for index in range(header_index + 1, len(grid)):
-            cells = grid[index]
-            filled = [c for c in cells if c.strip()]
-            if signature_rows or (
-                filled and is_signature_label(filled[0].strip()) and len(filled) <= 2
-            ):
-                signature_rows.append(index)
-            elif filled:
-                rows.append(RawRow(cells, where(index)))
-        after = [
-            RawLine(line, where(signature_rows[i]))
-            for i, line in signature_lines([grid[index] for index in signature_rows])
-        ]
-        header = RawRow(grid[header_index], where(header_index))
-        return interpret(RawDocument(before=before, header=header, rows=rows, after=after))
-    raise PlanImportError(
-        _(
-            "No plan table found in the workbook: no sheet has the column headers “Д/д”, "
-            "“Зорилго”, “Хэрэгжүүлэх арга хэмжээ” and “Гүйцэтгэлийн шалгуур үзүүлэлт”."
+
+        def where(index: int, title: str = sheet.title) -> str:
+            return _("sheet “%(sheet)s”, row %(row)s") % {"sheet": title, "row": index + 1}
+
+        name = _("sheet “%(sheet)s”") % {"sheet": sheet.title}
+        source.blocks.append(
+            grid_from_texts(rows, name=name, where=where, kind="sheet", merges=merges)
         )
-    )
+    return source
+
+
+def read(data: bytes) -> PlanDocument:
+    """The plan in the document, read without any person's choices."""
+    from shudarga.plans.documents.interpret import interpret
+
+    return interpret(read_source(data))[0]
 
 
 # -- writing ----------------------------------------------------------------------------
