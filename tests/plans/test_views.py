@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shudarga.core.models import AuditEntry
-from shudarga.plans.models import Criterion, Measure, Plan
+from shudarga.plans.models import Criterion, Measure, Plan, PlanImportDraft
 from tests.factories import CriterionFactory, GoalFactory, MeasureFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,12 +107,16 @@ def test_import_previews_then_saves_on_confirm(client, coordinator, org, seed_by
     client.force_login(coordinator)
     url = reverse("plans:import", args=[org.code])
     response = client.post(url, {"file": SimpleUploadedFile("plan.txt", seed_bytes)})
-    assert response.status_code == 200
+    draft = PlanImportDraft.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:import_preview", args=[org.code, draft.pk])
+    response = client.get(response["Location"])
     html = response.content.decode()
+    assert response.status_code == 200
     assert "5.8" in html and "khutulbur" in html
+    assert 'data-testid="reading-grid"' in html and 'data-testid="schedule"' in html
     assert not Plan.objects.exists()  # nothing saved by the preview
-    token = response.context["confirm_form"].initial["token"]
-    response = client.post(reverse("plans:import_confirm", args=[org.code]), {"token": token})
+    response = client.post(reverse("plans:import_confirm", args=[org.code, draft.pk]))
     plan = Plan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == plan.get_absolute_url()
@@ -122,23 +126,50 @@ def test_import_previews_then_saves_on_confirm(client, coordinator, org, seed_by
     entry = AuditEntry.objects.get(action="plan.imported")
     assert entry.actor == coordinator
     assert entry.organization_id == org.pk
+    draft.refresh_from_db()
+    assert draft.plan == plan
 
 
-def test_import_refuses_a_tampered_preview(client, coordinator, org, seed_bytes):
+def test_a_preview_is_saved_once_however_often_it_is_confirmed(
+    client, coordinator, org, seed_bytes
+):
     client.force_login(coordinator)
-    response = client.post(
+    client.post(
         reverse("plans:import", args=[org.code]),
         {"file": SimpleUploadedFile("plan.txt", seed_bytes)},
     )
-    token = response.context["confirm_form"].initial["token"]
-    response = client.post(
-        reverse("plans:import_confirm", args=[org.code]), {"token": token[:-3] + "abc"}
+    draft = PlanImportDraft.objects.get()
+    confirm = reverse("plans:import_confirm", args=[org.code, draft.pk])
+    first = client.post(confirm)
+    second = client.post(confirm)
+    assert Plan.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+
+
+def test_another_person_cannot_see_or_confirm_a_draft(
+    client, coordinator, outsider, org, seed_bytes
+):
+    from tests.factories import MembershipFactory, UserFactory
+
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:import", args=[org.code]),
+        {"file": SimpleUploadedFile("plan.txt", seed_bytes)},
     )
-    assert response.status_code == 400
+    draft = PlanImportDraft.objects.get()
+    colleague = UserFactory(username="colleague")
+    MembershipFactory(user=colleague, organization=org, role="coordinator")
+    for user in (outsider, colleague):
+        client.force_login(user)
+        preview = reverse("plans:import_preview", args=[org.code, draft.pk])
+        assert client.get(preview).status_code == 404
+        confirm = reverse("plans:import_confirm", args=[org.code, draft.pk])
+        assert client.post(confirm).status_code == 404
     assert not Plan.objects.exists()
 
 
-def test_a_preview_of_one_organization_cannot_be_saved_into_another(
+def test_a_draft_of_one_organization_cannot_be_saved_into_another(
     client, coordinator, org, seed_bytes
 ):
     from tests.factories import MembershipFactory, OrganizationFactory
@@ -146,13 +177,13 @@ def test_a_preview_of_one_organization_cannot_be_saved_into_another(
     second = OrganizationFactory(code="SECOND")
     MembershipFactory(user=coordinator, organization=second, role="coordinator")
     client.force_login(coordinator)
-    response = client.post(
+    client.post(
         reverse("plans:import", args=[org.code]),
         {"file": SimpleUploadedFile("plan.txt", seed_bytes)},
     )
-    token = response.context["confirm_form"].initial["token"]
-    response = client.post(reverse("plans:import_confirm", args=[second.code]), {"token": token})
-    assert response.status_code == 400
+    draft = PlanImportDraft.objects.get()
+    response = client.post(reverse("plans:import_confirm", args=[second.code, draft.pk]))
+    assert response.status_code == 404
     assert not Plan.objects.exists()
 
 

@@ -63,3 +63,9 @@ def mn_sort_key(text: str) -> str:
         else:
             out.append("99")
     return "".join(out)
+
+
+def name_key(name: str, limit: int = 255) -> str:
+    """How names are matched ("Хүний нөөцийн алба" = "хүний  нөөцийн алба."): folded, one
+    space, no punctuation at the ends."""
+    return fold(squash(name)).strip(" .,;:–-")[:limit]

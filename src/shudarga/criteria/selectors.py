@@ -300,6 +300,7 @@ def measures_of_person(*, user: object, today: dt.date | None = None) -> list[My
                             year=plan.year,
                             due_date=measure.due_date,
                             today=today,
+                            dates=measure.scheduled_dates,
                         ),
                         open_criteria=[
                             s

@@ -61,6 +61,7 @@ def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpRespon
                         year=plan.year,
                         due_date=measure.due_date,
                         today=evaluation.today,
+                        dates=measure.scheduled_dates,
                     ),
                 }
             )

@@ -89,7 +89,7 @@ def load_demo_children(*, parent: Organization, count: int = 4, actor: Any = Non
                 responsible_unit="Захиргааны хэлтэс",
                 responsible_person=None,
                 due_date=None,
-                recurrence=RECURRENCES.get(measure.code, "year_end"),
+                recurrence=RECURRENCES.get(measure.code, measure.recurrence),
             )
         plan_confirm_proposed_rules(plan=plan, actor=actor)
         story = index % 4

@@ -29,7 +29,7 @@ from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Role
 from shudarga.petitions.models import Petition
 from shudarga.petitions.selectors import petition_due_counts
 from shudarga.plans.models import Goal, Measure, Plan
-from shudarga.plans.schedule import due_dates
+from shudarga.plans.schedule import EVERY_PERIOD, due_dates
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.registers.registry import REGISTERS
 from shudarga.reports.models import Report, ReportItem
@@ -279,16 +279,22 @@ def _child_rows(
         pair[1] += count
     ends = {r.pk: plan_period(plan=r.plan, name=r.period).end for r in reports}
     year_of = {r.pk: r.plan.year for r in reports}
-    for report_id, score, recurrence, due_date, goal_number in scored.filter(
+    for report_id, score, recurrence, due_date, dates, goal_number in scored.filter(
         due__isnull=True
     ).values_list(
-        "report_id", "score", "measure__recurrence", "measure__due_date", "measure__goal__number"
+        "report_id",
+        "score",
+        "measure__recurrence",
+        "measure__due_date",
+        "measure__scheduled_dates",
+        "measure__goal__number",
     ):
         if measure_is_due(
             recurrence=recurrence,
             due_date=due_date,
             year=year_of[report_id],
             period_end=ends[report_id],
+            dates=dates,
         ):
             pair = sums[report_id][goal_number]
             pair[0] += score
@@ -401,13 +407,15 @@ def _count_overdue_measures(rows: list[ChildRow], today: dt.date) -> None:
         return
     measures = list(
         Measure.objects.filter(plan_id__in=list(plan_rows)).values_list(
-            "id", "plan_id", "recurrence", "due_date"
+            "id", "plan_id", "recurrence", "due_date", "scheduled_dates"
         )
     )
     recorded = measures_with_records(plan_ids=list(plan_rows))
-    for measure_id, plan_id, recurrence, due_date in measures:
+    for measure_id, plan_id, recurrence, due_date, dates in measures:
         row = plan_rows[plan_id]
-        first_due = due_dates(recurrence=recurrence, year=row.plan.year, due_date=due_date)[0]
+        first_due = due_dates(
+            recurrence=recurrence, year=row.plan.year, due_date=due_date, dates=dates
+        )[0]
         if first_due < today and measure_id not in recorded:
             row.overdue_measures += 1
 
@@ -441,17 +449,21 @@ def obligations(
     """
     by_id = {o.pk: o for o in organizations}
     result: list[Obligation] = []
-    measures = Measure.objects.filter(
-        plan__organization_id__in=list(by_id), plan__year__range=(date_from.year, date_to.year)
-    ).select_related("plan")
+    # A measure carried out throughout the year or as things arise has no date of its own:
+    # it is assessed in every report, whose due date is listed.
+    measures = (
+        Measure.objects.filter(
+            plan__organization_id__in=list(by_id), plan__year__range=(date_from.year, date_to.year)
+        )
+        .exclude(recurrence__in=EVERY_PERIOD)
+        .select_related("plan")
+    )
     if person is not None:
         measures = measures.filter(responsible_person=person)
     for measure in measures.order_by("plan_id", "position"):
         org = by_id[measure.plan.organization_id]
         measure.plan.organization = org
-        days = due_dates(
-            recurrence=measure.recurrence, year=measure.plan.year, due_date=measure.due_date
-        )
+        days = measure.due_dates()
         result.extend(
             Obligation(
                 day=day,

@@ -173,7 +173,11 @@ def plan_rollover(
             _("The organization already has a plan for %(year)s.") % {"year": year}
         )
     unfinished = unfinished_measures(plan=plan, today=today)
-    old_measures = list(Measure.objects.filter(plan=plan).select_related("responsible_person"))
+    old_measures = list(
+        Measure.objects.filter(plan=plan)
+        .select_related("responsible_person")
+        .prefetch_related("units")
+    )
     document = plan_to_document(plan=plan)
     warnings = [
         _("Measure %(code)s was not finished in %(year)s: %(why)s.")
@@ -203,10 +207,15 @@ def plan_rollover(
         measure_assign(
             measure=new,
             actor=actor,
-            responsible_unit=old.responsible_unit,
+            units=list(old.units.all()),
             responsible_person=old.responsible_person,
             due_date=_same_day(old.due_date, year),
             recurrence=old.recurrence,
+            scheduled_dates=[
+                d
+                for d in (_same_day(dt.date.fromisoformat(x), year) for x in old.scheduled_dates)
+                if d is not None
+            ],
             ip=ip,
         )
     new_criteria = {

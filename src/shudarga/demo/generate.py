@@ -224,7 +224,7 @@ def build_template(measure_count: int) -> _Template:
                     goal=goal.number,
                     code=f"{goal.number}.{i + 1}",
                     text=text,
-                    recurrence=RECURRENCES.get(seed_measure.code, "year_end"),
+                    recurrence=RECURRENCES.get(seed_measure.code, "continuous"),
                     criteria=criteria,
                 )
             )

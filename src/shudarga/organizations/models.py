@@ -76,3 +76,28 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class Unit(TimeStampedModel):
+    """A unit or post of an organization that measures are assigned to ("Хүний нөөцийн
+    алба", "ёс зүйн асуудал хариуцсан мэргэжилтэн"). `key` is the folded name: one unit
+    per name, whatever its capitals and spacing."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="units"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    key = models.CharField(max_length=255, editable=False)
+
+    history = TrackedHistory(organization="organization_id")
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="unit_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from shudarga.organizations.models import Membership, Organization
+from shudarga.organizations.models import Membership, Organization, Unit
 from shudarga.organizations.roles import (
     PERMISSIONS,
     ROLES_SEEING_DESCENDANTS,
@@ -97,6 +97,11 @@ def organization_people(*, organization: Organization) -> QuerySet[Any]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def organization_units(*, organization: Organization) -> QuerySet[Unit]:
+    """The organization's units, by name."""
+    return Unit.objects.filter(organization=organization).order_by("name")
 
 
 def member_list(*, organization: Organization) -> QuerySet[Any]:

@@ -16,8 +16,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record
-from shudarga.organizations.models import Membership, Organization
+from shudarga.core.services import audit_record, history_bulk_create
+from shudarga.core.text import name_key, squash
+from shudarga.organizations.models import Membership, Organization, Unit
 from shudarga.organizations.roles import Action, Role
 from shudarga.organizations.selectors import user_may
 
@@ -40,6 +41,43 @@ def organization_create(
         changes={"name": name, "code": code, "parent": parent.code if parent else None},
     )
     return org
+
+
+@transaction.atomic
+def units_get_or_create(
+    *, organization: Organization, names: list[str], actor: Any, ip: str | None = None
+) -> dict[str, Unit]:
+    """The organization's units named `names` (matched by folded name), creating the
+    missing ones; keyed by `name_key`. Three queries however many names, one audit entry
+    per unit created."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        if (key := name_key(name)) and key not in wanted:
+            wanted[key] = squash(name)[:255]
+    if not wanted:
+        return {}
+    existing = {u.key: u for u in Unit.objects.filter(organization=organization, key__in=wanted)}
+    new = [
+        Unit(organization=organization, name=name, key=key)
+        for key, name in wanted.items()
+        if key not in existing
+    ]
+    for unit in new:  # matched above, so the unique constraint need not be asked again
+        unit.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
+    created = history_bulk_create(new, model=Unit, actor=actor, ip=ip)
+    if not created or created[0].pk is None:  # SQLite before 3.35 returns no ids
+        created = list(Unit.objects.filter(organization=organization, key__in=[u.key for u in new]))
+    for unit in created:
+        audit_record(
+            actor=actor,
+            action="unit.created",
+            obj=unit,
+            organization_id=organization.pk,
+            changes={"name": unit.name},
+            ip=ip,
+        )
+        existing[unit.key] = unit
+    return existing
 
 
 def _check_manager(actor: Any, organization: Organization) -> None:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
-from shudarga.organizations.models import Organization
+from shudarga.organizations.models import Organization, Unit
+from shudarga.plans import schedule
 
 
 class Plan(TimeStampedModel):
@@ -27,6 +28,15 @@ class Plan(TimeStampedModel):
     place = models.CharField(_("place"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    basis = models.TextField(_("basis"), blank=True)  # the annex line of the approving order
+    revision_of = models.ForeignKey(
+        "self",
+        verbose_name=_("revision of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
     )
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)
     import_warnings = models.JSONField(_("import warnings"), default=list, blank=True)
@@ -67,6 +77,7 @@ class Goal(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("goal"))
+    heading = models.TextField(_("direction heading"), blank=True)
     position = models.PositiveIntegerField(_("order"))
 
     history = TrackedHistory(organization="plan.organization_id")
@@ -109,12 +120,15 @@ class Activity(models.Model):
 
 class Measure(TimeStampedModel):
     class Recurrence(models.TextChoices):
-        ONCE = "once", _("Once, by the due date")
-        MONTHLY = "monthly", _("Every month")
-        QUARTERLY = "quarterly", _("Every quarter")
-        PRESENTATIONS = "q1_h1_year", _("Q1, half-year and year end")
-        HALF_YEARLY = "half_yearly", _("Half-year and year end")
-        YEAR_END = "year_end", _("By year end")
+        CONTINUOUS = schedule.CONTINUOUS, _("Throughout the year (every report period)")
+        AS_NEEDED = schedule.AS_NEEDED, _("As it arises (every report period)")
+        ONCE = schedule.ONCE, _("Once, by the due date")
+        MONTHLY = schedule.MONTHLY, _("Every month")
+        QUARTERLY = schedule.QUARTERLY, _("Every quarter")
+        PRESENTATIONS = schedule.PRESENTATIONS, _("Q1, half-year and year end")
+        HALF_YEARLY = schedule.HALF_YEARLY, _("Half-year and year end")
+        YEAR_END = schedule.YEAR_END, _("By year end")
+        DATES = schedule.DATES, _("On the dates listed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures")
@@ -129,6 +143,14 @@ class Measure(TimeStampedModel):
     responsible_text = models.CharField(_("responsible unit"), max_length=500, blank=True)
     baseline = models.TextField(_("baseline level"), blank=True)
     target = models.TextField(_("target level"), blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    # The document's columns beyond the plan's own (budget, partners, notes): header -> text.
+    other_columns = models.JSONField(_("other columns"), default=dict, blank=True)
+    # The units responsible, as the organization names them; `responsible_unit` is their
+    # names as one line, kept by the services for the pages and documents that print it.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("responsible units"), blank=True, related_name="measures"
+    )
     responsible_unit = models.CharField(_("responsible unit"), max_length=255, blank=True)
     responsible_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,8 +162,10 @@ class Measure(TimeStampedModel):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     recurrence = models.CharField(
-        _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.YEAR_END
+        _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.CONTINUOUS
     )
+    # With recurrence "dates": the ISO dates the document lists ("I, III улиралд").
+    scheduled_dates = models.JSONField(_("scheduled dates"), default=list, blank=True)
 
     history = TrackedHistory(organization="plan.organization_id")
 
@@ -153,6 +177,15 @@ class Measure(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:80]}"
+
+    def due_dates(self) -> list:
+        """The dates in the plan's year this measure must be done by."""
+        return schedule.due_dates(
+            recurrence=self.recurrence,
+            year=self.plan.year,
+            due_date=self.due_date,
+            dates=self.scheduled_dates,
+        )
 
 
 class Criterion(models.Model):
@@ -187,3 +220,47 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.name}"
+
+
+class PlanImportDraft(models.Model):
+    """A plan document uploaded for import, kept while its reader checks and corrects the
+    reading, then marked with the plan it became. Drafts older than a day are removed."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)  # if the document lacks it
+    choices = models.JSONField(default=dict, blank=True)  # the reader's corrections so far
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class PlanImportLayout(TimeStampedModel):
+    """How an organization's plan documents are read: the corrections its coordinator made
+    (header rows, column roles by header text, row kinds), applied to its next document."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="plan_import_layout"
+    )
+    choices = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("plan import layout")
+
+    def __str__(self) -> str:
+        return str(self.organization)

@@ -7,8 +7,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from shudarga.organizations.models import Organization
-from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.organizations.models import Organization, Unit
+from shudarga.organizations.roles import Action
+from shudarga.organizations.selectors import get_organization_for_user, organization_people
+from shudarga.plans.assignment import MeasureAssignment, measure_assignments
 from shudarga.plans.documents.model import (
     DocActivity,
     DocGoal,
@@ -16,7 +18,7 @@ from shudarga.plans.documents.model import (
     DocSignature,
     PlanDocument,
 )
-from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan
+from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan, PlanImportDraft
 
 
 def plan_list_for_organization(*, organization: Organization) -> QuerySet[Plan]:
@@ -70,10 +72,12 @@ def plan_to_document(*, plan: Plan) -> PlanDocument:
         year=plan.year,
         approved_on=plan.approved_on,
         place=plan.place,
+        basis=plan.basis,
         goals=[
             DocGoal(
                 number=goal.number,
                 text=goal.text,
+                heading=goal.heading,
                 activities=[
                     DocActivity(code=a.code, text=a.text, legal_basis=a.legal_basis)
                     for a in goal.activities.all()
@@ -88,6 +92,8 @@ def plan_to_document(*, plan: Plan) -> PlanDocument:
                         responsible=m.responsible_text,
                         baseline=m.baseline,
                         target=m.target,
+                        expected_result=m.expected_result,
+                        other=dict(m.other_columns or {}),
                     )
                     for m in goal.measures.all()
                 ],
@@ -98,4 +104,35 @@ def plan_to_document(*, plan: Plan) -> PlanDocument:
             DocSignature(label=s.label, title=s.title, name=s.name)
             for s in plan.signatures.order_by("position")
         ],
+    )
+
+
+def get_import_draft_for_user(*, user: Any, code: str, draft_id: int) -> PlanImportDraft:
+    """The import draft `draft_id` of organization `code`, if `user` uploaded it and may
+    import plans there; 404 otherwise (another coordinator's draft included)."""
+    organization = get_organization_for_user(user=user, code=code, action=Action.IMPORT_PLAN)
+    try:
+        draft = PlanImportDraft.objects.get(pk=draft_id, organization=organization, created_by=user)
+    except PlanImportDraft.DoesNotExist:
+        raise Http404 from None
+    draft.organization = organization  # keeps user_roles for the templates
+    return draft
+
+
+def plans_of_year(*, organization: Organization, year: int | None) -> list[Plan]:
+    """The organization's plans for `year`, newest first."""
+    if year is None:
+        return []
+    return list(Plan.objects.filter(organization=organization, year=year).order_by("-created_at"))
+
+
+def import_assignments(
+    *, organization: Organization, document: PlanDocument
+) -> list[MeasureAssignment]:
+    """Each measure's schedule, units and person as saving `document` would set them.
+    Two queries: the organization's units and its people."""
+    return measure_assignments(
+        document=document,
+        unit_keys=dict(Unit.objects.filter(organization=organization).values_list("key", "name")),
+        people=organization_people(organization=organization),
     )

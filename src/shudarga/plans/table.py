@@ -1,14 +1,18 @@
-"""The official plan table as rows for templates, from a `PlanDocument`.
+"""The official plan table as rows for templates, from a `PlanDocument`, and the grid of
+a document as the import preview shows its reading.
 
-The plan page and the import preview both render through this, so what a coordinator
-previews is exactly what the saved plan shows.
+The plan page and the import preview both render through `plan_table`, so what a
+coordinator previews is exactly what the saved plan shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from shudarga.core.text import squash
 from shudarga.plans.documents.model import DocActivity, PlanDocument
+from shudarga.plans.documents.structure import ROW_KIND_LABELS
 
 
 @dataclass
@@ -21,6 +25,8 @@ class TableRow:
     responsible_text: str = ""
     baseline: str = ""
     target: str = ""
+    expected_result: str = ""
+    other: list[str] = field(default_factory=list)  # in the order of the plan's other headers
 
 
 @dataclass
@@ -30,18 +36,21 @@ class TableGoal:
     rows: list[TableRow] = field(default_factory=list)
     span: int = 1  # rows the merged goal cells cover, activity rows included
     activity_colspan: int = 2  # measure + criteria columns, plus any extra columns
+    heading: str = ""  # a direction heading printed above the goal
+    heading_colspan: int = 4
 
 
-def column_numbers(extras: dict[str, bool]) -> list[int]:
+def column_numbers(extras: dict[str, bool], other_headers: list[str] | tuple = ()) -> list[int]:
     """The `1 2 3 4 …` row under the official table's header."""
-    return list(range(1, 5 + sum(extras.values())))
+    return list(range(1, 5 + sum(extras.values()) + len(other_headers)))
 
 
 def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]]:
     """Goals with their rows, and which optional columns (due, responsible, baseline,
-    target) the table shows."""
+    target, expected result) the table shows."""
     extras = document.has_extra_columns()
-    colspan = 2 + sum(extras.values())
+    others = document.other_headers()
+    colspan = 2 + sum(extras.values()) + len(others)
     goals = []
     for goal in document.goals:
         activities = {a.code: a for a in goal.activities}
@@ -62,6 +71,8 @@ def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]
                     responsible_text=m.responsible,
                     baseline=m.baseline,
                     target=m.target,
+                    expected_result=m.expected_result,
+                    other=[m.other.get(header, "") for header in others],
                 )
             )
         span = len(rows) + sum(1 for r in rows if r.activity_row)
@@ -72,6 +83,88 @@ def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]
                 rows=rows,
                 span=max(span, 1),
                 activity_colspan=colspan,
+                heading=goal.heading,
+                heading_colspan=colspan + 2,
             )
         )
     return goals, extras
+
+
+# -- the import preview's grid ----------------------------------------------------------
+
+CELL_PREVIEW = 160  # characters of a cell shown in the preview; the rest on hover
+
+
+@dataclass
+class GridCell:
+    text: str
+    full: str
+    colspan: int = 1
+    merged: bool = False  # continues a cell merged down from above
+
+
+@dataclass
+class GridRow:
+    number: int
+    location: str
+    kind: str
+    kind_label: str
+    label: str
+    reason: str
+    source: str
+    cells: list[GridCell]
+    field: Any = None  # the form's select for this row, when a person may re-classify it
+
+
+def reading_grid(reading: Any, form: Any) -> dict[str, Any]:
+    """The document's table as read: each column with its role, reason and select, each
+    row with its kind, reason and select, each cell as the page shows it (merged cells
+    once, with their span)."""
+    grid = reading.grid
+    if grid is None:
+        return {"columns": [], "rows": []}
+    columns = [
+        {
+            "reading": column,
+            "field": form[f"col_{column.index + 1}"]
+            if f"col_{column.index + 1}" in form.fields
+            else None,
+        }
+        for column in reading.columns
+    ]
+    by_index = {row.index: row for row in reading.rows}
+    rows = []
+    for index, cells in enumerate(grid.rows):
+        shown: list[GridCell] = []
+        column = 0
+        while column < len(cells):
+            cell = cells[column]
+            if cell.origin == (index, column):
+                span = grid.span(index, column)[1]
+                full = squash(cell.text)
+                text = full if len(full) <= CELL_PREVIEW else full[: CELL_PREVIEW - 1] + "…"
+                shown.append(GridCell(text, full, span))
+                column += span
+            elif cell.origin[0] < index and cell.origin[1] == column:
+                span = grid.span(*cell.origin)[1]
+                shown.append(GridCell("", "", span, merged=True))
+                column += span
+            else:
+                shown.append(GridCell("", ""))
+                column += 1
+        row = by_index.get(index)
+        kind = row.kind if row else ""
+        rows.append(
+            GridRow(
+                number=index + 1,
+                location=row.location if row else grid.where(index),
+                kind=kind,
+                kind_label=str(ROW_KIND_LABELS.get(kind, kind)),
+                label=row.label if row else "",
+                reason=row.reason if row else "",
+                source=row.source if row else "auto",
+                cells=shown,
+                field=form[f"row_{index + 1}"] if f"row_{index + 1}" in form.fields else None,
+            )
+        )
+    return {"columns": columns, "rows": rows}

@@ -8,7 +8,16 @@ app_name = "plans"
 urlpatterns = [
     path("o/<str:code>/", views.plan_list, name="list"),
     path("o/<str:code>/plans/import/", views.plan_import, name="import"),
-    path("o/<str:code>/plans/import/confirm/", views.plan_import_confirm, name="import_confirm"),
+    path(
+        "o/<str:code>/plans/import/<int:draft_id>/",
+        views.plan_import_preview,
+        name="import_preview",
+    ),
+    path(
+        "o/<str:code>/plans/import/<int:draft_id>/confirm/",
+        views.plan_import_confirm,
+        name="import_confirm",
+    ),
     path("o/<str:code>/plans/<int:plan_id>/", views.plan_detail, name="detail"),
     path(
         "o/<str:code>/plans/<int:plan_id>/export.<str:fmt>", views.plan_export_view, name="export"

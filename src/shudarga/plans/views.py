@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,21 +19,31 @@ from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import (
     get_organization_for_user,
     organization_people,
+    organization_units,
     organizations_for_user,
 )
 from shudarga.plans import services
+from shudarga.plans.documents.choices import ImportChoices
+from shudarga.plans.documents.model import PlanImportError
 from shudarga.plans.exports import EXPORT_FORMATS, plan_export
 from shudarga.plans.forms import (
+    ImportConfirmForm,
     MeasureAssignForm,
-    PlanImportConfirmForm,
     PlanImportForm,
     PlanStatusForm,
-    preview_token,
+    ReadingForm,
 )
 from shudarga.plans.models import Measure, Plan
 from shudarga.plans.sealing import plan_seal_badge, plan_seal_verify
-from shudarga.plans.selectors import get_plan_for_user, plan_list_for_organization, plan_to_document
-from shudarga.plans.table import column_numbers, plan_table
+from shudarga.plans.selectors import (
+    get_import_draft_for_user,
+    get_plan_for_user,
+    import_assignments,
+    plan_list_for_organization,
+    plan_to_document,
+    plans_of_year,
+)
+from shudarga.plans.table import column_numbers, plan_table, reading_grid
 
 _TRANSITION_ACTIONS = {
     "approve": Action.APPROVE_PLAN,
@@ -62,71 +74,127 @@ def plan_list(request: AuthedRequest, code: str) -> HttpResponse:
 
 @login_required
 def plan_import(request: AuthedRequest, code: str) -> HttpResponse:
+    """Upload a plan document; it is kept as a draft and read on the next page."""
     organization = get_organization_for_user(
         user=request.user, code=code, action=Action.IMPORT_PLAN
     )
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        document = form.cleaned_data["document"]
-        source = form.cleaned_data["file"].name
-        goals, extras = plan_table(document)
-        return render(
-            request,
-            "plans/plan_import_preview.html",
-            {
-                "organization": organization,
-                "document": document,
-                "source": source,
-                "goals": goals,
-                "extras": extras,
-                "column_numbers": column_numbers(extras),
-                "signatures": document.signatures,
-                "confirm_form": PlanImportConfirmForm(
-                    initial={
-                        "token": preview_token(
-                            document=document, organization_id=organization.pk, source_name=source
-                        )
-                    },
-                    organization_id=organization.pk,
-                ),
-            },
+        draft = services.plan_import_draft_create(
+            organization=organization,
+            actor=request.user,
+            content=form.cleaned_data["content"],
+            filename=form.cleaned_data["file"].name,
+            year=form.cleaned_data.get("year"),
         )
+        return redirect("plans:import_preview", organization.code, draft.pk)
     return render(request, "plans/plan_import.html", {"organization": organization, "form": form})
 
 
 @login_required
-def plan_import_confirm(request: AuthedRequest, code: str) -> HttpResponse:
-    organization = get_organization_for_user(
-        user=request.user, code=code, action=Action.IMPORT_PLAN
-    )
-    if request.method != "POST":  # checked after the lookup: outsiders get 404, not 405
-        return HttpResponseNotAllowed(["POST"])
-    form = PlanImportConfirmForm(request.POST, organization_id=organization.pk)
-    if form.is_valid():
-        data = form.cleaned_data["token"]
-        try:
-            plan = services.plan_create_from_document(
-                organization=organization,
-                document=data["document"],
-                actor=request.user,
-                source_name=data["source"],
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("The plan was imported: %(goals)s goals, %(measures)s measures.")
-                % {"goals": plan.goals.count(), "measures": plan.measures.count()},
-            )
-            return redirect(plan)
+def plan_import_preview(request: AuthedRequest, code: str, draft_id: int) -> HttpResponse:
+    """How the document was read, every decision shown and correctable; the plan and its
+    schedule as they would be saved."""
+    draft = get_import_draft_for_user(user=request.user, code=code, draft_id=draft_id)
+    organization = draft.organization
+    if draft.plan_id is not None:
+        messages.info(request, _("This document was saved as a plan already."))
+        return redirect("plans:detail", organization.code, draft.plan_id)
+    layout = services.organization_layout(organization=organization)
+    document, reading, error = _read_draft(draft, layout)
+    if request.method == "POST":
+        if "reset" in request.POST:
+            services.plan_import_draft_set_choices(draft=draft, choices=ImportChoices())
+            return redirect("plans:import_preview", organization.code, draft.pk)
+        form = ReadingForm(request.POST, reading=reading)
+        if form.is_valid():
+            services.plan_import_draft_set_choices(draft=draft, choices=form.choices())
+            return redirect("plans:import_preview", organization.code, draft.pk)
+    else:
+        form = ReadingForm(initial=_initial(draft), reading=reading)
+    existing = plans_of_year(organization=organization, year=document.year if document else None)
     return render(
         request,
-        "plans/plan_import.html",
-        {"organization": organization, "form": PlanImportForm(), "errors": form.errors},
-        status=400,
+        "plans/plan_import_preview.html",
+        _preview_context(draft, document, reading, error, form, existing),
     )
+
+
+def _read_draft(draft: Any, layout: ImportChoices) -> tuple[Any, Any, str]:
+    try:
+        document, reading = services.draft_read(draft=draft, layout=layout)
+    except PlanImportError as exc:
+        return None, exc.reading, str(exc)
+    return document, reading, ""
+
+
+def _initial(draft: Any) -> dict[str, Any]:
+    choices = ImportChoices.from_dict(draft.choices)
+    initial: dict[str, Any] = {
+        "table": choices.table or "",
+        "header_start": choices.header_start,
+        "header_rows": choices.header_rows,
+    }
+    initial.update({f"col_{key}": role for key, role in choices.columns.items()})
+    initial.update({f"row_{key}": kind for key, kind in choices.rows.items()})
+    return initial
+
+
+def _preview_context(
+    draft: Any, document: Any, reading: Any, error: str, form: ReadingForm, existing: list
+) -> dict[str, Any]:
+    organization = draft.organization
+    context: dict[str, Any] = {
+        "organization": organization,
+        "draft": draft,
+        "document": document,
+        "reading": reading,
+        "error": error,
+        "form": form,
+        "grid": reading_grid(reading, form) if reading is not None else None,
+        "existing": existing,
+        "confirm_form": ImportConfirmForm(),
+        "has_choices": bool(draft.choices),
+    }
+    if document is not None:
+        goals, extras = plan_table(document)
+        context.update(
+            {
+                "goals": goals,
+                "extras": extras,
+                "other_headers": document.other_headers(),
+                "column_numbers": column_numbers(extras, document.other_headers()),
+                "signatures": document.signatures,
+                "assignments": import_assignments(organization=organization, document=document),
+            }
+        )
+    return context
+
+
+@login_required
+def plan_import_confirm(request: AuthedRequest, code: str, draft_id: int) -> HttpResponse:
+    """Save the previewed plan once; the reader's corrections become the layout."""
+    draft = get_import_draft_for_user(user=request.user, code=code, draft_id=draft_id)
+    if request.method != "POST":  # checked after the lookup: outsiders get 404, not 405
+        return HttpResponseNotAllowed(["POST"])
+    if draft.plan_id is not None:
+        messages.info(request, _("This document was saved as a plan already."))
+        return redirect("plans:detail", draft.organization.code, draft.plan_id)
+    form = ImportConfirmForm(request.POST)
+    on_existing = (form.cleaned_data.get("on_existing") if form.is_valid() else "") or "refuse"
+    try:
+        plan = services.plan_import_confirm(
+            draft=draft, actor=request.user, on_existing=on_existing, ip=client_ip(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("plans:import_preview", draft.organization.code, draft.pk)
+    messages.success(
+        request,
+        _("The plan was imported: %(goals)s goals, %(measures)s measures.")
+        % {"goals": plan.goals.count(), "measures": plan.measures.count()},
+    )
+    return redirect(plan)
 
 
 @login_required
@@ -135,6 +203,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     roles = plan.organization.user_roles
     document = plan_to_document(plan=plan)
     goals, extras = plan_table(document)
+    other_headers = document.other_headers()
     transitions = [
         (name, label)
         for name, label in PlanStatusForm.base_fields["transition"].choices
@@ -148,9 +217,10 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "organization": plan.organization,
             "plan": plan,
             "goals": goals,
-            "column_numbers": column_numbers(extras),
+            "column_numbers": column_numbers(extras, other_headers),
             "measure_count": len(document.measures),
             "extras": extras,
+            "other_headers": other_headers,
             "signatures": document.signatures,
             "export_formats": EXPORT_FORMATS if _allowed(roles, Action.EXPORT_PLAN) else (),
             "transitions": transitions,
@@ -254,16 +324,32 @@ def measure_assign_view(
     measure.plan = plan
     people = organization_people(organization=plan.organization)
     initial = {
-        "responsible_unit": measure.responsible_unit,
+        "units": list(measure.units.all()),
         "responsible_person": measure.responsible_person,
         "recurrence": measure.recurrence,
         "due_date": measure.due_date,
+        "dates": ", ".join(measure.scheduled_dates),
     }
-    form = MeasureAssignForm(request.POST or None, initial=initial, people=people)
+    form = MeasureAssignForm(
+        request.POST or None,
+        initial=initial,
+        people=people,
+        units=organization_units(organization=plan.organization),
+    )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.measure_assign(measure=measure, actor=request.user, ip=client_ip(request),
-                                    **form.cleaned_data)  # fmt: skip
+            services.measure_assign(
+                measure=measure,
+                actor=request.user,
+                ip=client_ip(request),
+                units=list(data["units"]),
+                responsible_unit=data["new_unit"],
+                responsible_person=data["responsible_person"],
+                due_date=data["due_date"],
+                recurrence=data["recurrence"],
+                scheduled_dates=data["dates"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -9,6 +9,7 @@ always count the same days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -51,10 +52,17 @@ def default_due_date(*, period_end: dt.date) -> dt.date:
 
 
 def measure_is_due(
-    *, recurrence: str, due_date: dt.date | None, year: int, period_end: dt.date
+    *,
+    recurrence: str,
+    due_date: dt.date | None,
+    year: int,
+    period_end: dt.date,
+    dates: Iterable[dt.date | str] | None = None,
 ) -> bool:
     """Whether a measure must show results in a period ending `period_end`: when any of its
-    due dates falls on or before that day. Otherwise it is scored ХБ (not yet due)."""
+    due dates falls on or before that day. Otherwise it is scored ХБ (not yet due). A
+    measure assessed throughout the year is due in every period."""
     return any(
-        d <= period_end for d in due_dates(recurrence=recurrence, year=year, due_date=due_date)
+        d <= period_end
+        for d in due_dates(recurrence=recurrence, year=year, due_date=due_date, dates=dates)
     )

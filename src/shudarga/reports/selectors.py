@@ -125,6 +125,7 @@ def _due(*, report: Report, measure: Measure, item: ReportItem | None, end: dt.d
         due_date=measure.due_date,
         year=report.plan.year,
         period_end=end,
+        dates=measure.scheduled_dates,
     )
 
 
@@ -325,7 +326,7 @@ def report_list_for_organization(*, organization: Organization) -> list[tuple[Pl
     scores: dict[int, list[int]] = defaultdict(list)
     year_of = {p.pk: p.year for p in plans}
     ends = {r.pk: plan_period(plan=r.plan, name=r.period).end for r in reports}
-    for report_id, plan_id, score, due, recurrence, due_date in ReportItem.objects.filter(
+    for report_id, plan_id, score, due, recurrence, due_date, dates in ReportItem.objects.filter(
         report__in=reports, score__isnull=False
     ).values_list(
         "report_id",
@@ -334,6 +335,7 @@ def report_list_for_organization(*, organization: Organization) -> list[tuple[Pl
         "due",
         "measure__recurrence",
         "measure__due_date",
+        "measure__scheduled_dates",
     ):
         if due is None:
             due = measure_is_due(
@@ -341,6 +343,7 @@ def report_list_for_organization(*, organization: Organization) -> list[tuple[Pl
                 due_date=due_date,
                 year=year_of[plan_id],
                 period_end=ends[report_id],
+                dates=dates,
             )
         if due:
             scores[report_id].append(score)

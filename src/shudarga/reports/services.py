@@ -435,7 +435,11 @@ def report_submit(
         if not item.text_edited:
             item.text = texts[m.pk]
         item.due = measure_is_due(
-            recurrence=m.recurrence, due_date=m.due_date, year=report.plan.year, period_end=end
+            recurrence=m.recurrence,
+            due_date=m.due_date,
+            year=report.plan.year,
+            period_end=end,
+            dates=m.scheduled_dates,
         )
         item.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
         (changed if item.pk else new).append(item)

@@ -70,11 +70,8 @@ def header_score(grid: Grid, row: int) -> int:
     starts = grid.starting_texts(row)
     if not starts:
         return 0
-    roles = []
-    for _column, text in starts:
-        if _header_cell(text) and (found := v.header_role(text)) is not None:
-            if found[0] not in (v.OTHER, v.IGNORE):
-                roles.append(found[0])
+    found = [v.header_role(text) if _header_cell(text) else None for _column, text in starts]
+    roles = [f[0] for f in found if f is not None and f[0] not in (v.OTHER, v.IGNORE)]
     if len(set(roles)) < 2 or not (set(roles) & v.CONTENT_ROLES):
         return 0
     if len(roles) * 3 < len(starts):

@@ -159,7 +159,7 @@ def interpret(
     elif (
         layout.header_rows
         and auto_band is not None
-        and layout.header_signature == _row_signature(grid, auto_band.start)
+        and layout.header_signature == header_signature(grid, auto_band.start)
     ):
         band = find_band(grid, start=auto_band.start, rows=layout.header_rows)
     else:
@@ -248,8 +248,18 @@ def _no_table_message(reading: Reading) -> str:
     ) % {"tables": described}
 
 
-def _row_signature(grid: Grid, row: int) -> str:
+def header_signature(grid: Grid, row: int) -> str:
+    """The folded texts of a header row: a saved header height applies to tables whose
+    header starts with this row."""
     return " | ".join(fold(squash(t)) for _c, t in grid.starting_texts(row))[:2000]
+
+
+def row_text(reading: Reading, index: int) -> str:
+    """The first text of a row of the table read, folded: how a saved layout names it."""
+    if reading.grid is None or not 0 <= index < len(reading.grid.rows):
+        return ""
+    starts = reading.grid.starting_texts(index)
+    return fold(squash(starts[0][1])) if starts else ""
 
 
 def _row_overrides(

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shudarga.core.text import fold, squash
 from shudarga.plans.documents import vocabulary as v
@@ -46,6 +47,23 @@ IGNORE = "ignore"
 ABOVE = "above"  # lines above the table: title, date, place, approval
 BELOW = "below"  # lines after the table: signatures, notes
 CHOOSABLE_KINDS = (HEADING, GOAL, ACTIVITY, MEASURE, CONTINUATION, IGNORE)
+# Rows a person may re-classify: the table's rows below its header.
+DATA_KINDS = {EMPTY, HEADING, GOAL, ACTIVITY, MEASURE, CONTINUATION, IGNORE, COLUMN_NUMBERS,
+              REPEATED_HEADER}  # fmt: skip
+ROW_KIND_LABELS = {
+    HEADER: gettext_lazy("Header"),
+    COLUMN_NUMBERS: gettext_lazy("Column numbers"),
+    REPEATED_HEADER: gettext_lazy("Header, repeated"),
+    EMPTY: gettext_lazy("Empty"),
+    HEADING: gettext_lazy("Heading"),
+    GOAL: gettext_lazy("Goal"),
+    ACTIVITY: gettext_lazy("Main activity"),
+    MEASURE: gettext_lazy("Measure"),
+    CONTINUATION: gettext_lazy("Continues the row above"),
+    IGNORE: gettext_lazy("Left out"),
+    ABOVE: gettext_lazy("Above the table"),
+    BELOW: gettext_lazy("Below the table"),
+}
 
 
 @dataclass

@@ -116,7 +116,7 @@ class Command(BaseCommand):
                 responsible_unit="Хүний нөөц, ёс зүйн алба",
                 responsible_person=officer if measure.code < "3" else None,
                 due_date=None,
-                recurrence=recurrences.get(measure.code, "year_end"),
+                recurrence=recurrences.get(measure.code, measure.recurrence),
             )
 
     def _org(self, code: str, name: str, parent: Organization | None) -> Organization:
