@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router, Status
 
 from shudarga.api.access import requires
 from shudarga.api.downloads import attachment_response, download_responses
-from shudarga.api.errors import ERROR_CODES, ErrorOut
+from shudarga.api.errors import ERROR_CODES, ApiError, ErrorOut
 from shudarga.api.schemas import Id, OrgCode, PlanDetailOut, PlanOut
 from shudarga.core.http import client_ip
 from shudarga.criteria.selectors import PERIODS, plan_evaluate, plan_period
@@ -106,7 +107,7 @@ def plan_list(request: HttpRequest, code: OrgCode) -> list[dict[str, Any]]:
 
 @router.post(
     "/organizations/{code}/plans",
-    response={201: PlanDetailOut, ERROR_CODES: ErrorOut},
+    response={201: PlanDetailOut, 409: ErrorOut, ERROR_CODES: ErrorOut},
     openapi_extra=requires(Action.IMPORT_PLAN),
 )
 def plan_create(
@@ -115,18 +116,27 @@ def plan_create(
     document: dict[str, Any] = Body(  # noqa: B008
         ..., description="The plan as interchange JSON (what the document export gives)."
     ),
+    on_existing: Literal["refuse", "replace", "revision"] = "refuse",
 ) -> Status:
-    """Create a draft plan from its interchange JSON; all of it or nothing."""
+    """Create a draft plan from its interchange JSON; all of it or nothing. When the
+    organization has a plan for that year already: 409 `plan_exists`, unless `on_existing`
+    says the new one replaces that draft or is a revision of it."""
     organization = get_organization_for_user(
         user=request.user, code=code, action=Action.IMPORT_PLAN
     )
-    plan = plan_create_from_document(
-        organization=organization,
-        document=PlanDocument.from_dict(document),
-        actor=request.user,
-        source_name="api",
-        ip=client_ip(request),
-    )
+    try:
+        plan = plan_create_from_document(
+            organization=organization,
+            document=PlanDocument.from_dict(document),
+            actor=request.user,
+            source_name="api",
+            ip=client_ip(request),
+            on_existing=on_existing,
+        )
+    except ValidationError as exc:
+        if exc.code != "plan_exists":
+            raise
+        raise ApiError(409, "plan_exists", exc.messages[0]) from None
     return Status(201, plan_detail_out(plan))
 
 

@@ -227,9 +227,16 @@ def read_columns(grid: Grid, band: Band, data: range, year: int) -> list[ColumnR
         role, reason = None, ""
         for text in reversed(path):  # the lowest header that names something decides
             if found := v.header_role(text):
+                if role in (v.OTHER, v.IGNORE) and found[0] in v.MEASURE_FIELDS:
+                    # "Шалгуур үзүүлэлт" over "Гүйцэтгэлийн": the group says what it is.
+                    role, reason = found[0], _("the header says “%(word)s”") % {"word": found[1]}
+                    break
+                if role is not None:
+                    break
                 role = found[0]
                 reason = _("the header says “%(word)s”") % {"word": found[1]}
-                break
+                if role not in (v.OTHER, v.IGNORE):
+                    break
         columns.append(ColumnReading(index, header, role or "", reason))
     contents = [_content(grid, c.index, data, year) for c in columns]
 

@@ -321,10 +321,12 @@ def _lines_around(
     structure: st.Structure,
 ) -> tuple[list[Line], list[Line]]:
     before: list[Line] = []
+    # Other sheets of a workbook are other documents; a Word document's tables before the
+    # plan (an approval block laid out as a table) are part of its text.
     for block in source.blocks[:block_index]:
         if isinstance(block, Line):
             before.append(block)
-        else:
+        elif block.kind != "sheet":
             before.extend(_grid_lines(block, range(len(block.rows))))
     before.extend(_grid_lines(grid, range(band.start)))
     after: list[Line] = [Line(text, grid.where(row)) for row, text in structure.notes]
@@ -332,7 +334,7 @@ def _lines_around(
     for block in source.blocks[after_blocks:]:
         if isinstance(block, Line):
             after.append(block)
-        else:
+        elif block.kind != "sheet":
             after.extend(_grid_lines(block, range(len(block.rows))))
     return before, after
 

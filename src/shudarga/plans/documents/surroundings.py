@@ -107,14 +107,10 @@ def read_surroundings(document: PlanDocument, before: list[Line], after: list[Li
     before = _take_basis(document, before)
     before = _take_signatures(document, before)
     after = _take_signatures(document, after)
-    title_index = next(
-        (i for i, line in enumerate(before) if "төлөвлөгөө" in fold(line.text)), None
-    )
+    title_index = _title_line(before)
     title_lines: set[int] = set()
     if title_index is None:
-        title_index = next(
-            (i for i, line in enumerate(after) if "төлөвлөгөө" in fold(line.text)), None
-        )
+        title_index = _title_line(after)
         if title_index is not None:
             document.title = squash(after[title_index].text)
     else:
@@ -163,6 +159,26 @@ def read_surroundings(document: PlanDocument, before: list[Line], after: list[Li
         document.year = int(match[1])
     elif document.approved_on is not None:
         document.year = document.approved_on.year
+
+
+def _title_line(lines: list[Line]) -> int | None:
+    """The line that names the plan: it says `ТӨЛӨВЛӨГӨӨ`, and reads like a title (a year,
+    capitals, the word last, no full stop) rather than a sentence about the plan."""
+    best: tuple[int, int] | None = None
+    for index, line in enumerate(lines):
+        text = squash(line.text)
+        folded = fold(text)
+        if "төлөвлөгөө" not in folded:
+            continue
+        score = 1
+        score += 3 if re.search(r"(?<!\d)(?:19|20|21)\d\d(?!\d)", text) else 0
+        score += 2 if _uppercase(text) else 0
+        score += 2 if re.search(r"төлөвлөгөө\W*$", folded) else 0
+        score += 1 if "авлиг" in folded else 0
+        score -= 3 if text.endswith((".", "?", "!")) else 0
+        if best is None or score > best[0]:
+            best = (score, index)
+    return best[1] if best is not None and best[0] > 0 else None
 
 
 def _title_run(lines: list[Line], index: int) -> set[int]:
