@@ -60,6 +60,7 @@ def _kwargs(route, values):
 def victim(seed_plan):
     """Every kind of object a URL can name, all in `seed_plan`'s organization."""
     from shudarga.petitions.models import PetitionAttachment, Question
+    from shudarga.plans.models import PlanImportDraft
     from shudarga.reports.services import report_create
     from tests.factories import (
         EventFactory,
@@ -85,6 +86,9 @@ def victim(seed_plan):
     )
     question = Question.objects.create(survey=survey, position=1, kind="text", text="Санал?")
     membership = MembershipFactory(organization=org, role="officer")
+    draft = PlanImportDraft.objects.create(
+        organization=org, created_by=membership.user, filename="plan.txt", content=b"x", sha256=""
+    )
     return {
         "code": org.code,
         "plan_id": seed_plan.pk,
@@ -101,6 +105,7 @@ def victim(seed_plan):
         "report_id": report_create(plan=seed_plan, period="year", actor=None).pk,
         "member_id": membership.user_id,
         "membership_id": membership.pk,
+        "draft_id": draft.pk,
     }
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,6 +118,8 @@ TABLE: dict[str, Page] = {
     "plans:detail": READ,
     "plans:export": _same(Action.EXPORT_PLAN, kwargs={"fmt": "json"}),
     "plans:import": _same(Action.IMPORT_PLAN),
+    # A draft is its uploader's: each persona walks one it uploaded (see `world`).
+    "plans:import_preview": _same(Action.IMPORT_PLAN),
     "plans:import_confirm": Page(refused(Action.IMPORT_PLAN), need(Action.IMPORT_PLAN)),
     "plans:status": Page(
         refused(MEMBER),
@@ -296,6 +299,7 @@ def world(request, org, parent_org, other_org, settings):
     victim = request.getfixturevalue("victim")
     from shudarga.evidence.models import Evidence
     from shudarga.petitions.models import PetitionAttachment
+    from shudarga.plans.models import PlanImportDraft
     from shudarga.reports.models import Report, ReportBundle
     from tests.factories import EvidenceFactory, MembershipFactory, UserFactory
 
@@ -324,8 +328,18 @@ def world(request, org, parent_org, other_org, settings):
         user = UserFactory(username="walk-" + name.replace(" ", "-"))
         MembershipFactory(user=user, organization=places[place], role=role)
         users[name] = user
+    seed = (
+        Path(__file__).parent.parent / "src/shudarga/plans/fixtures/seed_plan_2023.txt"
+    ).read_bytes()
+    drafts = {
+        name: PlanImportDraft.objects.create(
+            organization=org, created_by=user, filename="seed.txt", content=seed, sha256=""
+        ).pk
+        for name, user in users.items()
+    }
     values = {
         **victim,
+        "drafts": drafts,
         "evidence_id": file_evidence.pk,
         # The set-password page with a link that does not work: it says so, to anyone.
         "uidb64": "MA",
@@ -352,9 +366,10 @@ def test_every_role_gets_what_the_table_says(client, world):
     for persona, user in users.items():
         roles = PERSONAS[persona][2]
         client.force_login(user)
+        own = {**values, "draft_id": values["drafts"][persona]}
         for name, route in patterns:
             page = TABLE[name]
-            url = reverse(name, kwargs=_kwargs(route, {**values, **page.kwargs}))
+            url = reverse(name, kwargs=_kwargs(route, {**own, **page.kwargs}))
             requests = [("get", None, page.get), ("post", None, page.post)]
             requests += [("post", data, need_) for data, need_ in page.posts.values()]
             for method, data, need_ in requests:

@@ -84,7 +84,7 @@ def test_a_change_through_the_web_records_who_and_from_where(client, coordinator
     client.force_login(coordinator)
     response = client.post(
         reverse("plans:assign", args=[org.code, measure_plan.pk, measure.pk]),
-        {"responsible_unit": "Хяналтын хэлтэс", "recurrence": "year_end"},
+        {"new_unit": "Хяналтын хэлтэс", "recurrence": "year_end"},
         REMOTE_ADDR="192.0.2.7",
     )
     assert response.status_code == 302

@@ -127,7 +127,9 @@ def xlsx_bytes(
         for row in rows:
             sheet.append([None if value == "" else value for value in row])
         for r1, c1, r2, c2 in merges:
-            sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+            sheet.merge_cells(
+                start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1
+            )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

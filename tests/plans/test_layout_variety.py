@@ -25,7 +25,9 @@ def _english():
 def read(data: bytes, **choices):
     from shudarga.plans.documents.choices import ImportChoices
 
-    document, reading = read_plan(data, choices=ImportChoices.from_dict(choices) if choices else None)
+    document, reading = read_plan(
+        data, choices=ImportChoices.from_dict(choices) if choices else None
+    )
     document.validate()
     return document, reading
 
@@ -145,10 +147,19 @@ def test_a_sheet_with_a_group_header_typed_without_merging():
     document, reading = read(xlsx_bytes([("Sheet", rows, [])]))
     assert reading.band.rows == 2
     assert [c.role for c in reading.columns] == [
-        "number", "goal", "measure", "criteria", "target", "due"
+        "number",
+        "goal",
+        "measure",
+        "criteria",
+        "target",
+        "due",
     ]
     measure = document.measures[0]
-    assert (measure.criteria, measure.target, measure.due) == (["Мэдээлсэн байх"], "100%", "Сар бүр")
+    assert (measure.criteria, measure.target, measure.due) == (
+        ["Мэдээлсэн байх"],
+        "100%",
+        "Сар бүр",
+    )
 
 
 def test_implementation_columns_are_named_and_left_out():

@@ -45,18 +45,22 @@ def differences(expected: dict, got: dict) -> list[str]:
             if index >= len(activities):
                 diffs.append(f"activity {activity['code']} missing")
                 continue
-            for key in ("code", "text", "legal_basis"):
-                if _squash(activity.get(key)) != _squash(activities[index].get(key)):
-                    diffs.append(f"activity {activity['code']} {key}")
+            diffs.extend(
+                f"activity {activity['code']} {key}"
+                for key in ("code", "text", "legal_basis")
+                if _squash(activity.get(key)) != _squash(activities[index].get(key))
+            )
         if len(want["measures"]) != len(have["measures"]):
             diffs.append(f"goal {want['number']}: {len(have['measures'])} measures")
         for measure, got_measure in zip(want["measures"], have["measures"], strict=False):
             tag = measure["code"] or measure["text"][:20]
             if measure["code"] and measure["code"] != got_measure["code"]:
                 diffs.append(f"measure {tag} code {got_measure['code']!r}")
-            for key in ("text", "activity", "due", "responsible", "expected_result"):
-                if key in measure and _squash(measure[key]) != _squash(got_measure.get(key)):
-                    diffs.append(f"measure {tag} {key}: {got_measure.get(key)!r}")
+            diffs.extend(
+                f"measure {tag} {key}: {got_measure.get(key)!r}"
+                for key in ("text", "activity", "due", "responsible", "expected_result")
+                if key in measure and _squash(measure[key]) != _squash(got_measure.get(key))
+            )
             if measure.get("criteria") is not None and [
                 _squash(c) for c in measure["criteria"]
             ] != [_squash(c) for c in got_measure["criteria"]]:

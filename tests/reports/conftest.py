@@ -31,6 +31,15 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def seed_plan(seed_plan):
+    """The seed plan with every measure due by year end, as a coordinator may schedule it:
+    the half-year report then has measures not yet due (ХБ) to score around. (Imported as
+    it is, the seed has no deadlines and every measure is due in every period.)"""
+    seed_plan.measures.update(recurrence="year_end")
+    return seed_plan
+
+
+@pytest.fixture
 def year_report(seed_plan, coordinator):
     return services.report_create(
         plan=seed_plan, period="year", actor=coordinator, today=AFTER_THE_YEAR
@@ -61,7 +70,9 @@ def score_all(report, reviewer, scores=None, default=100):
 
 
 def plan_with_measures(org, n, *, year=2023, goals=5, criteria=2, **measure_fields):
-    """A plan of `org` with `n` measures spread over `goals` goals, `criteria` each."""
+    """A plan of `org` with `n` measures spread over `goals` goals, `criteria` each, due by
+    year end unless `measure_fields` say otherwise."""
+    measure_fields.setdefault("recurrence", "year_end")
     plan = PlanFactory(organization=org, year=year)
     goal_rows = [GoalFactory(plan=plan, number=i + 1, position=i + 1) for i in range(goals)]
     for i in range(n):

@@ -14,6 +14,8 @@ attached. The coordinator confirms or edits the proposal.
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -127,6 +129,9 @@ class Facts:
     evidence: list[EvidenceFact] = field(default_factory=list)
     petitions_overdue: int = 0
     survey_responses: int = 0
+    # Measures due every month ("Сар бүр" in the plan's deadline): their counts are checked
+    # month by month.
+    monthly_measures: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -167,6 +172,8 @@ def evaluate(rule: Rule, *, measure_id: int, criterion_id: int, facts: Facts) ->
     """Evaluate one criterion's rule on the facts of its organization and period."""
     if facts.today < facts.period.start:
         return Evaluation(Status.NOT_YET_DUE, _("The period has not started."))
+    if measure_id in facts.monthly_measures and rule.kind in (Kind.AT_LEAST, Kind.EVIDENCE):
+        return _month_by_month(rule, measure_id, criterion_id, facts)
     if rule.kind == Kind.AT_LEAST:
         return _at_least(rule, measure_id, facts)
     if rule.kind == Kind.EVERY_MONTH:
@@ -182,6 +189,54 @@ def evaluate(rule: Rule, *, measure_id: int, criterion_id: int, facts: Facts) ->
     if rule.kind == Kind.SURVEY_RESPONSES:
         return _survey(rule, facts)
     return Evaluation(Status.MANUAL, _("Judged by people."))
+
+
+def _month_by_month(rule: Rule, measure_id: int, criterion_id: int, facts: Facts) -> Evaluation:
+    """A measure due every month: the count must be reached in each month of the period
+    that is over (the current month can still be done)."""
+    due = [m for m in facts.period.months() if m < (facts.today.year, facts.today.month)]
+    if not due:
+        return Evaluation(Status.NOT_YET_DUE, _("No month of the period is over yet."))
+    missing, ids = [], []
+    for year, month in due:
+        start = max(facts.period.start, dt.date(year, month, 1))
+        end = min(facts.period.end, _month_end(year, month))
+        in_month = dataclasses.replace(
+            facts, period=Period(start, end), today=end + dt.timedelta(1)
+        )
+        if rule.kind == Kind.AT_LEAST:
+            result = _at_least(rule, measure_id, in_month)
+        else:
+            result = _evidence(rule, measure_id, criterion_id, in_month)
+        ids.extend(result.row_ids)
+        if result.status != Status.MET:
+            missing.append(month_label(year, month))
+    covered = len(due) - len(missing)
+    values = {"covered": covered, "due": len(due), "target": rule.n or 1}
+    if missing:
+        return Evaluation(
+            Status.NOT_MET,
+            _(
+                "The measure is due every month: %(covered)s of %(due)s months have at least "
+                "%(target)s; missing: %(months)s."
+            )
+            % {**values, "months": ", ".join(missing)},
+            covered,
+            len(due),
+            ids,
+            missing,
+        )
+    return Evaluation(
+        Status.MET,
+        _("The measure is due every month: all %(due)s months have at least %(target)s.") % values,
+        covered,
+        len(due),
+        ids,
+    )
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _no_overdue(facts: Facts) -> Evaluation:

@@ -223,6 +223,9 @@ def plan_evaluate(
             period=period,
             today=today,
         )
+        facts.monthly_measures = frozenset(
+            m.pk for m in measures if m.recurrence == Measure.Recurrence.MONTHLY
+        )
         return {
             c.pk: evaluate(rules[c.pk][0], measure_id=c.measure_id, criterion_id=c.pk, facts=facts)
             for c in criteria
