@@ -157,26 +157,41 @@ def read(data: bytes) -> PlanDocument:
 # -- writing ----------------------------------------------------------------------------
 
 # Column widths in cm; the measure and criteria columns share what the others leave.
-_FIXED_WIDTHS = {"code": 1.1, "due": 2.4, "responsible": 3.2, "baseline": 2.3, "target": 2.3}
+_FIXED_WIDTHS = {
+    "code": 1.1, "due": 2.4, "responsible": 3.2, "baseline": 2.3, "target": 2.3,
+    "expected_result": 3.6, "activity": 3.6,
+}  # fmt: skip
+_OTHER_WIDTH = 2.6  # a column the plan has beyond the official ones
 _HEADER_FILL = "D9E2F3"
 _CENTERED = {"due", "baseline", "target"}  # short values: a date, a number, a percentage
-# XML 1.0 has no place for these (a text file may carry a stray one); Word would not open it.
+# Signatures that approve the plan stand above it, as on the official document.
+APPROVAL_LABELS = {"БАТЛАВ", "БАТЛАСАН", "ЗӨВШӨӨРСӨН", "ЗӨВШӨӨРӨВ"}
 
 
 def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     """The plan as a Word document in the official layout; `read` gives the same plan back.
 
-    Lines above the table: the organization (if given), the approval date, the title, the
-    date and place; below it, one block per signature (`ХЯНАСАН:`, title, name).
+    Above the table: the annex line of the approving order and the approval block (right),
+    the organization (if given), the approval date, the title, the date and place; below
+    it, one block per other signature (`ХЯНАСАН:`, title, name).
     """
     doc = docx.Document()
     set_up_landscape_page(doc)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    approvals = [s for s in document.signatures if s.label in APPROVAL_LABELS]
+    others = [s for s in document.signatures if s.label not in APPROVAL_LABELS]
 
+    if document.basis:
+        paragraph(doc, document.basis, align=right, size=10)
+        paragraph(doc, "")
+    for signature in approvals:
+        _signature(doc, signature, align=right)
     if organization_name.strip():
         paragraph(doc, organization_name.strip(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph(doc, "")
     date_text = format_mn_date(document.approved_on) if document.approved_on else ""
     if date_text:
-        paragraph(doc, date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph(doc, date_text, align=right)
     title = paragraph(doc, document.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
     title.paragraph_format.space_before = Pt(12)
     title.paragraph_format.space_after = Pt(12)
@@ -187,23 +202,31 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     _plan_table(doc, document)
 
     paragraph(doc, "")
-    for signature in document.signatures:
-        paragraph(doc, f"{signature.label}:", bold=True)
-        if signature.title:
-            paragraph(doc, signature.title)
-        paragraph(doc, signature.name)
-        paragraph(doc, "")
+    for signature in others:
+        _signature(doc, signature)
 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
+def _signature(doc: DocxDocument, signature, *, align=None) -> None:
+    paragraph(doc, f"{signature.label}:", bold=True, align=align)
+    if signature.title:
+        paragraph(doc, signature.title, align=align)
+    paragraph(doc, signature.name, align=align)
+    paragraph(doc, "")
+
+
 def _column_widths(keys: list[str]) -> list[int]:
-    fixed = {key: Cm(_FIXED_WIDTHS[key]) for key in keys if key in _FIXED_WIDTHS}
+    fixed = {
+        key: Cm(_FIXED_WIDTHS.get(key, _OTHER_WIDTH))
+        for key in keys
+        if key not in ("goal", "measure", "criteria")
+    }
     extras = len(keys) > 4
     goal = Cm(4.0 if extras else 5.0)
-    rest = PAGE_WIDTH - 2 * MARGIN - goal - sum(fixed.values())
+    rest = max(PAGE_WIDTH - 2 * MARGIN - goal - sum(fixed.values()), Cm(6))
     shares = {"goal": goal, "measure": int(rest * 0.53), "criteria": rest - int(rest * 0.53)}
     return [int(fixed.get(key) or shares[key]) for key in keys]
 
@@ -235,15 +258,24 @@ def _plan_table(doc: DocxDocument, document: PlanDocument) -> None:
         header.set(qn("w:val"), "true")
         row._tr.get_or_add_trPr().append(header)
 
+    merged = {0, 1} | (
+        {layout.index("activity")} if layout.index("activity") is not None else set()
+    )
     for offset, cells in enumerate(layout.rows):
+        if offset in layout.heading_rows:
+            cell = table.cell(2 + offset, 0).merge(table.cell(2 + offset, len(layout.keys) - 1))
+            fill(cell, cells[0], bold=True)
+            continue
         row_cells = rows[2 + offset].cells
         for index, paragraphs in enumerate(cells):
-            if index > 1:  # the goal's cells are filled once merged
+            if index not in merged:  # the goal's and activity's cells are filled once merged
                 short = layout.keys[index] in _CENTERED
                 fill(row_cells[index], paragraphs, align=centered if short else None)
-    for first, last in layout.goal_spans:
-        for index in (0, 1):
-            cell = table.cell(2 + first, index)
-            if last > first:
-                cell = cell.merge(table.cell(2 + last, index))
-            fill(cell, layout.rows[first][index], align=centered if index == 0 else None)
+    spans = [(span, index) for span in layout.goal_spans for index in (0, 1)]
+    if (activity := layout.index("activity")) is not None:
+        spans += [(span, activity) for span in layout.activity_spans]
+    for (first, last), index in spans:
+        cell = table.cell(2 + first, index)
+        if last > first:
+            cell = cell.merge(table.cell(2 + last, index))
+        fill(cell, layout.rows[first][index], align=centered if index == 0 else None)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shudarga.core.text import squash
 from shudarga.plans.documents.model import DocActivity, PlanDocument
@@ -89,64 +89,85 @@ COLUMN_TITLES = {
     "baseline": "Суурь түвшин",
     "target": "Зорилтот түвшин",
     "expected_result": "Хүрэх үр дүн",
+    "activity": "Үндсэн үйл ажиллагаа",
 }
 LEGAL_BASIS_LABEL = "Эрх зүйн үндэслэл"
 
 
 @dataclass
 class TableLayout:
-    """A plan table ready to write: `rows[r][c]` is the list of paragraphs of a cell, and
+    """A plan table ready to write: `rows[r][c]` is the list of paragraphs of a cell;
     `goal_spans` the first and last row index (inclusive) of each goal, whose number and
-    text cells the writer merges."""
+    text cells the writer merges; `activity_spans` the same for each main activity's cell;
+    `heading_rows` the rows of direction headings, one cell across the table."""
 
     keys: list[str]
+    titles: list[str]
     rows: list[list[list[str]]]
     goal_spans: list[tuple[int, int]]
+    activity_spans: list[tuple[int, int]] = field(default_factory=list)
+    heading_rows: list[int] = field(default_factory=list)
 
-    @property
-    def titles(self) -> list[str]:
-        return [COLUMN_TITLES[key] for key in self.keys]
+    def index(self, key: str) -> int | None:
+        return self.keys.index(key) if key in self.keys else None
 
 
 def lay_out_table(document: PlanDocument) -> TableLayout:
-    """The table rows of `document`; an optional column only when some measure fills it.
+    """The table rows of `document`; an optional column only when some measure fills it, a
+    main activity column when the plan has activities, the plan's other columns last.
 
     Every goal gets at least one row, so a goal without measures still reads back.
     """
     used = document.has_extra_columns()
-    keys = ["code", "goal", "measure", "criteria"] + [key for key in used if used[key]]
-    rows: list[list[list[str]]] = []
-    spans: list[tuple[int, int]] = []
+    others = document.other_headers()
+    has_activities = any(goal.activities for goal in document.goals)
+    keys = ["code", "goal"] + (["activity"] if has_activities else []) + ["measure", "criteria"]
+    keys += [key for key in used if used[key]]
+    keys += [f"other:{header}" for header in others]
+    titles = [COLUMN_TITLES.get(key, key.removeprefix("other:")) for key in keys]
+    layout = TableLayout(keys=keys, titles=titles, rows=[], goal_spans=[])
+    rows = layout.rows
 
     def row(**cells: list[str]) -> list[list[str]]:
         return [cells.get(key, []) for key in keys]
 
     for goal in document.goals:
+        if goal.heading:
+            layout.heading_rows.append(len(rows))
+            rows.append(row(code=[goal.heading]))
         first = len(rows)
-        pending = list(goal.activities)  # written in their order, each before its measures
-        goal_rows: list[list[list[str]]] = []
+        by_activity = {a.code: a for a in goal.activities}
+        written: set[str] = set()
         for measure in goal.measures:
-            if any(activity.code == measure.activity for activity in pending):
-                while pending:
-                    activity = pending.pop(0)
-                    goal_rows.append(row(measure=_activity_paragraphs(activity)))
-                    if activity.code == measure.activity:
-                        break
-            goal_rows.append(
-                row(
-                    measure=[f"{measure.code}. {measure.text}"],
-                    criteria=[f"-{criterion}" for criterion in measure.criteria],
-                    **{key: [getattr(measure, key)] for key in keys[4:] if getattr(measure, key)},
-                )
-            )
-        goal_rows += [row(measure=_activity_paragraphs(activity)) for activity in pending]
-        if not goal_rows:
-            goal_rows.append(row())
-        goal_rows[0][0] = [str(goal.number)]
-        goal_rows[0][1] = [goal.text]
-        rows += goal_rows
-        spans.append((first, len(rows) - 1))
-    return TableLayout(keys=keys, rows=rows, goal_spans=spans)
+            activity = by_activity.get(measure.activity)
+            cells = {
+                "measure": [f"{measure.code}. {measure.text}"],
+                "criteria": [f"-{criterion}" for criterion in measure.criteria],
+                **{
+                    key: [getattr(measure, key)]
+                    for key in used
+                    if used[key] and getattr(measure, key)
+                },
+                **{f"other:{h}": [v] for h, v in measure.other.items() if v},
+            }
+            if activity is not None and activity.code not in written:
+                written.add(activity.code)
+                cells["activity"] = _activity_paragraphs(activity)
+                layout.activity_spans.append((len(rows), len(rows)))
+            elif activity is not None:
+                start, _end = layout.activity_spans[-1]
+                layout.activity_spans[-1] = (start, len(rows))
+            rows.append(row(**cells))
+        for activity in goal.activities:
+            if activity.code not in written:
+                layout.activity_spans.append((len(rows), len(rows)))
+                rows.append(row(activity=_activity_paragraphs(activity)))
+        if len(rows) == first:
+            rows.append(row())
+        rows[first][0] = [str(goal.number)]
+        rows[first][1] = [goal.text]
+        layout.goal_spans.append((first, len(rows) - 1))
+    return layout
 
 
 def _activity_paragraphs(activity: DocActivity) -> list[str]:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from shudarga.core.dates import format_mn_date
 from shudarga.core.spreadsheets import set_text
+from shudarga.plans.documents.docx_format import APPROVAL_LABELS
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
 from shudarga.plans.documents.source import Source, grid_from_texts
 from shudarga.plans.documents.tabular import lay_out_table
@@ -77,9 +78,10 @@ def read(data: bytes) -> PlanDocument:
 _FONT = "Times New Roman"
 # Widths in Excel's character units (of the default font's digits).
 _WIDTHS = {
-    "code": 6, "goal": 26, "measure": 58, "criteria": 52,
-    "due": 13, "responsible": 20, "baseline": 14, "target": 14,
+    "code": 6, "goal": 26, "measure": 58, "criteria": 52, "due": 13, "responsible": 20,
+    "baseline": 14, "target": 14, "expected_result": 30, "activity": 30,
 }  # fmt: skip
+_OTHER_WIDTH = 18
 _NARROW = {"goal": 22, "measure": 44, "criteria": 40}  # when optional columns take room
 _LINE_HEIGHT = 13.0  # points per line of 11 pt Times New Roman
 _MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
@@ -103,7 +105,10 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Төлөвлөгөө"
-    widths = [(_NARROW if width > 4 else _WIDTHS).get(key, _WIDTHS[key]) for key in layout.keys]
+    widths = [
+        (_NARROW if width > 4 else _WIDTHS).get(key, _WIDTHS.get(key, _OTHER_WIDTH))
+        for key in layout.keys
+    ]
     for index, column_width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column_width
 
@@ -121,8 +126,18 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
             sheet.row_dimensions[row].height = _height(lines) * size / 11
         row += 1
 
+    if document.basis:
+        line(document.basis, horizontal="right")
+        row += 1
+    for signature in document.signatures:
+        if signature.label in APPROVAL_LABELS:  # the approval stands above the plan
+            for text in (f"{signature.label}:", signature.title, signature.name):
+                if text:
+                    line(text, horizontal="right", bold=text.endswith(":"))
+            row += 1
     if organization_name.strip():
         line(organization_name.strip(), bold=True, horizontal="center")
+        row += 1
     if date_text:
         line(date_text, horizontal="right")
     row += 1
@@ -157,30 +172,41 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     # Heights are set, not left to the application: LibreOffice keeps the default height
     # of rows written without one, and no application grows a row for a merged cell.
     lines: list[int] = []
+    spanned = {1, 2} | (
+        {activity + 1} if (activity := layout.index("activity")) is not None else set()
+    )
     for offset, cells in enumerate(layout.rows):
         at = first_data_row + offset
+        if offset in layout.heading_rows:  # a direction heading across the table
+            cell = _put(sheet, at, 1, "\n".join(cells[0]), bold=True)
+            cell.alignment, cell.border = _TOP, _BORDER
+            sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=width)
+            lines.append(_lines(cells[0], sum(widths)))
+            continue
         row_lines = 1
         for index, paragraphs in enumerate(cells, start=1):
-            if index == 1 and paragraphs:
+            if index == 1 and paragraphs and paragraphs[0].isdigit():
                 cell = sheet.cell(row=at, column=1, value=int(paragraphs[0]))
                 cell.font = Font(name=_FONT, size=11)
             else:
                 cell = _put(sheet, at, index, "\n".join(paragraphs))
-                if index != 2:  # the goal's text may span rows: settled below
+                if index not in spanned:  # a merged cell's text may span rows: settled below
                     row_lines = max(row_lines, _lines(paragraphs, widths[index - 1]))
             short = index == 1 or layout.keys[index - 1] in _CENTERED
             cell.alignment = _TOP_CENTER if short else _TOP
             cell.border = _BORDER
         lines.append(row_lines)
-    for first, last in layout.goal_spans:
+    merges = [(span, column) for span in layout.goal_spans for column in (1, 2)]
+    if activity is not None:
+        merges += [(span, activity + 1) for span in layout.activity_spans]
+    for (first, last), column in merges:
         if last > first:
-            for column in (1, 2):
-                sheet.merge_cells(
-                    start_row=first_data_row + first,
-                    start_column=column,
-                    end_row=first_data_row + last,
-                    end_column=column,
-                )
+            sheet.merge_cells(
+                start_row=first_data_row + first,
+                start_column=column,
+                end_row=first_data_row + last,
+                end_column=column,
+            )
         # When the goal needs more lines than its rows have, its last row makes them up.
         needed = _lines(layout.rows[first][1], widths[1])
         lines[last] += max(0, needed - sum(lines[first : last + 1]))
@@ -193,6 +219,8 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
 
     row = first_data_row + len(layout.rows) + 1
     for signature in document.signatures:
+        if signature.label in APPROVAL_LABELS:
+            continue  # written above the table
         _put(sheet, row, 2, f"{signature.label}:", bold=True)
         row += 1
         if signature.title:
