@@ -222,17 +222,22 @@ def heading_number(text: str, *, bare_number: bool = True) -> tuple[int, str] | 
     The text keeps its letters as written."""
     squashed = squash(text)
     folded = fold(squashed).replace("і", "i")
+
+    def rest(match: re.Match[str]) -> str:
+        # "ЗОРИЛТ 1" with nothing after it: the heading is its own text.
+        return squashed[len(squashed) - len(match[2]) :].strip() or squashed
+
     for pattern in (_NOUN_NUMBER_RE, _NUMBER_NOUN_RE):
         if (match := pattern.match(folded)) and match[1] and _is_number(match[1]):
-            return _as_number(match[1]), squashed[len(squashed) - len(match[2]) :].strip()
+            return _as_number(match[1]), rest(match)
     if match := _ADJ_NOUN_RE.match(folded):
-        return _ORDINAL_ADJ[match[1]], squashed[len(squashed) - len(match[2]) :].strip()
+        return _ORDINAL_ADJ[match[1]], rest(match)
     if match := _ORDINAL_RE.match(folded):
-        return _ORDINALS[match[1]], squashed[len(squashed) - len(match[2]) :].strip()
+        return _ORDINALS[match[1]], rest(match)
     if bare_number and (match := _NUMBER_PREFIX_RE.match(folded)) and _is_number(match[1]):
         if CODE_RE.match(folded):
             return None  # "1.1. …" is a code, not a heading
-        return _as_number(match[1]), squashed[len(squashed) - len(match[2]) :].strip()
+        return _as_number(match[1]), rest(match)
     return None
 
 
