@@ -40,17 +40,28 @@ class TableGoal:
     heading_colspan: int = 4
 
 
-def column_numbers(extras: dict[str, bool], other_headers: list[str] | tuple = ()) -> list[int]:
-    """The `1 2 3 4 …` row under the official table's header."""
-    return list(range(1, 5 + sum(extras.values()) + len(other_headers)))
+def plan_table_context(document: PlanDocument) -> dict[str, Any]:
+    """What the official table's template (`plans/_plan_table.html`) and the header above
+    it need: the plan page, the import preview and the public page all render it so."""
+    goals, extras = plan_table(document)
+    others = document.other_headers()
+    return {
+        "goals": goals,
+        "extras": extras,
+        "other_headers": others,
+        # The `1 2 3 4 …` row under the header: number, goal, measure, the rest.
+        "column_numbers": list(range(1, 4 + sum(extras.values()) + len(others))),
+        "approvals": document.approvals,
+        "signatures": document.other_signatures,
+    }
 
 
 def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]]:
-    """Goals with their rows, and which optional columns (due, responsible, baseline,
-    target, expected result) the table shows."""
-    extras = document.has_extra_columns()
+    """Goals with their rows, and which optional columns (criteria, due, responsible,
+    baseline, target, expected result) the table shows."""
+    extras = {"criteria": document.has_criteria_column(), **document.has_extra_columns()}
     others = document.other_headers()
-    colspan = 2 + sum(extras.values()) + len(others)
+    colspan = 1 + sum(extras.values()) + len(others)
     goals = []
     for goal in document.goals:
         activities = {a.code: a for a in goal.activities}

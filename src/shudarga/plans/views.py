@@ -43,7 +43,7 @@ from shudarga.plans.selectors import (
     plan_to_document,
     plans_of_year,
 )
-from shudarga.plans.table import column_numbers, plan_table, reading_grid
+from shudarga.plans.table import plan_table_context, reading_grid
 
 _TRANSITION_ACTIONS = {
     "approve": Action.APPROVE_PLAN,
@@ -157,17 +157,8 @@ def _preview_context(
         "has_choices": bool(draft.choices),
     }
     if document is not None:
-        goals, extras = plan_table(document)
-        context.update(
-            {
-                "goals": goals,
-                "extras": extras,
-                "other_headers": document.other_headers(),
-                "column_numbers": column_numbers(extras, document.other_headers()),
-                "signatures": document.signatures,
-                "assignments": import_assignments(organization=organization, document=document),
-            }
-        )
+        context.update(plan_table_context(document))
+        context["assignments"] = import_assignments(organization=organization, document=document)
     return context
 
 
@@ -202,8 +193,6 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     roles = plan.organization.user_roles
     document = plan_to_document(plan=plan)
-    goals, extras = plan_table(document)
-    other_headers = document.other_headers()
     transitions = [
         (name, label)
         for name, label in PlanStatusForm.base_fields["transition"].choices
@@ -214,14 +203,10 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
         request,
         "plans/plan_detail.html",
         {
+            **plan_table_context(document),
             "organization": plan.organization,
             "plan": plan,
-            "goals": goals,
-            "column_numbers": column_numbers(extras, other_headers),
             "measure_count": len(document.measures),
-            "extras": extras,
-            "other_headers": other_headers,
-            "signatures": document.signatures,
             "export_formats": EXPORT_FORMATS if _allowed(roles, Action.EXPORT_PLAN) else (),
             "transitions": transitions,
             "may_delete": _allowed(roles, Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,

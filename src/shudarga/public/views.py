@@ -30,7 +30,7 @@ from shudarga.petitions.validators import format_tracking_code
 from shudarga.plans.exports import plan_export
 from shudarga.plans.sealing import plan_seal_badge
 from shudarga.plans.selectors import plan_to_document
-from shudarga.plans.table import column_numbers, plan_table
+from shudarga.plans.table import plan_table_context
 from shudarga.public.forms import PublicPetitionForm, SurveyAnswerForm, TrackForm
 from shudarga.public.ratelimit import rate_limit_hit
 from shudarga.public.selectors import (
@@ -83,18 +83,14 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
     org = get_public_organization(code=code)
     plan = get_published_plan(organization=org, plan_id=plan_id)
     document = plan_to_document(plan=plan)
-    goals, extras = plan_table(document)
     return render(
         request,
         "public/plan.html",
         {
+            **plan_table_context(document),
             "seal_check": plan_seal_badge(plan=plan, document=document),
             "org": org,
             "plan": plan,
-            "goals": goals,
-            "extras": extras,
-            "column_numbers": column_numbers(extras),
-            "signatures": document.signatures,
             "formats": PUBLIC_FORMATS,
         },
     )

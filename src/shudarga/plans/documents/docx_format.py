@@ -164,8 +164,6 @@ _FIXED_WIDTHS = {
 _OTHER_WIDTH = 2.6  # a column the plan has beyond the official ones
 _HEADER_FILL = "D9E2F3"
 _CENTERED = {"due", "baseline", "target"}  # short values: a date, a number, a percentage
-# Signatures that approve the plan stand above it, as on the official document.
-APPROVAL_LABELS = {"БАТЛАВ", "БАТЛАСАН", "ЗӨВШӨӨРСӨН", "ЗӨВШӨӨРӨВ"}
 
 
 def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
@@ -178,8 +176,7 @@ def write(document: PlanDocument, *, organization_name: str = "") -> bytes:
     doc = docx.Document()
     set_up_landscape_page(doc)
     right = WD_ALIGN_PARAGRAPH.RIGHT
-    approvals = [s for s in document.signatures if s.label in APPROVAL_LABELS]
-    others = [s for s in document.signatures if s.label not in APPROVAL_LABELS]
+    approvals, others = document.approvals, document.other_signatures
 
     if document.basis:
         paragraph(doc, document.basis, align=right, size=10)

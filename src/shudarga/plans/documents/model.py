@@ -107,6 +107,23 @@ class PlanDocument:
         expected result)."""
         return {key: any(getattr(m, key) for m in self.measures) for key in EXTRA_COLUMNS}
 
+    @property
+    def approvals(self) -> list[DocSignature]:
+        """The approval blocks (`БАТЛАВ`), printed above the table."""
+        return [s for s in self.signatures if s.label in APPROVAL_LABELS]
+
+    @property
+    def other_signatures(self) -> list[DocSignature]:
+        """The other signature blocks (`ХЯНАСАН`, `БОЛОВСРУУЛСАН`), printed below it."""
+        return [s for s in self.signatures if s.label not in APPROVAL_LABELS]
+
+    def has_criteria_column(self) -> bool:
+        """Whether the table shows the criteria column: unless no measure has criteria and
+        the plan measures success by expected results instead."""
+        return any(m.criteria for m in self.measures) or not any(
+            m.expected_result for m in self.measures
+        )
+
     def other_headers(self) -> list[str]:
         """The headers of the plan's other columns, in the order they first appear."""
         return list(dict.fromkeys(header for m in self.measures for header in m.other))
@@ -293,6 +310,9 @@ class PlanDocument:
             basis=_str(data, "basis", "basis", optional=True),
         )
 
+
+# Signatures that approve the plan stand above it, as on the official document.
+APPROVAL_LABELS = frozenset({"БАТЛАВ", "БАТЛАСАН", "ЗӨВШӨӨРСӨН", "ЗӨВШӨӨРӨВ"})
 
 # Measure keys written only when they hold something, in this order.
 OPTIONAL_MEASURE_KEYS = ("activity", "due", "responsible", "baseline", "target", "expected_result")

@@ -121,7 +121,8 @@ def lay_out_table(document: PlanDocument) -> TableLayout:
     used = document.has_extra_columns()
     others = document.other_headers()
     has_activities = any(goal.activities for goal in document.goals)
-    keys = ["code", "goal"] + (["activity"] if has_activities else []) + ["measure", "criteria"]
+    keys = ["code", "goal"] + (["activity"] if has_activities else []) + ["measure"]
+    keys += ["criteria"] if document.has_criteria_column() else []
     keys += [key for key in used if used[key]]
     keys += [f"other:{header}" for header in others]
     titles = [COLUMN_TITLES.get(key, key.removeprefix("other:")) for key in keys]

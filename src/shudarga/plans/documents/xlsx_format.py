@@ -22,8 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from shudarga.core.dates import format_mn_date
 from shudarga.core.spreadsheets import set_text
-from shudarga.plans.documents.docx_format import APPROVAL_LABELS
-from shudarga.plans.documents.model import PlanDocument, PlanImportError
+from shudarga.plans.documents.model import APPROVAL_LABELS, PlanDocument, PlanImportError
 from shudarga.plans.documents.source import Source, grid_from_texts
 from shudarga.plans.documents.tabular import lay_out_table
 
