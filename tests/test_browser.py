@@ -63,7 +63,7 @@ def test_a_coordinator_imports_and_reads_the_seed_plan(page, live_server, transa
     page.click("form button[type=submit].btn-primary")
     page.wait_for_selector("table.plan-table")
     assert page.locator("table.plan-table tbody tr").count() == 19  # preview, nothing saved
-    page.click("form[action$='/import/confirm/'] button[type=submit]")
+    page.click("form[data-testid='confirm-form'] button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert page.locator("table.plan-table tr[id^='m-']").count() == 19
     html = page.content()
@@ -113,3 +113,62 @@ def test_an_officer_records_two_events_and_sees_1_2_met(page, live_server, trans
     row.locator("[hx-get]").first.click()
     page.wait_for_selector("text=Шударга ёсны өдөрлөг")
     assert "Нөлөөллийн аян" in page.content()
+
+
+def _document(year: int) -> bytes:
+    """A plan whose first column, headed "Үйл ажиллагаа", holds the organization's goals."""
+    lines = [
+        f"{year} ОНЫ АВЛИГЫН ЭСРЭГ ҮЙЛ АЖИЛЛАГААНЫ ТӨЛӨВЛӨГӨӨ",
+        "Үйл ажиллагаа\tАрга хэмжээ\tШалгуур\tХугацаа",
+        "Ил тод байдал\t1.1. Шийдвэрийг байршуулах\t-Байршуулсан байх\tСар бүр",
+        "\t1.2. Самбар ажиллуулах\t-Ажиллуулсан байх\tIV улиралд",
+        "Сургалт\t2.1. Сургалт хийх\t-Хийсэн байх\tЖилдээ",
+    ]
+    return "\n".join(lines).encode()
+
+
+def test_a_coordinator_corrects_a_misread_column_once(
+    page, live_server, transactional_db, tmp_path
+):
+    from shudarga.plans.models import Plan
+
+    org = OrganizationFactory(code="LAYOUT", name="Бүтцийн газар")
+    user = UserFactory(username="coord2")
+    MembershipFactory(user=user, organization=org, role=Role.COORDINATOR)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "coord2")
+    page.fill("#id_password", "password")
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(f"{live_server.url}/my/")
+
+    first = tmp_path / "plan-2023.txt"
+    first.write_bytes(_document(2023))
+    page.goto(f"{live_server.url}/o/LAYOUT/plans/import/")
+    page.set_input_files("#id_file", str(first))
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_selector("[data-testid=reading-grid]")
+    column = page.locator("th[data-column='1']")
+    assert column.get_attribute("data-role") == "activity"  # misread: these are goals
+    column.locator("select").select_option("goal")
+    page.click("#reading-form button[type=submit].btn-primary")
+    page.wait_for_selector("th[data-column='1'][data-role='goal']")
+    assert page.locator("table.plan-table td.goal-cell.code").count() == 2
+    page.screenshot(path=str(tmp_path / "corrected.png"), full_page=True)
+    page.click("form[data-testid='confirm-form'] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    plan = Plan.objects.get(organization=org)
+    assert [g.text for g in plan.goals.all()] == ["Ил тод байдал", "Сургалт"]
+    assert [m.recurrence for m in plan.measures.all()] == ["monthly", "year_end", "continuous"]
+
+    second = tmp_path / "plan-2024.txt"
+    second.write_bytes(_document(2024))
+    page.goto(f"{live_server.url}/o/LAYOUT/plans/import/")
+    page.set_input_files("#id_file", str(second))
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_selector("[data-testid=reading-grid]")
+    # The organization's layout reads it right: no correction, nothing to fix.
+    assert page.locator("th[data-column='1']").get_attribute("data-role") == "goal"
+    assert page.locator("[data-testid=import-error]").count() == 0
+    page.click("form[data-testid='confirm-form'] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert [g.text for g in Plan.objects.get(year=2024).goals.all()] == ["Ил тод байдал", "Сургалт"]
