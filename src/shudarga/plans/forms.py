@@ -103,6 +103,9 @@ class ReadingForm(forms.Form):
                 else ("form-control form-control-sm")
             )
             field.widget.attrs.setdefault("class", small)
+        if reading is not None and reading.band is not None:  # what was read, as a hint
+            self.fields["header_start"].widget.attrs["placeholder"] = str(reading.band.start + 1)
+            self.fields["header_rows"].widget.attrs["placeholder"] = str(reading.band.rows)
 
     def choices(self) -> ImportChoices:
         """The corrections as import choices (call after `is_valid`)."""
