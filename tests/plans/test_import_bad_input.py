@@ -75,7 +75,7 @@ def test_it_rejects_a_table_without_any_measure():
     text = TITLE + HEADER + "1\tЗорилго\t\t\n2\tДахиад зорилго\t\t\n"
     message = _error(text.encode())
     assert "no measures" in message
-    assert "2 goals" in message  # what was understood
+    assert "goals 2," in message  # what was understood
 
 
 def test_it_rejects_an_impossible_header_date():
@@ -112,6 +112,22 @@ def test_it_rejects_a_damaged_docx():
 def test_it_rejects_a_plan_without_a_year():
     text = "АВЛИГЫН ЭСРЭГ ТӨЛӨВЛӨГӨӨ\n" + HEADER + "1\tЗорилго\t1.1. Нэг\t-А\n"
     assert "year" in _error(text.encode())
+
+
+def test_it_rejects_json_nested_too_deeply_to_be_a_plan():
+    assert "nested too deeply" in _error(b"[" * 5000 + b"]" * 5000)
+
+
+def test_a_refusal_after_reading_says_what_was_read():
+    from shudarga.plans.documents.reading import read_valid_plan
+
+    text = "АВЛИГЫН ЭСРЭГ ТӨЛӨВЛӨГӨӨ\n" + HEADER + "1\tЗорилго\t1.1. Нэг\t-А\n"
+    with translation.override("en"), pytest.raises(PlanImportError) as exc:
+        read_valid_plan(text.encode())
+    message = str(exc.value)
+    assert "year" in message
+    assert "goals 1," in message and "measures 1," in message
+    assert "“Хэрэгжүүлэх арга хэмжээ” → Measure to implement" in message
 
 
 def test_it_rejects_broken_json():

@@ -21,7 +21,7 @@ from shudarga.plans.assignment import measure_assignments
 from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.interpret import Reading, header_signature, row_text
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
-from shudarga.plans.documents.reading import read_plan
+from shudarga.plans.documents.reading import read_valid_plan
 from shudarga.plans.models import (
     Activity,
     Criterion,
@@ -445,16 +445,13 @@ def draft_read(
     PlanImportError (with what was understood) when it cannot be a plan."""
     if layout is None:
         layout = organization_layout(organization=draft.organization)
-    document, reading = read_plan(
+    return read_valid_plan(
         bytes(draft.content),
         draft.filename,
         choices=ImportChoices.from_dict(draft.choices),
         layout=layout,
+        year=draft.year,
     )
-    if document.year is None and draft.year:
-        document.year = draft.year
-    document.validate()
-    return document, reading
 
 
 @transaction.atomic

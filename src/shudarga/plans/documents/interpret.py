@@ -91,8 +91,8 @@ class Reading:
         if self.totals:
             parts.append(
                 _(
-                    "Read: %(goals)s goals, %(activities)s main activities, %(measures)s "
-                    "measures, %(headings)s headings."
+                    "Read: goals %(goals)s, main activities %(activities)s, measures "
+                    "%(measures)s, headings %(headings)s."
                 )
                 % self.totals
             )

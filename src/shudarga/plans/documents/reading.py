@@ -103,6 +103,27 @@ def read_plan(
     return interpret(source, choices=choices, layout=layout)
 
 
+def read_valid_plan(
+    data: bytes,
+    filename: str = "",
+    *,
+    choices: ImportChoices | None = None,
+    layout: ImportChoices | None = None,
+    year: int | None = None,
+) -> tuple[PlanDocument, Reading | None]:
+    """`read_plan`, the year given where the document lacks it, then checked as a plan;
+    a refusal of the check also says what was understood of the table."""
+    document, reading = read_plan(data, filename, choices=choices, layout=layout)
+    if document.year is None and year:
+        document.year = year
+    try:
+        document.validate()
+    except PlanImportError as exc:
+        described = f" {reading.describe()}" if reading is not None else ""
+        raise PlanImportError(f"{exc}{described}", reading=reading) from None
+    return document, reading
+
+
 def read_plan_document(data: bytes, filename: str = "") -> PlanDocument:
     """The plan in `data`, read without any person's choices."""
     return read_plan(data, filename)[0]

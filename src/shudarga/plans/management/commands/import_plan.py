@@ -16,7 +16,7 @@ from shudarga.plans import services
 from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.interpret import Reading
 from shudarga.plans.documents.model import PlanImportError
-from shudarga.plans.documents.reading import read_plan
+from shudarga.plans.documents.reading import read_valid_plan
 from shudarga.plans.documents.structure import ROW_KIND_LABELS
 
 
@@ -78,12 +78,9 @@ class Command(BaseCommand):
                 if organization is not None and not options["no_layout"]
                 else ImportChoices()
             )
-            document, reading = read_plan(
-                path.read_bytes(), path.name, choices=choices, layout=layout
+            document, reading = read_valid_plan(
+                path.read_bytes(), path.name, choices=choices, layout=layout, year=options["year"]
             )
-            if document.year is None and options["year"]:
-                document.year = options["year"]
-            document.validate()
         except PlanImportError as exc:
             if exc.reading is not None:
                 self._show(exc.reading)
