@@ -317,3 +317,32 @@ def test_choices_correct_what_the_header_misleads():
     assert [(g.number, g.text) for g in document.goals] == [(1, "Ил тод байдал")]
     assert reading.columns[0].source == "choice"
     assert not document.goals[0].activities
+
+
+def test_several_measures_in_one_cell_become_one_measure_each():
+    rows = [
+        ["Д/д", "Зорилго", "Хэрэгжүүлэх арга хэмжээ", "Шалгуур үзүүлэлт"],
+        [
+            "1",
+            "Ил тод байдал",
+            "1.1. Мэдээлэх\n1.2. Байршуулах\nдараа нь шинэчлэх",
+            "- Хийсэн байх",
+        ],
+    ]
+    document, _reading = read(docx_bytes(before=[TITLE], tables=[(rows, [])]))
+    assert [(m.code, m.text, m.criteria) for m in document.measures] == [
+        ("1.1", "Мэдээлэх", ["Хийсэн байх"]),
+        ("1.2", "Байршуулах дараа нь шинэчлэх", []),
+    ]
+    assert any("1.1, 1.2" in w for w in document.warnings)
+
+
+def test_a_bullet_typed_before_an_uncoded_measure_is_not_its_text():
+    document, _reading = read(
+        tsv_bytes(
+            TITLE,
+            "Зорилт\tХэрэгжүүлэх арга хэмжээ\tХүрэх үр дүн",
+            "Ил тод байдал\t- Мэдээлэх\tМэдсэн байна",
+        )
+    )
+    assert document.measures[0].text == "Мэдээлэх"

@@ -631,9 +631,21 @@ class _Walker:
     ) -> tuple[_Item | None, str]:
         """The measure column's text: a new item, or the rest of the one above."""
         if match := v.CODE_RE.match(text):
-            return self._coded_item_quiet(match[1], text[match.end() :], location), _(
-                "a code at the start of the measure"
-            )
+            pieces = _coded_pieces(text)
+            first = self._coded_item_quiet(pieces[0][0], pieces[0][1], location)
+            for code, piece in pieces[1:]:
+                self._coded_item_quiet(code, piece, location)
+            if len(pieces) > 1:
+                codes = ", ".join(code for code, _piece in pieces)
+                self.notices.append(
+                    _(
+                        "%(where)s: measures %(codes)s were written in one cell; the row's "
+                        "other columns were kept with %(first)s — check them."
+                    )
+                    % {"where": location, "codes": codes, "first": pieces[0][0]}
+                )
+                return first, _("several codes in one cell: one measure each")
+            return first, _("a code at the start of the measure")
         if number_code is not None and not squash(number_code.string[number_code.end() :]):
             return self._coded_item_quiet(number_code[1], text, location), _(
                 "the code in the number column"
@@ -768,7 +780,7 @@ class _Walker:
 
         for goal in self.goals:
             item = self.items[id(goal)]
-            goal.text = squash(" ".join(item.text))
+            goal.text = _unbulleted(" ".join(item.text))
             for activity in goal.activities:
                 a_item = self.items[id(activity)]
                 text, legal = v.split_legal_basis(" ".join(a_item.text))
@@ -778,7 +790,7 @@ class _Walker:
                 )
             for measure in goal.measures:
                 m_item = self.items[id(measure)]
-                measure.text = squash(" ".join(m_item.text))
+                measure.text = _unbulleted(" ".join(m_item.text))
                 # Pieces of one cell cut by a page break join with a space, so a criterion
                 # that continues on the next page stays one criterion.
                 measure.criteria = [
@@ -881,6 +893,30 @@ class _Walker:
             )
             % {"what": _("measure") if kind == MEASURE else _("activity")}
         )
+
+
+def _unbulleted(text: str) -> str:
+    """An item's text without a bullet typed before it ("- Сургалт зохион байгуулах")."""
+    return squash(text).lstrip("-–—•·▪●◦➢►* ").strip()
+
+
+def _coded_pieces(text: str) -> list[tuple[str, str]]:
+    """A cell's items when it holds several, each on its own line starting with a code of
+    the same depth ("1.1. …\n1.2. …"); else the one item."""
+    first = v.CODE_RE.match(text)
+    depth = first[1].count(".")
+    pieces: list[tuple[str, list[str]]] = []
+    for line in text.split("\n"):
+        match = v.CODE_RE.match(line)
+        if match and match[1].count(".") == depth and squash(line[match.end() :]):
+            pieces.append((match[1], [line[match.end() :]]))
+        elif pieces:
+            pieces[-1][1].append(line)
+        else:
+            pieces.append((first[1], [line[first.end() :]]))
+    if len({code for code, _lines in pieces}) != len(pieces):
+        return [(first[1], text[first.end() :])]  # a code repeated: not a list of items
+    return [(code, "\n".join(lines)) for code, lines in pieces]
 
 
 def _is_number_row(starts: list[tuple[int, str]]) -> bool:
