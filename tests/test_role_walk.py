@@ -120,6 +120,7 @@ TABLE: dict[str, Page] = {
     "plans:import": _same(Action.IMPORT_PLAN),
     # A draft is its uploader's: each persona walks one it uploaded (see `world`).
     "plans:import_preview": _same(Action.IMPORT_PLAN),
+    "plans:import_layout_forget": Page(refused(Action.IMPORT_PLAN), need(Action.IMPORT_PLAN)),
     "plans:import_confirm": Page(refused(Action.IMPORT_PLAN), need(Action.IMPORT_PLAN)),
     "plans:status": Page(
         refused(MEMBER),

@@ -70,6 +70,13 @@ def test_a_corrected_column_is_read_again_and_kept_for_the_next_document(client,
     assert page.context["error"] == ""
     assert [g.text for g in page.context["document"].goals] == ["Зорилго 1", "Зорилго 2"]
 
+    # The import page shows the saved layout, and it can be forgotten.
+    page = client.get(reverse("plans:import", args=[org.code]))
+    assert 'data-testid="saved-layout"' in page.content.decode()
+    client.post(reverse("plans:import_layout_forget", args=[org.code]))
+    assert not PlanImportLayout.objects.filter(organization=org).exists()
+    assert AuditEntry.objects.filter(action="plan.import_layout_forgotten").exists()
+
 
 def test_a_row_can_be_read_as_a_heading_and_the_header_height_chosen(client, coordinator, org):
     data = "\n".join(

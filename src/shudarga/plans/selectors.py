@@ -11,6 +11,7 @@ from shudarga.organizations.models import Organization, Unit
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user, organization_people
 from shudarga.plans.assignment import MeasureAssignment, measure_assignments
+from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.model import (
     DocActivity,
     DocGoal,
@@ -18,7 +19,15 @@ from shudarga.plans.documents.model import (
     DocSignature,
     PlanDocument,
 )
-from shudarga.plans.models import Activity, Criterion, Goal, Measure, Plan, PlanImportDraft
+from shudarga.plans.models import (
+    Activity,
+    Criterion,
+    Goal,
+    Measure,
+    Plan,
+    PlanImportDraft,
+    PlanImportLayout,
+)
 
 
 def plan_list_for_organization(*, organization: Organization) -> QuerySet[Plan]:
@@ -136,3 +145,9 @@ def import_assignments(
         unit_keys=dict(Unit.objects.filter(organization=organization).values_list("key", "name")),
         people=organization_people(organization=organization),
     )
+
+
+def organization_layout(*, organization: Organization) -> ImportChoices:
+    """The organization's saved way of reading its plan documents (empty if none)."""
+    layout = PlanImportLayout.objects.filter(organization=organization).first()
+    return ImportChoices.from_dict(layout.choices) if layout else ImportChoices()

@@ -33,6 +33,7 @@ from shudarga.plans.models import (
     Signature,
 )
 from shudarga.plans.sealing import plan_seal
+from shudarga.plans.selectors import organization_layout
 
 # What to do when the organization already has a plan for the document's year.
 REFUSE, REPLACE, REVISION = "refuse", "replace", "revision"
@@ -432,12 +433,6 @@ def plan_import_draft_set_choices(*, draft: PlanImportDraft, choices: ImportChoi
     draft.save(update_fields=["choices"])
 
 
-def organization_layout(*, organization: Organization) -> ImportChoices:
-    """The organization's saved way of reading its plan documents (empty if none)."""
-    layout = PlanImportLayout.objects.filter(organization=organization).first()
-    return ImportChoices.from_dict(layout.choices) if layout else ImportChoices()
-
-
 def draft_read(
     *, draft: PlanImportDraft, layout: ImportChoices | None = None
 ) -> tuple[PlanDocument, Reading | None]:
@@ -530,6 +525,25 @@ def plan_import_layout_save(
         ip=ip,
     )
     return layout
+
+
+@transaction.atomic
+def plan_import_layout_forget(
+    *, organization: Organization, actor: Any, ip: str | None = None
+) -> None:
+    """Forget the organization's saved layout: its next document is read afresh."""
+    layout = PlanImportLayout.objects.filter(organization=organization).first()
+    if layout is None:
+        return
+    audit_record(
+        actor=actor,
+        action="plan.import_layout_forgotten",
+        obj=layout,
+        organization_id=organization.pk,
+        changes=layout.choices,
+        ip=ip,
+    )
+    layout.delete()
 
 
 def _is_user(actor: Any) -> bool:

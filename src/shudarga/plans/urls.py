@@ -9,6 +9,11 @@ urlpatterns = [
     path("o/<str:code>/", views.plan_list, name="list"),
     path("o/<str:code>/plans/import/", views.plan_import, name="import"),
     path(
+        "o/<str:code>/plans/import/layout/forget/",
+        views.plan_import_layout_forget,
+        name="import_layout_forget",
+    ),
+    path(
         "o/<str:code>/plans/import/<int:draft_id>/",
         views.plan_import_preview,
         name="import_preview",

@@ -25,6 +25,8 @@ from shudarga.organizations.selectors import (
 from shudarga.plans import services
 from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.model import PlanImportError
+from shudarga.plans.documents.structure import ROW_KIND_LABELS
+from shudarga.plans.documents.vocabulary import ROLE_LABELS
 from shudarga.plans.exports import EXPORT_FORMATS, plan_export
 from shudarga.plans.forms import (
     ImportConfirmForm,
@@ -39,6 +41,7 @@ from shudarga.plans.selectors import (
     get_import_draft_for_user,
     get_plan_for_user,
     import_assignments,
+    organization_layout,
     plan_list_for_organization,
     plan_to_document,
     plans_of_year,
@@ -88,7 +91,38 @@ def plan_import(request: AuthedRequest, code: str) -> HttpResponse:
             year=form.cleaned_data.get("year"),
         )
         return redirect("plans:import_preview", organization.code, draft.pk)
-    return render(request, "plans/plan_import.html", {"organization": organization, "form": form})
+    return render(
+        request,
+        "plans/plan_import.html",
+        {
+            "organization": organization,
+            "form": form,
+            "layout": (layout := organization_layout(organization=organization)),
+            "layout_columns": [
+                (key, ROLE_LABELS.get(role, role)) for key, role in layout.columns.items()
+            ],
+            "layout_rows": [
+                (key, ROW_KIND_LABELS.get(kind, kind)) for key, kind in layout.rows.items()
+            ],
+        },
+    )
+
+
+@login_required
+def plan_import_layout_forget(request: AuthedRequest, code: str) -> HttpResponse:
+    """Forget the organization's saved way of reading its documents."""
+    organization = get_organization_for_user(
+        user=request.user, code=code, action=Action.IMPORT_PLAN
+    )
+    if request.method != "POST":  # checked after the lookup: outsiders get 404, not 405
+        return HttpResponseNotAllowed(["POST"])
+    services.plan_import_layout_forget(
+        organization=organization, actor=request.user, ip=client_ip(request)
+    )
+    messages.success(
+        request, _("The saved layout was forgotten; the next document is read afresh.")
+    )
+    return redirect("plans:import", organization.code)
 
 
 @login_required
@@ -100,7 +134,7 @@ def plan_import_preview(request: AuthedRequest, code: str, draft_id: int) -> Htt
     if draft.plan_id is not None:
         messages.info(request, _("This document was saved as a plan already."))
         return redirect("plans:detail", organization.code, draft.plan_id)
-    layout = services.organization_layout(organization=organization)
+    layout = organization_layout(organization=organization)
     document, reading, error = _read_draft(draft, layout)
     if request.method == "POST":
         if "reset" in request.POST:

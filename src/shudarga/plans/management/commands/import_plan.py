@@ -18,6 +18,7 @@ from shudarga.plans.documents.interpret import Reading
 from shudarga.plans.documents.model import PlanImportError
 from shudarga.plans.documents.reading import read_valid_plan
 from shudarga.plans.documents.structure import ROW_KIND_LABELS
+from shudarga.plans.selectors import organization_layout
 
 
 class Command(BaseCommand):
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         try:
             choices = self._mapping(options["mapping"])
             layout = (
-                services.organization_layout(organization=organization)
+                organization_layout(organization=organization)
                 if organization is not None and not options["no_layout"]
                 else ImportChoices()
             )
