@@ -346,3 +346,22 @@ def test_a_bullet_typed_before_an_uncoded_measure_is_not_its_text():
         )
     )
     assert document.measures[0].text == "Мэдээлэх"
+
+
+def test_two_headings_in_a_row_are_a_direction_over_a_goal():
+    document, reading = read(
+        tsv_bytes(
+            TITLE,
+            "Д/д\tХэрэгжүүлэх арга хэмжээ\tШалгуур үзүүлэлт",
+            "I. ЁС ЗҮЙН ЧИГЛЭЛ",
+            "Зорилт 1. Удирдлагын манлайлал",
+            "1.1\tТанилцуулах\t-Танилцуулсан байх",
+            "Зорилт 2. Сургалт",
+            "2.1\tСургалт хийх\t-Хийсэн байх",
+        )
+    )
+    assert [(g.number, g.heading, g.text) for g in document.goals] == [
+        (1, "ЁС ЗҮЙН ЧИГЛЭЛ", "Удирдлагын манлайлал"),
+        (2, "", "Сургалт"),
+    ]
+    assert [r.kind for r in reading.rows[2:]] == ["heading", "goal", "measure", "goal", "measure"]

@@ -387,6 +387,7 @@ class _Walker:
         if as_goal is None:
             as_goal = not self.goal_column_used
         if as_goal:
+            self._demote_empty_heading_goal()
             number, rest = numbered if numbered else (None, squash(text))
             item = self._new_goal(number, rest, reading.location)
             item.from_heading = True
@@ -396,6 +397,25 @@ class _Walker:
             return
         self.pending_heading = numbered[1] if numbered else squash(text)
         reading.kind, reading.label = HEADING, _("heading of the next goals")
+
+    def _demote_empty_heading_goal(self) -> None:
+        """Two headings in a row, the first with nothing under it: the first is a direction
+        above the goal the second heading starts ("I. ЧИГЛЭЛ" then "Зорилт 1. …")."""
+        last = self.goals[-1] if self.goals else None
+        item = self.items.get(id(last)) if last is not None else None
+        if item is None or not item.from_heading or last.measures or last.activities:
+            return
+        if self.goal is not item:
+            return
+        self.goals.pop()
+        self.goal_numbers.discard(last.number)
+        self.goal = None
+        heading = squash(" ".join(item.text))
+        self.pending_heading = f"{last.heading} {heading}".strip() if last.heading else heading
+        for row in self.readings:
+            if row.location == last.location and row.kind == GOAL:
+                row.kind, row.label = HEADING, _("heading of the next goals")
+                row.reason = _("a heading followed by another heading: a direction")
 
     def _coded_item(self, code: str, text: str, reading: RowReading) -> _Item:
         location = reading.location
