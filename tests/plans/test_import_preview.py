@@ -164,3 +164,26 @@ def test_the_preview_runs_a_fixed_number_of_queries(
         response = preview(client, org, draft)
     assert response.status_code == 200
     assert len(response.context["document"].measures) == 2 * rows
+
+
+def test_a_table_with_unknown_headers_is_read_once_its_columns_are_named(client, coordinator, org):
+    data = "\n".join(
+        [
+            "2023 ОНЫ АВЛИГЫН ЭСРЭГ ҮЙЛ АЖИЛЛАГААНЫ ТӨЛӨВЛӨГӨӨ",
+            "Ажлын нэр\tНотолгоо",
+            "Мэдээлэх\tМэдээлсэн байх",
+            "Байршуулах\tБайршуулсан байх",
+        ]
+    ).encode()
+    client.force_login(coordinator)
+    draft = upload(client, org, data)
+    page = preview(client, org, draft)
+    assert page.context["document"] is None
+    assert [c.role for c in page.context["reading"].columns] == ["", ""]  # shown, to be named
+    url = reverse("plans:import_preview", args=[org.code, draft.pk])
+    client.post(url, {"col_1": "measure", "col_2": "criteria"})
+    document = preview(client, org, draft).context["document"]
+    assert [(m.code, m.text, m.criteria) for m in document.measures] == [
+        ("1.1", "Мэдээлэх", ["Мэдээлсэн байх"]),
+        ("1.2", "Байршуулах", ["Байршуулсан байх"]),
+    ]

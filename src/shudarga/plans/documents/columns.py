@@ -45,7 +45,7 @@ class ColumnReading:
 
     @property
     def role_label(self) -> str:
-        return str(v.ROLE_LABELS.get(self.role, self.role))
+        return str(v.ROLE_LABELS.get(self.role, self.role or "—"))
 
     @property
     def key(self) -> str:

@@ -164,9 +164,18 @@ def interpret(
         band = find_band(grid, start=auto_band.start, rows=layout.header_rows)
     else:
         band = auto_band
+    if band is None and (choices.columns or layout.columns):
+        # No header words, but the person said what the columns are: the table's first row
+        # of several cells is its header.
+        first = next((r for r in range(len(grid.rows)) if len(grid.starting_texts(r)) >= 2), 0)
+        band = find_band(grid, start=first, rows=1)
     grid, after_blocks = _with_continuations(source, block_index, grid, band)
     reading.grid, reading.band = grid, band
     if band is None:
+        # Shown so a person can still say which row is the header and what the columns are.
+        reading.columns = [
+            ColumnReading(index, "", "", _("no header row found")) for index in range(grid.width)
+        ]
         raise _refuse(_no_table_message(reading), reading)
 
     data = range(band.data_start, len(grid.rows))
