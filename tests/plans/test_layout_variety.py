@@ -365,3 +365,20 @@ def test_two_headings_in_a_row_are_a_direction_over_a_goal():
         (2, "", "Сургалт"),
     ]
     assert [r.kind for r in reading.rows[2:]] == ["heading", "goal", "measure", "goal", "measure"]
+
+
+def test_a_goal_cell_alone_on_its_row_starts_a_goal_even_when_headed():
+    document, _reading = read(
+        tsv_bytes(
+            TITLE,
+            "Зорилт\tХэрэгжүүлэх арга хэмжээ\tШалгуур үзүүлэлт",
+            "Зорилт 1. Ил тод байдал\t\t",
+            "\t1.1. Мэдээлэх\t-Мэдээлсэн байх",
+            "Зорилт 2. Сургалт\t\t",
+            "\t2.1. Сургалт хийх\t-Хийсэн байх",
+        )
+    )
+    assert [(g.number, g.heading, g.text) for g in document.goals] == [
+        (1, "", "Ил тод байдал"),
+        (2, "", "Сургалт"),
+    ]

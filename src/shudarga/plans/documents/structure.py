@@ -349,10 +349,7 @@ class _Walker:
         role = self.role_of.get(column, v.OTHER)
         spanning = self._spanning(row)
         if not spanning and role not in (v.NUMBER, v.HEADING):
-            if role == v.GOAL and v.heading_number(text, bare_number=False):
-                spanning = True
-            else:
-                return False
+            return False  # a goal's or measure's own cell: an ordinary row
         if match := v.CODE_RE.match(text):
             rest = text[match.end() :]
             if squash(rest):
