@@ -3,7 +3,7 @@ form and tracking, the satisfaction survey.
 
 Nothing here shows personal data: the petition pages show a tracking code once to the
 person who filed, and by code only the status and dates. Forms that write are protected by
-CSRF, per-address rate limits (ratelimit.py), size limits and a honeypot field.
+CSRF, per-address rate limits (core.ratelimit), size limits and a honeypot field.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from shudarga.core.http import client_ip, file_headers
+from shudarga.core.ratelimit import rate_limit_hit
 from shudarga.petitions.models import Petition, Survey
 from shudarga.petitions.selectors import (
     open_surveys,
@@ -32,7 +33,6 @@ from shudarga.plans.sealing import plan_seal_badge
 from shudarga.plans.selectors import plan_to_document
 from shudarga.plans.table import column_numbers, plan_table
 from shudarga.public.forms import PublicPetitionForm, SurveyAnswerForm, TrackForm
-from shudarga.public.ratelimit import rate_limit_hit
 from shudarga.public.selectors import (
     get_public_organization,
     get_published_plan,
