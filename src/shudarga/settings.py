@@ -46,8 +46,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()] or default
 
 
-def database_from_url(url: str, data_dir: Path) -> dict:
-    """Django DATABASES entry for `sqlite:///path` or `postgres://user:pass@host:port/name`."""
+def database_from_url(url: str, data_dir: Path, *, debug: bool = False) -> dict:
+    """Django DATABASES entry for `sqlite:///path` or `postgres://user:pass@host:port/name`.
+
+    PostgreSQL connections are kept for DB_CONN_MAX_AGE seconds (60) between requests; with
+    `debug` (the development server) not at all by default: it serves every request in a new
+    thread, so each kept connection would sit idle until the server stops (`make run` held
+    26 of them)."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # sqlite:///relative/or/absolute -> path after the third slash; sqlite:////abs/path
@@ -70,7 +75,7 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0 if debug else 60),
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(
@@ -265,7 +270,7 @@ TEMPLATES = [
 ]
 
 if db_url := os.environ.get("DATABASE_URL", "").strip():
-    DATABASES = {"default": database_from_url(db_url, DATA_DIR)}
+    DATABASES = {"default": database_from_url(db_url, DATA_DIR, debug=DEBUG)}
 else:
     DATABASES = {
         "default": {
