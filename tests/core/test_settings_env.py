@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from shudarga.core.ratelimit import rate_limit_hit
 
 from shudarga import settings as settings_module
+from shudarga.core.ratelimit import rate_limit_hit
 from shudarga.settings import cache_from_env, storage_from_env, tasks_from_env
 
 S3_ENV = {
