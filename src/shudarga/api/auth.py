@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from shudarga.accounts.selectors import totp_device_for_user, two_factor_required
 from shudarga.api.errors import ApiError
 from shudarga.api.selectors import token_for_secret
 from shudarga.api.services import token_mark_used
@@ -62,6 +63,15 @@ def check_scope_rate(request: HttpRequest, scope: str) -> None:
     _refuse_over_limit(rate_count(scope=scope, who=client_ip(request)))
 
 
+def _owes_second_factor(user: Any) -> bool:
+    """Whether `user`'s roles require two-factor sign-in but they have not set it up (a role
+    granted after the token was made): their tokens stop working until they do. No query
+    when nobody is required."""
+    return two_factor_required(user=user) and (
+        totp_device_for_user(user=user, confirmed=True) is None
+    )
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <secret>`: the request acts as the token's owner, with the
     owner's roles. A read-only token gets 403 on any write."""
@@ -75,6 +85,15 @@ class TokenAuth(HttpBearer):
         if api_token is None:
             return None
         check_rate(api_token.pk)
+        if _owes_second_factor(api_token.user):
+            raise ApiError(
+                403,
+                "two_factor_required",
+                _(
+                    "Your role requires two-factor sign-in. Sign in to the web site and set it "
+                    "up; then this token works again."
+                ),
+            )
         if request.method not in SAFE_METHODS and not api_token.may_write:
             raise ApiError(403, "read_only_token", _("This token may only read."))
         token_mark_used(token=api_token)
