@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -201,6 +202,21 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_secret("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local work).")
+
+# The audit key seals the audit chain, its daily anchors and backup manifests (README,
+# "Security"). It must not be in the database: a file readable only by the app is best.
+# Development derives one from SECRET_KEY; production refuses to start without it. Keys
+# used before a rotation stay in SHUDARGA_AUDIT_OLD_KEYS (space- or comma-separated) so
+# what they sealed can still be checked.
+SHUDARGA_AUDIT_KEY = env_secret("SHUDARGA_AUDIT_KEY") or (
+    "dev-only-audit-key-" + hashlib.sha256(SECRET_KEY.encode()).hexdigest() if DEBUG else ""
+)
+if not SHUDARGA_AUDIT_KEY:
+    raise ImproperlyConfigured(
+        "Set SHUDARGA_AUDIT_KEY or SHUDARGA_AUDIT_KEY_FILE (at least 32 characters, e.g. "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), or DEBUG=true."
+    )
+SHUDARGA_AUDIT_OLD_KEYS = env_secret("SHUDARGA_AUDIT_OLD_KEYS").replace(",", " ").split()
 
 DATA_DIR = Path(os.environ.get("SHUDARGA_DATA_DIR", "") or PROJECT_DIR / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps everything here

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k3y-" + "x7Qp9rTz" * 8,  # long and varied, as `check --deploy` wants
+    "SHUDARGA_AUDIT_KEY": "audit-" + "Rz8wQp3K" * 5,
     "ALLOWED_HOSTS": "shudarga.example.mn",
     "SHUDARGA_HTTPS": "true",
     "SECURE_HSTS_PRELOAD": "true",

@@ -49,6 +49,9 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     prev_digest = models.CharField(_("previous entry's digest"), max_length=64, blank=True)
     digest = models.CharField(_("digest"), max_length=64, blank=True)
+    # The id of the audit key the digest is keyed with (`audit_chain.key_id_of`); empty for
+    # entries written before the chain was keyed.
+    key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit entry")
@@ -65,12 +68,15 @@ class AuditChainHead(models.Model):
 
     Appending locks it (`select_for_update`), so two transactions never chain onto the same
     entry; and `verify_audit` compares it with the last entry, so entries removed from the
-    end of the log are noticed.
+    end of the log are noticed. `mac` seals the row with the audit key, so it cannot be
+    moved back to hide entries cut off the end without the key.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     digest = models.CharField(_("last digest"), max_length=64, blank=True)
     last_entry_id = models.BigIntegerField(_("last entry"), null=True, blank=True)
+    key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
+    mac = models.CharField(_("seal"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")
@@ -79,6 +85,33 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_entry_id} {self.digest[:12]}"
+
+
+class AuditAnchor(models.Model):
+    """The audit chain's head at one moment, taken daily (`shudarga anchor_audit`) and
+    published outside the database: on the public portal's transparency page, in the log,
+    in a file in the data directory and in every backup's manifest. `verify_audit
+    --anchors` then finds a rewrite of anything up to an anchored entry, even one whose
+    digests were all recomputed (with the key).
+
+    `mac` signs the other fields with the audit key, so an anchor slipped into this table
+    (or into a copy elsewhere) by someone without the key is refused.
+    """
+
+    at = models.DateTimeField(_("taken"), default=timezone.now, db_index=True)
+    last_entry_id = models.BigIntegerField(_("last entry"))
+    digest = models.CharField(_("digest"), max_length=64)
+    entries = models.BigIntegerField(_("entries"))
+    key_id = models.CharField(_("key"), max_length=16)
+    mac = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} #{self.last_entry_id} {self.digest[:12]}"
 
 
 class Seal(models.Model):
