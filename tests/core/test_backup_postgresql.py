@@ -20,7 +20,6 @@ from tests.core.backup_helpers import manage, manifest_of, media_digests, sha256
 psycopg = pytest.importorskip("psycopg")
 
 
-
 def _scratch_names() -> tuple[str, str]:
     """The two scratch databases, named after the test database this run uses, so runs on
     the same server with another TEST_DATABASE_URL never drop each other's databases."""

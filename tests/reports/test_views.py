@@ -164,9 +164,11 @@ def test_the_workflow_buttons_follow_role_and_status(
     assert Report.objects.get(pk=year_report.pk).status == "draft"
 
 
-def test_the_officer_cannot_reopen_an_approved_report(client, officer, reviewer, year_report):
+def test_the_officer_cannot_reopen_an_approved_report(
+    client, officer, reviewer, leader, year_report
+):
     report = services.report_mark_reviewed(report=score_all(year_report, reviewer), actor=reviewer)
-    services.report_approve(report=report, actor=reviewer)
+    services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     response = client.post(_url("transition", report), {"transition": "reopen", "reason": "X"})
     assert response.status_code == 403

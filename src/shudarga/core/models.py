@@ -170,3 +170,39 @@ class Seal(models.Model):
     @property
     def short_digest(self) -> str:
         return self.digest[:12]
+
+
+class RecordLock(models.Model):
+    """Records locked by an approval: what an approved report covers — the evidence and
+    register rows of its plan dated inside its period, and the rows of the registers its
+    criteria count across the whole organization — cannot be added, replaced or deleted
+    until the report is reopened (with a reason, by a role allowed to). Written and removed
+    only by the reports' workflow; the evidence and register services ask
+    `core.services.record_lock_check` before every write.
+
+    Plain values, not foreign keys: `core` sits below the apps whose objects lock and are
+    locked.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, default="report")
+    object_id = models.BigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    organization_id = models.BigIntegerField(_("organization"))
+    plan_id = models.BigIntegerField(_("plan"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    # Register keys whose rows count for the plan across the organization, whatever their
+    # measures ("*": every register, for approvals made before locks were recorded).
+    registers = models.JSONField(_("registers counted organization-wide"), default=list)
+    created_at = models.DateTimeField(_("locked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("record lock")
+        verbose_name_plural = _("record locks")
+        indexes = [models.Index(fields=["organization_id", "start", "end"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="record_lock_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.start} – {self.end}"

@@ -9,8 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
 
@@ -24,7 +26,7 @@ from shudarga.core.audit_chain import (
 from shudarga.core.audit_keys import current_key
 from shudarga.core.history import ACTIONS, HistoricalBase, organization_of, version_digest
 from shudarga.core.http import client_ip
-from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, Seal
+from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, RecordLock, Seal
 from shudarga.core.sealing import EVIDENCE_KEYS, canonical_json, content_digest, digest_of_seal
 
 logger = logging.getLogger(__name__)
@@ -366,3 +368,66 @@ def history_bulk_update(
     updated = model._default_manager.bulk_update(objs, fields)
     _bulk_history(objs, model=model, actor=actor, ip=ip, update=True)
     return updated
+
+
+# -- record locks -------------------------------------------------------------------------
+
+
+def record_lock_set(
+    *,
+    kind: str,
+    obj: models.Model,
+    organization_id: int,
+    plan_id: int,
+    start: Any,
+    end: Any,
+    registers: list[str],
+) -> RecordLock:
+    """Lock what `obj` (an approved report) covers: see `RecordLock`. Call it in the
+    transaction that approves `obj`; the approval's own audit entry records it."""
+    lock, _created = RecordLock.objects.update_or_create(
+        kind=kind,
+        object_id=obj.pk,
+        defaults={
+            "object_repr": str(obj)[:255],
+            "organization_id": organization_id,
+            "plan_id": plan_id,
+            "start": start,
+            "end": end,
+            "registers": sorted(registers),
+        },
+    )
+    return lock
+
+
+def record_lock_release(*, kind: str, object_id: int) -> int:
+    """Lift the lock of `object_id` (a report being reopened, with its reason recorded by
+    the caller). Returns how many locks were lifted."""
+    count, _detail = RecordLock.objects.filter(kind=kind, object_id=object_id).delete()
+    return count
+
+
+def record_lock_check(
+    *, organization_id: int, day: Any, plan_ids: Iterable[int], register: str = ""
+) -> None:
+    """ValidationError (code `locked`) when a record of `organization_id` dated `day`,
+    serving measures of `plan_ids` (or of register `register`), falls inside what an
+    approval locked. Call it inside the writing transaction, just before the write: it first
+    takes the audit chain's lock, which every approval holds until it commits, so a record
+    cannot slip into a report's period while the report is being approved."""
+    _lock_chain_head()
+    plan_ids = set(plan_ids)
+    for lock in RecordLock.objects.filter(
+        organization_id=organization_id, start__lte=day, end__gte=day
+    ).order_by("start", "id"):
+        if lock.plan_id in plan_ids or (
+            register and (register in lock.registers or "*" in lock.registers)
+        ):
+            raise ValidationError(
+                _(
+                    "The report “%(what)s” is approved and locked, and this record falls "
+                    "inside it (dated %(day)s). Reopen the report, with a reason, to change it."
+                )
+                % {"what": lock.object_repr or lock.kind, "day": day},
+                code="locked",
+            )

@@ -23,7 +23,7 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.selectors import petition_stats, survey_summary
-from shudarga.plans.models import Goal, Measure, Plan
+from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.registers.registry import REGISTERS
 from shudarga.registers.selectors import register_rows
@@ -117,6 +117,20 @@ def four_eyes_refusal(*, report: Report, user: Any, step: str) -> str | None:
     ):
         return _("You reviewed this report, so someone else must approve it (four-eyes rule).")
     return None
+
+
+def registers_counted_organization_wide(*, plan: Plan) -> list[str]:
+    """The registers whose every row of the organization counts for one of `plan`'s
+    criteria, whatever measure the row serves (the board, contracts, staff…): an approved
+    report of the plan locks their rows of its period too. Two queries."""
+    criteria = list(Criterion.objects.filter(measure__plan=plan).select_related("measure"))
+    return sorted(
+        {
+            rule.register
+            for rule, _confirmed in rules_for_criteria(criteria).values()
+            if rule.register and rule.scope == SCOPE_ORGANIZATION
+        }
+    )
 
 
 # -- lookups ------------------------------------------------------------------------------

@@ -21,7 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record, history_bulk_create, history_bulk_update
+from shudarga.core.services import (
+    audit_record,
+    history_bulk_create,
+    history_bulk_update,
+    record_lock_release,
+    record_lock_set,
+)
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
@@ -45,6 +51,7 @@ from shudarga.reports.sealing import report_seal
 from shudarga.reports.selectors import (
     draft_facts,
     four_eyes_refusal,
+    registers_counted_organization_wide,
     report_page,
     report_period,
     report_to_document,
@@ -516,7 +523,22 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         ip=ip,
     )
     report_seal(report=report, actor=actor, ip=ip)
+    _lock_records(report)
     return report
+
+
+def _lock_records(report: Report) -> None:
+    """Lock the evidence and register rows the approved `report` covers (`RecordLock`)."""
+    period = report_period(report=report)
+    record_lock_set(
+        kind="report",
+        obj=report,
+        organization_id=report.plan.organization_id,
+        plan_id=report.plan_id,
+        start=period.start,
+        end=period.end,
+        registers=registers_counted_organization_wide(plan=report.plan),
+    )
 
 
 @transaction.atomic
@@ -538,11 +560,12 @@ def report_reopen(*, report: Report, actor: Any, reason: str, ip: str | None = N
         item.report, item.due, item.updated_at = report, None, timezone.now()
     history_bulk_update(items, ["due", "updated_at"], model=ReportItem, actor=actor, ip=ip)
     _event(report, ReportEvent.Action.REOPENED, actor, source=source, reason=reason.strip())
+    unlocked = record_lock_release(kind="report", object_id=report.pk)
     _audit(
         report,
         actor=actor,
         action="report.reopened",
-        changes={"status": [source, "draft"], "reason": reason.strip()},
+        changes={"status": [source, "draft"], "reason": reason.strip(), "unlocked": bool(unlocked)},
         ip=ip,
     )
     return report
