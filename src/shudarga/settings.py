@@ -352,6 +352,12 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 600), env_int("API_RATE_WINDOW", 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than that are spooled here while they arrive: in the data directory, where
+# `shudarga sweep_storage` removes what a killed worker left (not in /tmp, out of its reach).
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp" / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# `shudarga sweep_storage` leaves files younger than this alone (an upload still running).
+STORAGE_SWEEP_GRACE_HOURS = env_int("STORAGE_SWEEP_GRACE_HOURS", 24)
 
 # --- Security (README, "Security"): sign-in throttling, passwords, sessions, two-factor,
 # Content-Security-Policy, HTTPS. Kept together so the whole posture reads in one place.

@@ -7,6 +7,7 @@ import logging
 from django_tasks import task
 
 from shudarga.core.services import AnchorRefused, audit_anchor_take
+from shudarga.core.storage import storage_sweep, sweep_grace
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +22,16 @@ def anchor_audit() -> int | None:
         logger.error("Audit chain not anchored: %s", exc)
         raise
     return row.last_entry_id if row else None
+
+
+@task()
+def sweep_storage() -> dict[str, int]:
+    """What `shudarga sweep_storage` does (each removal is logged as a warning)."""
+    report = storage_sweep(grace=sweep_grace())
+    logger.info(
+        "sweep_storage: %s files checked, %s removed, %s finished",
+        report.checked,
+        len(report.removed),
+        len(report.finished),
+    )
+    return {"removed": len(report.removed), "finished": len(report.finished)}

@@ -3,7 +3,9 @@
 Every write checks that the measure, criterion and register row belong to the same
 organization, runs `full_clean`, is atomic and audited. Stored files are never overwritten
 or removed: a replacement is a new row with a new file, a deletion only marks the current
-row as no longer current.
+row as no longer current. An uploaded file becomes final only when its row is committed
+(`core.storage.stage_upload`), so a crash leaves nothing but a pending file the daily sweep
+removes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shudarga.core.services import audit_record, record_lock_check
+from shudarga.core.storage import discard_pending, stage_upload
 from shudarga.core.text import search_key
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.validators import check_upload
@@ -207,13 +210,14 @@ def evidence_add_file(
     evidence.content_type = checked.content_type
     evidence.size = checked.size
     evidence.sha256 = checked.sha256
-    # The storage name comes from `evidence_upload_to`; the name given here is ignored.
-    evidence.file.save(checked.original_name, upload, save=False)
+    # The storage name comes from `evidence_upload_to`; the name given here is ignored. The
+    # file stays under a pending name until this transaction commits (`core.storage`).
+    pending = stage_upload(evidence.file, checked.original_name, upload)
     try:
         return _save_new_row(evidence, actor=actor, ip=ip)
     except BaseException:
         # The row is not saved: the freshly stored file is nobody's, remove it.
-        evidence.file.storage.delete(evidence.file.name)
+        discard_pending(evidence.file, pending)
         raise
 
 
