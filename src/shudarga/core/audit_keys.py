@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from shudarga.core.audit_chain import AuditKey
@@ -59,3 +61,22 @@ def check_signature(data: bytes, *, key_id: str, mac: str) -> str | None:
     if not hmac.compare_digest(sign(data, key), mac or ""):
         return "its signature does not match: it was changed"
     return None
+
+
+def check_audit_keys(**kwargs: Any) -> list[checks.CheckMessage]:
+    """System check: the audit keys are long enough (`manage.py check` names it before the
+    first audited write would fail)."""
+    try:
+        known_keys()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="shudarga.E002")]
+    short = [k for k in settings.SHUDARGA_AUDIT_OLD_KEYS if len(k) < MIN_LENGTH]
+    if short:
+        return [
+            checks.Error(
+                f"SHUDARGA_AUDIT_OLD_KEYS holds {len(short)} key(s) shorter than {MIN_LENGTH} "
+                f"characters.",
+                id="shudarga.E003",
+            )
+        ]
+    return []
