@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -264,10 +264,8 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "public/transparency.html", {"page_obj": page})
 
 
-def transparency_json(request: HttpRequest) -> JsonResponse:
-    """The same anchors as JSON (`{"anchors": […]}`, oldest first), in the form `shudarga
-    verify_audit --anchors FILE` reads."""
+def transparency_json(request: HttpRequest) -> HttpResponseBase:
+    """The same anchors as a JSON file (`{"anchors": […]}`, oldest first), in the form
+    `shudarga verify_audit --anchors FILE` reads."""
     anchors = [anchor_dict(row) for row in audit_anchors_published().reverse()[:TRANSPARENCY_MAX]]
-    response = JsonResponse({"anchors": anchors})
-    response["Content-Disposition"] = 'inline; filename="shudarga-audit-anchors.json"'
-    return response
+    return file_headers(JsonResponse({"anchors": anchors}), filename="shudarga-audit-anchors.json")
