@@ -153,3 +153,6 @@ def test_only_the_leader_changes_the_rules_and_every_member_reads_them(
     assert "Off" in client.get(url).content.decode()
     assert client.post(url, {"four_eyes": "on"}).status_code == 302
     assert "On" in client.get(url).content.decode()
+    # Both changes are in the organization's history.
+    history = client.get(reverse("history:organization", args=[org.code]))
+    assert history.status_code == 200

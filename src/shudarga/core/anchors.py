@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 
 from shudarga.core.audit_chain import canonical_at
-from shudarga.core.audit_keys import check_signature, current_key, sign
+from shudarga.core.audit_keys import check_signature, current_key, known_keys, sign
 from shudarga.core.models import AuditAnchor, AuditEntry
 
 FIELDS = ("at", "entry", "digest", "entries", "key")
@@ -116,11 +116,14 @@ def check_anchors(sources: Iterable[tuple[str, list[dict[str, Any]]]]) -> Anchor
             except (KeyError, TypeError, ValueError):
                 report.problems.append(f"{name}: an anchor is malformed: {str(anchor)[:120]}")
                 continue
-            fault = check_signature(data, key_id=str(anchor.get("key", "")), mac=anchor.get("mac"))
-            if fault and "does not know" in fault:
-                report.unverifiable.append(f"{name}: {_where(anchor)}: {fault}")
+            key_id = str(anchor.get("key", ""))
+            if key_id not in known_keys():
+                report.unverifiable.append(
+                    f"{name}: {_where(anchor)} is signed with key {key_id or '(none)'}, which "
+                    f"this installation does not know (SHUDARGA_AUDIT_OLD_KEYS)"
+                )
                 continue
-            if fault:
+            if fault := check_signature(data, key_id=key_id, mac=anchor.get("mac")):
                 report.problems.append(f"{name}: {_where(anchor)} is forged or altered: {fault}")
                 continue
             seen.setdefault((anchor["entry"], anchor["digest"]), anchor)
