@@ -212,6 +212,8 @@ def main() -> int:
         DATABASE_URL=args.database_url,
         DEBUG="false",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        # Generated data's audit chain is sealed with this key: keep it for later runs.
+        SHUDARGA_AUDIT_KEY=os.environ.get("SHUDARGA_AUDIT_KEY") or "bench-audit-key-" + "0" * 32,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         MEDIA_ROOT=str(media),
         API_RATE_LIMIT="100000000",

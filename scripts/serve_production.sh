@@ -7,7 +7,8 @@
 #
 # Configuration comes from the environment as in production (README, "Configuration"):
 # DATABASE_URL, SHUDARGA_CACHE_URL, GUNICORN_WORKERS... Without SECRET_KEY or
-# SECRET_KEY_FILE a key is generated once into the data directory and kept there. Cookies
+# SECRET_KEY_FILE a key is generated once into the data directory and kept there; so is the
+# audit key (SHUDARGA_AUDIT_KEY_FILE) without SHUDARGA_AUDIT_KEY[_FILE]. Cookies
 # are sent over HTTPS only unless SHUDARGA_HTTPS=false (set it to sign in over plain http).
 # Ctrl-C or SIGTERM stops gunicorn and the worker.
 set -euo pipefail
@@ -34,6 +35,16 @@ if [ -z "${SECRET_KEY:-}" ] && [ -z "${SECRET_KEY_FILE:-}" ]; then
     (umask 077 && "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))' \
       >"$SECRET_KEY_FILE")
     echo "Generated a secret key in $SECRET_KEY_FILE."
+  fi
+fi
+
+if [ -z "${SHUDARGA_AUDIT_KEY:-}" ] && [ -z "${SHUDARGA_AUDIT_KEY_FILE:-}" ]; then
+  export SHUDARGA_AUDIT_KEY_FILE="$SHUDARGA_DATA_DIR/audit-key"
+  if [ ! -s "$SHUDARGA_AUDIT_KEY_FILE" ]; then
+    mkdir -p "$SHUDARGA_DATA_DIR"
+    (umask 077 && "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' \
+      >"$SHUDARGA_AUDIT_KEY_FILE")
+    echo "Generated an audit key in $SHUDARGA_AUDIT_KEY_FILE: keep a copy off this machine."
   fi
 fi
 

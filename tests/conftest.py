@@ -105,3 +105,18 @@ def _end_live_server_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _anchor_file(settings, tmp_path):
+    """Each test appends audit anchors to a file of its own: ids repeat across tests (their
+    data is rolled back), so a shared file would hold anchors no test database matches."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _uploads_final_at_once(monkeypatch):
+    """A test's transaction never commits, so an upload would stay pending
+    (`core.storage`); here it becomes final at once, as it does at commit in the app.
+    tests/core/test_storage.py checks the real order, and kills a worker to prove it."""
+    monkeypatch.setattr("shudarga.core.storage._after_commit", lambda callback: callback())

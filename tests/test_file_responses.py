@@ -30,6 +30,7 @@ INLINE = {"evidence:inline", "petitions:survey_qr", "dashboards:ical"}
 EXPECTED = {
     "plans:export",
     "public:plan_download",
+    "public:transparency_json",
     "reports:export",
     "reports:bundle_download",
     "registers:export",

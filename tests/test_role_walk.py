@@ -189,6 +189,7 @@ TABLE: dict[str, Page] = {
     "reports:compare": READ,
     "reports:export": _same(MEMBER, kwargs={"fmt": "json"}),
     "reports:create": Page(refused(MEMBER), need(Action.EDIT_REPORT)),
+    "reports:rules": Page(need(MEMBER), need(Action.SET_REPORT_RULES)),  # the four-eyes rule
     "reports:redraft": Page(refused(MEMBER), need(Action.EDIT_REPORT)),
     "reports:due_date": Page(refused(MEMBER), need(Action.EDIT_REPORT)),
     "reports:measure": Page(
@@ -275,7 +276,8 @@ def test_every_url_pattern_is_in_the_table():
 
 def test_the_table_says_what_the_issue_says():
     """Issue #6: an officer cannot score, a reviewer cannot edit register rows, an auditor
-    cannot change anything, a leader only approves and publishes."""
+    cannot change anything, a leader only approves and publishes (and, issue 16, sets the
+    report rules)."""
     score = TABLE["reports:measure"].posts["score"][1]
     assert not _allowed(score, frozenset({Role.OFFICER}))
     assert not _allowed(TABLE["registers:edit"].post, frozenset({Role.REVIEWER}))
@@ -291,6 +293,7 @@ def test_the_table_says_what_the_issue_says():
                     Action.APPROVE_PLAN,
                     Action.PUBLISH_PLAN,
                     Action.APPROVE_REPORT,
+                    Action.SET_REPORT_RULES,
                 }, (name, label)
 
 
@@ -385,3 +388,84 @@ def test_every_role_gets_what_the_table_says(client, world):
                     )
     assert not wrong, "\n".join(wrong)
     assert asked > 8 * 2 * 70
+
+
+# -- issue 16: four eyes, one's own roles, a role granted mid-session -----------------------
+
+
+def test_one_person_with_every_role_still_needs_a_second(client, world, org):
+    """A member who holds coordinator, reviewer and leader at once (the attack of issue 16
+    gave the reviewer role to oneself; here the system gave it) walks the workflow of one
+    report: they submit it, and every later step of theirs is refused; their own roles
+    cannot be changed by them."""
+    from shudarga.core.models import AuditEntry
+    from shudarga.reports.models import Report
+    from shudarga.reports.services import report_item_score, report_mark_reviewed
+    from tests.factories import MembershipFactory, UserFactory
+
+    values, users = world
+    person = UserFactory(username="walk-all-hands")
+    for role in (Role.COORDINATOR, Role.REVIEWER, Role.LEADER):
+        MembershipFactory(user=person, organization=org, role=role)
+    client.force_login(person)
+    code, report_id = values["code"], values["report_id"]
+    transition = reverse("reports:transition", args=[code, report_id])
+
+    member = reverse("organizations:member", args=[code, person.pk])
+    assert client.post(member, {"role": Role.OFFICER}).status_code == 403
+    for membership in person.memberships.all():
+        remove = reverse("organizations:remove_role", args=[code, membership.pk])
+        assert client.post(remove).status_code == 403
+    assert person.memberships.count() == 3
+
+    assert client.post(transition, {"transition": "submit"}).status_code == 302
+    report = Report.objects.get(pk=report_id)
+    assert report.status == "submitted" and report.submitted_by == person
+    measure_id = report.items.filter(due=True).values_list("measure_id", flat=True).first()
+    measure = reverse("reports:measure", args=[code, report_id, measure_id])
+    client.post(measure, {"action": "score", "score": "100"})
+    client.post(transition, {"transition": "review"})
+    assert Report.objects.get(pk=report_id).status == "submitted"
+    assert not report.items.exclude(score=None).exists()
+
+    reviewer = users["reviewer"]
+    for item in report.items.filter(due=True).select_related("measure"):
+        report_item_score(report=report, measure=item.measure, actor=reviewer, score=100)
+    report_mark_reviewed(report=report, actor=reviewer)
+    client.post(transition, {"transition": "approve"})
+    assert Report.objects.get(pk=report_id).status == "reviewed"
+    assert not AuditEntry.objects.filter(action="report.approved", actor=person).exists()
+
+
+def test_a_reviewer_made_mid_session_meets_two_factor_on_every_page(client, world, org, settings):
+    """The officer of the walk is signed in when a coordinator makes them reviewer; with
+    reviewers required to use two-factor, every page of the walk (GET and POST) now sends
+    them to set it up, except signing out, the language and the two-factor pages."""
+    from shudarga.organizations.services import membership_grant
+
+    values, users = world
+    settings.SHUDARGA_REQUIRE_2FA_FOR = ["reviewer"]
+    officer = users["officer"]
+    client.force_login(officer)
+    assert client.get(reverse("criteria:my_work")).status_code == 200
+    membership_grant(user=officer, organization=org, role=Role.REVIEWER, actor=users["coordinator"])
+    open_anyway = {
+        "logout", "set_language", "login", "healthz", "readyz", "organizations:set_password",
+        "accounts:two_factor", "accounts:two_factor_verify",
+    }  # fmt: skip
+    set_up = reverse("accounts:two_factor")
+    wrong = []
+    for name, route in walked_patterns():
+        if name in open_anyway:
+            continue
+        page = TABLE[name]
+        url = reverse(name, kwargs=_kwargs(route, {**values, **page.kwargs}))
+        for method in ("get", "post"):
+            cookies = copy.deepcopy(client.cookies)
+            with transaction.atomic():
+                response = getattr(client, method)(url)
+                transaction.set_rollback(True)
+            client.cookies = cookies
+            if response.status_code != 302 or not response["Location"].startswith(set_up):
+                wrong.append(f"{method.upper()} {name} gave {response.status_code}")
+    assert not wrong, "\n".join(wrong)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -46,8 +47,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()] or default
 
 
-def database_from_url(url: str, data_dir: Path) -> dict:
-    """Django DATABASES entry for `sqlite:///path` or `postgres://user:pass@host:port/name`."""
+def database_from_url(url: str, data_dir: Path, *, debug: bool = False) -> dict:
+    """Django DATABASES entry for `sqlite:///path` or `postgres://user:pass@host:port/name`.
+
+    PostgreSQL connections are kept for DB_CONN_MAX_AGE seconds (60) between requests; with
+    `debug` (the development server) not at all by default: it serves every request in a new
+    thread, so each kept connection would sit idle until the server stops (`make run` held
+    26 of them)."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # sqlite:///relative/or/absolute -> path after the third slash; sqlite:////abs/path
@@ -70,7 +76,7 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0 if debug else 60),
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(
@@ -197,6 +203,21 @@ SECRET_KEY = env_secret("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local work).")
 
+# The audit key seals the audit chain, its daily anchors and backup manifests (README,
+# "Security"). It must not be in the database: a file readable only by the app is best.
+# Development derives one from SECRET_KEY; production refuses to start without it. Keys
+# used before a rotation stay in SHUDARGA_AUDIT_OLD_KEYS (space- or comma-separated) so
+# what they sealed can still be checked.
+SHUDARGA_AUDIT_KEY = env_secret("SHUDARGA_AUDIT_KEY") or (
+    "dev-only-audit-key-" + hashlib.sha256(SECRET_KEY.encode()).hexdigest() if DEBUG else ""
+)
+if not SHUDARGA_AUDIT_KEY:
+    raise ImproperlyConfigured(
+        "Set SHUDARGA_AUDIT_KEY or SHUDARGA_AUDIT_KEY_FILE (at least 32 characters, e.g. "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), or DEBUG=true."
+    )
+SHUDARGA_AUDIT_OLD_KEYS = env_secret("SHUDARGA_AUDIT_OLD_KEYS").replace(",", " ").split()
+
 DATA_DIR = Path(os.environ.get("SHUDARGA_DATA_DIR", "") or PROJECT_DIR / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps everything here
 
@@ -265,7 +286,7 @@ TEMPLATES = [
 ]
 
 if db_url := os.environ.get("DATABASE_URL", "").strip():
-    DATABASES = {"default": database_from_url(db_url, DATA_DIR)}
+    DATABASES = {"default": database_from_url(db_url, DATA_DIR, debug=DEBUG)}
 else:
     DATABASES = {
         "default": {
@@ -331,6 +352,12 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 600), env_int("API_RATE_WINDOW", 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than that are spooled here while they arrive: in the data directory, where
+# `shudarga sweep_storage` removes what a killed worker left (not in /tmp, out of its reach).
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp" / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# `shudarga sweep_storage` leaves files younger than this alone (an upload still running).
+STORAGE_SWEEP_GRACE_HOURS = env_int("STORAGE_SWEEP_GRACE_HOURS", 24)
 
 # --- Security (README, "Security"): sign-in throttling, passwords, sessions, two-factor,
 # Content-Security-Policy, HTTPS. Kept together so the whole posture reads in one place.

@@ -6,6 +6,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SHUDARGA_AUDIT_KEY", "test-only-audit-key-" + "0123456789" * 2)
 os.environ.setdefault("SHUDARGA_HTTPS", "false")  # the test client and live server speak HTTP
 os.environ.setdefault("SHUDARGA_DATA_DIR", tempfile.mkdtemp(prefix="shudarga-test-"))
 os.environ.setdefault("SHUDARGA_TASKS", "immediate")  # tasks run where they are enqueued

@@ -36,3 +36,6 @@ urlpatterns = [
     path("api/", include("shudarga.api.urls")),
     path("my/tokens/", include("shudarga.api.token_urls")),
 ]
+
+# Django's own 400 page is the bare text "Bad Request (400)"; ours says what happened.
+handler400 = "shudarga.core.views.bad_request"

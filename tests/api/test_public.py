@@ -29,13 +29,13 @@ def test_it_lists_only_published_plans(api_for, published, other_plan):
     assert api.get(f"/public/organizations/OTHER/plans/{published.pk}").status_code == 404
 
 
-def test_it_shows_only_approved_report_scores(api_for, published, coordinator, reviewer):
+def test_it_shows_only_approved_report_scores(api_for, published, coordinator, reviewer, leader):
     h1 = services.report_create(plan=published, period="h1", actor=None, today=AFTER_THE_YEAR)
     year = services.report_create(plan=published, period="year", actor=None, today=AFTER_THE_YEAR)
     for report in (h1, year):
         score_all(report, reviewer, default=100)
     services.report_mark_reviewed(report=year, actor=reviewer)
-    services.report_approve(report=year, actor=reviewer)
+    services.report_approve(report=year, actor=leader)
     scores = api_for(None).get("/public/organizations/HOME/scores").json()
     assert [(s["plan_id"], [r["period"] for r in s["reports"]]) for s in scores] == [
         (published.pk, ["year"])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from shudarga.core.audit_chain import canonical_json, content_of, entry_digest
+from shudarga.core.audit_chain import canonical_json, content_of, entry_digest, head_mac
+from shudarga.core.audit_keys import current_key
 from shudarga.core.models import AuditChainHead, AuditEntry
 from shudarga.core.selectors import audit_chain_check, audit_entries_for_organization
 from shudarga.core.services import audit_record
@@ -37,14 +39,17 @@ def test_it_links_each_entry_to_the_one_before():
     assert (head.last_entry_id, head.digest) == (third.pk, third.digest)
 
 
-def test_it_hashes_the_content_and_the_previous_digest_as_canonical_json():
+def test_it_keys_the_content_and_the_previous_digest_as_canonical_json():
     user = UserFactory(username="дарга")
     entry = audit_record(
         actor=user, action="test.done", obj=user, organization_id=7, changes={"б": 1, "a": [1, 2]}
     )
     stored = AuditEntry.objects.get(pk=entry.pk)
-    payload = json.loads(canonical_json(content_of(stored), stored.prev_digest))
+    key = current_key()
+    assert stored.key_id == key.id and len(key.id) == 16
+    payload = json.loads(canonical_json(content_of(stored), stored.prev_digest, stored.key_id))
     assert payload == {
+        "key": key.id,
         "action": "test.done",
         "actor_id": user.pk,
         "actor_label": "дарга",
@@ -57,8 +62,10 @@ def test_it_hashes_the_content_and_the_previous_digest_as_canonical_json():
         "organization_id": 7,
         "prev_digest": stored.prev_digest,
     }
-    expected = hashlib.sha256(canonical_json(content_of(stored), stored.prev_digest)).hexdigest()
-    assert stored.digest == expected
+    message = canonical_json(content_of(stored), stored.prev_digest, key.id)
+    assert stored.digest == hmac.new(key.secret, message, hashlib.sha256).hexdigest()
+    # Without the key, the application's own function cannot make the digest.
+    assert entry_digest(content_of(stored), stored.prev_digest) != stored.digest
 
 
 def test_the_digest_survives_the_database_round_trip():
@@ -75,7 +82,7 @@ def test_the_digest_survives_the_database_round_trip():
     )
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert stored.ip == "2001:db8::1"
-    assert entry_digest(content_of(stored), stored.prev_digest) == stored.digest
+    assert entry_digest(content_of(stored), stored.prev_digest, current_key()) == stored.digest
     assert audit_chain_check().intact
 
 
@@ -159,15 +166,74 @@ def test_it_finds_the_last_entries_deleted():
     assert f"#{entries[2].pk}" in report.first_break.reason
 
 
-def test_it_finds_an_entry_rewritten_with_a_new_digest():
-    """Whoever edits an entry and recomputes its digest still breaks the next link."""
+def test_it_finds_an_entry_rewritten_with_a_new_digest_without_the_key():
+    """Whoever edits an entry and recomputes its digest with the application's own function
+    but without the key breaks the entry itself."""
     user = UserFactory()
     entries = _record(user, 3)
     forged = AuditEntry.objects.get(pk=entries[1].pk)
     forged.changes = {"n": 99}
     forged.digest = entry_digest(content_of(forged), forged.prev_digest)
     forged.save()
+    report = audit_chain_check()
+    assert report.first_break.entry_id == entries[1].pk
+    assert "edited" in report.first_break.reason
+
+
+def test_it_finds_an_entry_rewritten_with_the_key_at_the_next_link():
+    """With the key, the rewritten entry hashes right, but the next link breaks (unless every
+    digest after it is recomputed too: the anchors catch that, tests/core/test_anchors.py)."""
+    user = UserFactory()
+    entries = _record(user, 3)
+    forged = AuditEntry.objects.get(pk=entries[1].pk)
+    forged.changes = {"n": 99}
+    forged.digest = entry_digest(content_of(forged), forged.prev_digest, current_key())
+    forged.save()
     assert audit_chain_check().first_break.entry_id == entries[2].pk
+
+
+def test_the_head_cannot_be_moved_back_without_the_key():
+    """Issue 16, finding 2, first rewrite: delete the newest entries and point the head at
+    the last kept digest. The head's seal then no longer matches."""
+    user = UserFactory()
+    entries = _record(user, 5)
+    AuditEntry.objects.filter(pk__in=[e.pk for e in entries[3:]]).delete()
+    AuditChainHead.objects.update(last_entry_id=entries[2].pk, digest=entries[2].digest)
+    report = audit_chain_check()
+    assert not report.intact
+    assert "moved without the key" in report.first_break.reason
+    # With the key, the head can be resealed: then only the anchors tell (test_anchors.py).
+    AuditChainHead.objects.update(
+        mac=head_mac(current_key(), last_entry_id=entries[2].pk, digest=entries[2].digest)
+    )
+    assert audit_chain_check().intact
+
+
+def test_an_entry_under_an_unknown_key_is_named(settings):
+    user = UserFactory()
+    _record(user, 2)
+    settings.SHUDARGA_AUDIT_KEY = "another-key-" + "x" * 40
+    rotated = _record(user, 1)[0]  # a rotation entry goes first
+    assert AuditEntry.objects.filter(action="audit.key_rotated").count() == 1
+    assert audit_chain_check().intact is False  # the old key is not configured any more
+    settings.SHUDARGA_AUDIT_OLD_KEYS = ["test-only-audit-key-" + "0123456789" * 2]
+    report = audit_chain_check()
+    assert report.intact, report.first_break
+    assert rotated.key_id != AuditEntry.objects.order_by("id").first().key_id
+
+
+def test_an_unkeyed_entry_after_keyed_ones_is_refused():
+    user = UserFactory()
+    last = _record(user, 2)[-1]
+    slipped = AuditEntry(
+        at=timezone.now(), actor_label="intruder", action="test.done",
+        object_type="auth.user", object_id="1", prev_digest=last.digest,
+    )  # fmt: skip
+    slipped.digest = entry_digest(content_of(slipped), slipped.prev_digest)
+    slipped.save()
+    report = audit_chain_check()
+    assert report.first_break.entry_id == slipped.pk
+    assert "no key" in report.first_break.reason
 
 
 def test_it_finds_an_entry_inserted_behind_the_application():
@@ -181,8 +247,9 @@ def test_it_finds_an_entry_inserted_behind_the_application():
         object_type="auth.user",
         object_id="1",
         prev_digest=last.digest,
+        key_id=current_key().id,
     )
-    inserted.digest = entry_digest(content_of(inserted), inserted.prev_digest)
+    inserted.digest = entry_digest(content_of(inserted), inserted.prev_digest, current_key())
     inserted.save()
     report = audit_chain_check()
     assert report.first_break.entry_id == inserted.pk

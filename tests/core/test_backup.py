@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import sqlite3
 import tarfile
@@ -17,7 +18,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from shudarga.core.backup import BackupError, backup_check, installation_contents, opened_backup
+from shudarga.core.backup import (
+    BackupError,
+    backup_check,
+    installation_contents,
+    manifest_sign,
+    opened_backup,
+)
 from tests.core.backup_helpers import manage, manifest_of, media_digests, sha256
 from tests.factories import OrganizationFactory
 
@@ -75,7 +82,7 @@ def test_the_backup_lists_every_file_with_its_digest(demo):
     backup = demo.parent / "backup"
     manifest = manifest_of(backup)
     assert manifest["database"] == {"engine": "sqlite", "file": "db.sqlite3"}
-    assert manifest["migrations"]["core"] == "0003_seal"
+    assert manifest["migrations"]["core"] == "0005_record_locks"
     with closing(sqlite3.connect(_db(demo))) as db:  # the audit head, kept outside the database
         head = db.execute("SELECT last_entry_id, digest FROM core_auditchainhead").fetchone()
     assert manifest["audit_head"] == {"last_entry_id": head[0], "digest": head[1]}
@@ -183,9 +190,10 @@ def test_the_check_names_a_file_the_manifest_does_not_list(backup_copy):
 
 
 def test_the_check_refuses_a_manifest_path_outside_the_backup(backup_copy):
+    """Even in a manifest signed with the key."""
     manifest = manifest_of(backup_copy)
     manifest["files"].append({"path": "media/../../etc/passwd", "size": 1, "sha256": "0"})
-    (backup_copy / "manifest.json").write_text(json.dumps(manifest))
+    (backup_copy / "manifest.json").write_text(json.dumps(manifest_sign(manifest)))
     with pytest.raises(BackupError, match="not a safe path"):
         backup_check(backup_copy)
 
@@ -210,3 +218,156 @@ def test_an_installation_with_only_what_migrate_writes_is_empty(settings, tmp_pa
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "x.pdf").write_bytes(b"%PDF")
     assert installation_contents() == ["1 organizations.organization rows", "1 media files"]
+
+
+# -- authenticated backups (issue 16, finding 6) --------------------------------------------
+
+
+def _tamper_media_and_recompute(backup: Path) -> Path:
+    """Change a media file and put its new size and digest in the manifest, as the attack
+    did; returns the changed file."""
+    victim = next(p for p in sorted((backup / "media").rglob("*")) if p.is_file())
+    victim.write_bytes(b"%PDF-1.4 forged evidence\n")
+    manifest = manifest_of(backup)
+    for entry in manifest["files"]:
+        if entry["path"] == victim.relative_to(backup).as_posix():
+            entry["size"], entry["sha256"] = victim.stat().st_size, sha256(victim)
+    (backup / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return victim
+
+
+def _tar(directory: Path, archive: Path, *, extra: list[tuple[tarfile.TarInfo, object]] = ()):
+    """`directory` as a backup archive (manifest first), plus `extra` members."""
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(directory / "manifest.json", arcname="manifest.json")
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            if path.name != "manifest.json":
+                tar.add(path, arcname=path.relative_to(directory).as_posix())
+        for info, data in extra:
+            tar.addfile(info, data)
+    return archive
+
+
+def test_a_changed_file_with_its_digest_recomputed_is_refused_by_the_signature(
+    demo, backup_copy, tmp_path
+):
+    """Finding 6: the attack changed a media file in a .tar.gz and recomputed its digest in
+    the manifest; the restore took it. Now the manifest's signature no longer matches."""
+    _tamper_media_and_recompute(backup_copy)
+    with pytest.raises(BackupError, match="signature does not match"):
+        backup_check(backup_copy)
+    archive = _tar(backup_copy, tmp_path / "tampered.tar.gz")
+    fresh = tmp_path / "fresh"
+    refused = manage(fresh, "restore", str(archive), check=False)
+    assert refused.returncode != 0 and "signature does not match" in refused.stderr
+    assert not (fresh / "media").exists() or not any((fresh / "media").rglob("*.*"))
+
+
+def test_a_symlink_in_a_backup_directory_is_never_followed(demo, backup_copy, tmp_path):
+    """Finding 6: a media file replaced by a symlink to any file on the server was followed,
+    and that file became downloadable evidence."""
+    secret = tmp_path / "server-secret.txt"
+    secret.write_text("root:$6$...")
+    victim = next(p for p in sorted((backup_copy / "media").rglob("*")) if p.is_file())
+    victim.unlink()
+    victim.symlink_to(secret)
+    # Even with the manifest made to fit (digest recomputed, and signed with the key):
+    manifest = manifest_of(backup_copy)
+    for entry in manifest["files"]:
+        if entry["path"] == victim.relative_to(backup_copy).as_posix():
+            entry["size"], entry["sha256"] = secret.stat().st_size, sha256(secret)
+    (backup_copy / "manifest.json").write_text(json.dumps(manifest_sign(manifest)))
+    with pytest.raises(BackupError, match="is a symbolic link"):
+        backup_check(backup_copy)
+    fresh = tmp_path / "fresh"
+    refused = manage(fresh, "restore", str(backup_copy), check=False)
+    assert refused.returncode != 0 and "symbolic link" in refused.stderr
+    assert not any("root:" in p.read_text(errors="ignore") for p in fresh.rglob("*") if p.is_file())
+
+
+def test_a_symlinked_folder_in_a_backup_directory_is_refused(backup_copy, tmp_path):
+    folder = next(p for p in sorted((backup_copy / "media").iterdir()) if p.is_dir())
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder, elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(BackupError, match="is a symbolic link"):
+        backup_check(backup_copy)
+
+
+def test_an_unlisted_300_mb_member_is_refused_before_it_is_unpacked(
+    demo, backup_copy, tmp_path, settings
+):
+    """Finding 6: a 300 MB member the manifest does not list was unpacked in full before the
+    restore refused it. Now its header alone refuses it: nothing of it is written."""
+    import time
+
+    settings.DATA_DIR = tmp_path / "data"
+    big = tarfile.TarInfo("media/evidence/huge.bin")
+    big.size = 300 * 1024 * 1024
+
+    class Zeros(io.RawIOBase):
+        def __init__(self, size: int) -> None:
+            self.left = size
+
+        def readinto(self, buffer) -> int:
+            n = min(len(buffer), self.left)
+            buffer[:n] = b"\x00" * n
+            self.left -= n
+            return n
+
+    archive = _tar(backup_copy, tmp_path / "big.tar.gz", extra=[(big, Zeros(big.size))])
+    started = time.perf_counter()
+    refused = pytest.raises(BackupError, match=r"huge\.bin is in the archive but not in its")
+    with refused, opened_backup(archive):
+        pass
+    assert time.perf_counter() - started < 5  # the demo files only, then the header
+    assert not any(settings.DATA_DIR.rglob("huge.bin"))
+
+
+def test_a_member_larger_than_the_manifest_says_is_refused_before_unpacking(
+    backup_copy, tmp_path, settings
+):
+    settings.DATA_DIR = tmp_path / "data"
+    victim = next(p for p in sorted((backup_copy / "media").rglob("*")) if p.is_file())
+    inside = victim.relative_to(backup_copy).as_posix()
+    victim.write_bytes(victim.read_bytes() + b"\x00" * 4096)  # the manifest is untouched
+    archive = _tar(backup_copy, tmp_path / "b.tar.gz")
+    refused = pytest.raises(BackupError, match=rf"{re.escape(inside)} is .* bytes in the archive")
+    with refused, opened_backup(archive):
+        pass
+
+
+def test_a_link_member_in_an_archive_is_refused(backup_copy, tmp_path, settings):
+    settings.DATA_DIR = tmp_path / "data"
+    link = tarfile.TarInfo("media/evidence/link.pdf")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    archive = _tar(backup_copy, tmp_path / "l.tar.gz", extra=[(link, None)])
+    with pytest.raises(BackupError, match="not a regular file"), opened_backup(archive):
+        pass
+
+
+def test_an_unsigned_version_1_backup_needs_allow_unsigned(backup_copy):
+    manifest = manifest_of(backup_copy)
+    manifest.pop("signature")
+    manifest["version"] = 1
+    (backup_copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="--allow-unsigned"):
+        backup_check(backup_copy)
+    assert backup_check(backup_copy, allow_unsigned=True)["version"] == 1
+
+
+def test_a_backup_made_with_another_key_is_refused_unless_that_key_is_known(backup_copy, settings):
+    old = settings.SHUDARGA_AUDIT_KEY
+    settings.SHUDARGA_AUDIT_KEY = "a-new-key-after-rotation-" + "q" * 20
+    with pytest.raises(BackupError, match="does not know"):
+        backup_check(backup_copy)
+    settings.SHUDARGA_AUDIT_OLD_KEYS = [old]
+    assert backup_check(backup_copy)["signature"]["key"]
+
+
+def test_the_manifest_keeps_the_anchors_and_is_first_in_the_archive(demo):
+    with tarfile.open(demo.parent / "backup.tar.gz") as tar:
+        assert tar.next().name == "manifest.json"
+    manifest = manifest_of(demo.parent / "backup")
+    assert manifest["version"] == 2 and "anchors" in manifest
+    assert set(manifest["signature"]) == {"key", "mac"}

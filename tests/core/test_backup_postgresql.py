@@ -19,8 +19,15 @@ from tests.core.backup_helpers import manage, manifest_of, media_digests, sha256
 
 psycopg = pytest.importorskip("psycopg")
 
-SOURCE_DB = "shudarga_backup_test"
-TARGET_DB = "shudarga_backup_test_restored"
+
+def _scratch_names() -> tuple[str, str]:
+    """The two scratch databases, named after the test database this run uses, so runs on
+    the same server with another TEST_DATABASE_URL never drop each other's databases."""
+    base = settings.DATABASES["default"]["NAME"]
+    return f"{base}_backup_src", f"{base}_backup_restored"
+
+
+SOURCE_DB, TARGET_DB = _scratch_names()
 
 
 def _server() -> dict[str, str]:

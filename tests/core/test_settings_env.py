@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from shudarga import settings as settings_module
-from shudarga.public.ratelimit import rate_limit_hit
+from shudarga.core.ratelimit import rate_limit_hit
 from shudarga.settings import cache_from_env, storage_from_env, tasks_from_env
 
 S3_ENV = {
@@ -140,3 +140,20 @@ def test_rate_limits_are_counted_in_redis_where_every_process_sees_them(settings
     finally:
         for key in client.keys(f"shudarga:*{ip}*"):
             client.delete(key)
+
+
+def test_the_development_server_keeps_no_idle_database_connections(monkeypatch, tmp_path):
+    """Finding 7: `make run` (DEBUG, runserver: a thread per request) kept 26 idle PostgreSQL
+    connections, one per thread that had served a request."""
+    for name, value in {
+        "DEBUG": "true",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/shudarga",
+        "SHUDARGA_DATA_DIR": str(tmp_path),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DB_CONN_MAX_AGE", raising=False)
+    assert runpy.run_path(settings_module.__file__)["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SHUDARGA_AUDIT_KEY", "k" * 40)
+    assert runpy.run_path(settings_module.__file__)["DATABASES"]["default"]["CONN_MAX_AGE"] == 60

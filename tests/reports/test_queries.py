@@ -36,8 +36,9 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     # session, user, organization, memberships, report + plan, goals, activities,
     # measures + responsible person, criteria, items + scorer, evidence of the period (the
     # first four of each measure, then the counts), comment counts, the seal (none yet),
-    # latest bundle, organizations for the switcher, history
-    with django_assert_num_queries(17):
+    # latest bundle, organizations for the switcher, history, the report policy (is the
+    # four-eyes rule off?)
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="m-') == n_measures
@@ -53,10 +54,10 @@ def test_the_sealed_report_page_runs_a_fixed_number_of_queries(
     report = services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     url = reverse("reports:detail", args=[org.code, report.pk])
-    # the seventeen above, and for the badge: the report rebuilt with all its evidence
+    # the eighteen above, and for the badge: the report rebuilt with all its evidence
     # (seven: the page shows four a measure, the seal has all), the report's people and the
     # plan's signatures (the export it compares), the sealed evidence rows; no file is read
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         response = client.get(url)
     assert b'data-seal="intact"' in response.content
 

@@ -8,11 +8,12 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from shudarga.core.models import AuditEntry, Seal
+from shudarga.core.models import AuditEntry, RecordLock, Seal
 from shudarga.core.sealing import canonical_json, content_digest, digest_of_seal
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.services import evidence_add_file, evidence_replace
@@ -216,11 +217,14 @@ def test_it_names_an_evidence_row_deleted_in_the_database(approved_report, evide
 
 
 def test_it_names_evidence_replaced_after_approval(approved_report, evidence_file, officer):
-    evidence_replace(
-        evidence=evidence_file,
-        upload=SimpleUploadedFile("шинэ.pdf", PDF + b"%2\n", content_type="application/pdf"),
-        actor=officer,
-    )
+    """The app refuses the replacement (the report locks its evidence); done behind its back
+    (here: the lock row deleted in the database first), the seal names it."""
+    upload = SimpleUploadedFile("шинэ.pdf", PDF + b"%2\n", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="approved and locked"):
+        evidence_replace(evidence=evidence_file, upload=upload, actor=officer)
+    assert "0 changed" in _verify("--all")
+    RecordLock.objects.all().delete()
+    evidence_replace(evidence=evidence_file, upload=upload, actor=officer)
     out = _verify_fails("--all")
     assert "was replaced by a newer version" in out
 

@@ -164,9 +164,11 @@ def test_the_workflow_buttons_follow_role_and_status(
     assert Report.objects.get(pk=year_report.pk).status == "draft"
 
 
-def test_the_officer_cannot_reopen_an_approved_report(client, officer, reviewer, year_report):
+def test_the_officer_cannot_reopen_an_approved_report(
+    client, officer, reviewer, leader, year_report
+):
     report = services.report_mark_reviewed(report=score_all(year_report, reviewer), actor=reviewer)
-    services.report_approve(report=report, actor=reviewer)
+    services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     response = client.post(_url("transition", report), {"transition": "reopen", "reason": "X"})
     assert response.status_code == 403
@@ -309,3 +311,15 @@ def test_comparison_with_a_missing_last_year_says_so(client, officer, year_repor
     client.force_login(officer)
     html = client.get(_url("compare", year_report) + "?against=last_year").content.decode()
     assert "There is no Year report for 2022 to compare with." in html
+
+
+def test_the_list_shows_a_report_the_system_approved(client, auditor, reviewer, year_report):
+    """Finding 7: an approved report without an approver (the demo's child organizations,
+    approved by the loader) made the list a 500 (`report_list.html:42`)."""
+    report = services.report_mark_reviewed(report=score_all(year_report, reviewer), actor=None)
+    services.report_approve(report=report, actor=None)
+    assert Report.objects.get(pk=report.pk).approved_by is None
+    client.force_login(auditor)
+    response = client.get(reverse("reports:list", args=[report.plan.organization.code]))
+    assert response.status_code == 200
+    assert "—" in response.content.decode()

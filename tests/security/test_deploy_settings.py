@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k3y-" + "x7Qp9rTz" * 8,  # long and varied, as `check --deploy` wants
+    "SHUDARGA_AUDIT_KEY": "audit-" + "Rz8wQp3K" * 5,
     "ALLOWED_HOSTS": "shudarga.example.mn",
     "SHUDARGA_HTTPS": "true",
     "SECURE_HSTS_PRELOAD": "true",
@@ -103,3 +104,17 @@ def test_production_defaults(tmp_path):
 def test_the_environment_changes_them(tmp_path, env, expected):
     values = settings_with(env, tmp_path)
     assert {name: values[name] for name in expected} == expected
+
+
+def test_production_refuses_to_start_without_the_audit_key(tmp_path):
+    """Issue 16: the key that seals the audit log must come from outside the database."""
+    env = {**PRODUCTION, "SHUDARGA_AUDIT_KEY": ""}
+    result = run(["-c", "import django; django.setup()"], env, tmp_path)
+    assert result.returncode != 0
+    assert "Set SHUDARGA_AUDIT_KEY or SHUDARGA_AUDIT_KEY_FILE" in result.stderr
+    short = run(["manage.py", "check"], {**PRODUCTION, "SHUDARGA_AUDIT_KEY": "too-short"}, tmp_path)
+    assert short.returncode != 0 and "shudarga.E002" in short.stderr
+    key_file = tmp_path / "audit-key"
+    key_file.write_text("from-a-file-" + "k" * 30 + "\n")
+    env = {**PRODUCTION, "SHUDARGA_AUDIT_KEY": "", "SHUDARGA_AUDIT_KEY_FILE": str(key_file)}
+    assert run(["-c", "import django; django.setup()"], env, tmp_path).returncode == 0

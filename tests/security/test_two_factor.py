@@ -253,3 +253,53 @@ def test_the_setting_may_only_name_admin_and_roles(settings):
     settings.SHUDARGA_REQUIRE_2FA_FOR = ["reviewers"]
     with pytest.raises(SystemCheckError, match=r"shudarga\.E001"):
         call_command("check")
+
+
+def test_a_role_granted_mid_session_sends_its_holder_to_set_it_up(
+    client, settings, org, coordinator, officer_user, traveller
+):
+    """Issue 16, finding 1: whether a session needs a second factor was decided at sign-in,
+    so an officer made reviewer while signed in kept working without one. Now the next
+    request, whatever page it asks, goes to the two-factor set-up."""
+    from shudarga.organizations.services import membership_grant
+
+    settings.SHUDARGA_REQUIRE_2FA_FOR = ["reviewer", "admin"]
+    sign_in(client, "tsetseg")
+    assert client.get(MY_WORK).status_code == 200
+    assert client.get("/o/HOME/reports/").status_code == 200
+
+    membership_grant(user=officer_user, organization=org, role=Role.REVIEWER, actor=coordinator)
+
+    for path in (MY_WORK, "/o/HOME/reports/", "/o/HOME/", "/my/tokens/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("accounts:two_factor")), path
+    assert client.post("/o/HOME/reports/new/", {"defaults": "1"}).status_code == 302
+    enrol(client, START)
+    assert client.get("/o/HOME/reports/").status_code == 200
+
+
+def test_staff_rights_granted_mid_session_need_it_too(client, settings, officer_user, traveller):
+    settings.SHUDARGA_REQUIRE_2FA_FOR = ["admin"]
+    sign_in(client, "tsetseg")
+    assert client.get(MY_WORK).status_code == 200
+    type(officer_user).objects.filter(pk=officer_user.pk).update(is_staff=True)
+    assert client.get(MY_WORK)["Location"].startswith(reverse("accounts:two_factor"))
+
+
+def test_a_token_of_someone_who_now_needs_it_stops_working_until_they_set_it_up(
+    client, settings, org, coordinator, officer_user, traveller
+):
+    from shudarga.api.services import token_create
+    from shudarga.organizations.services import membership_grant
+
+    token = token_create(user=officer_user, name="cli", scope="read")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token.secret}"}
+    assert client.get("/api/v1/organizations", **headers).status_code == 200
+    settings.SHUDARGA_REQUIRE_2FA_FOR = ["reviewer"]
+    membership_grant(user=officer_user, organization=org, role=Role.REVIEWER, actor=coordinator)
+    response = client.get("/api/v1/organizations", **headers)
+    assert response.status_code == 403
+    assert response.json()["code"] == "two_factor_required"
+    TOTPDevice.objects.create(user=officer_user, name="default", confirmed=True)
+    assert client.get("/api/v1/organizations", **headers).status_code == 200

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from shudarga.accounts.selectors import totp_device_for_user, two_factor_required
 from shudarga.api.errors import ApiError
 from shudarga.api.selectors import token_for_secret
 from shudarga.api.services import token_mark_used
 from shudarga.core.http import client_ip
+from shudarga.core.ratelimit import Verdict, rate_count
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -29,35 +29,6 @@ def activate_request_language(request: HttpRequest) -> None:
         request.LANGUAGE_CODE = lang
 
 
-def rate_limit() -> tuple[int, int]:
-    """(requests, seconds) a token may make per fixed window."""
-    requests, seconds = getattr(settings, "API_RATE_LIMIT", (600, 60))
-    return int(requests), int(seconds)
-
-
-def public_rate_limit() -> tuple[int, int]:
-    """(requests, seconds) one address may make to the public endpoints per fixed window."""
-    requests, seconds = getattr(settings, "API_PUBLIC_RATE_LIMIT", (120, 60))
-    return int(requests), int(seconds)
-
-
-def _count(key: str, limit: int, window: int, now: float | None) -> None:
-    """Count one request under `key` in the current fixed window; ApiError 429 when it is
-    over `limit`. Counted in Django's cache, so shared by every worker when the cache is."""
-    now = time.time() if now is None else now
-    bucket = int(now // window)
-    key = f"{key}:{bucket}"
-    # add() then incr(): the first request of a window creates the counter atomically.
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        raise too_many_requests(int((bucket + 1) * window - now) + 1)
-
-
 def too_many_requests(retry: int) -> ApiError:
     return ApiError(
         429,
@@ -67,18 +38,38 @@ def too_many_requests(retry: int) -> ApiError:
     )
 
 
+def _refuse_over_limit(verdict: Verdict) -> None:
+    if not verdict.allowed:
+        raise too_many_requests(verdict.retry_after)
+
+
 def check_rate(token_id: int, *, now: float | None = None) -> None:
-    """Count one request of token `token_id`; 429 over `rate_limit()`."""
-    limit, window = rate_limit()
-    _count(f"api-rate:{token_id}", limit, window, now)
+    """Count one request of token `token_id` (`core.ratelimit`, scope `api-token`); 429 over
+    API_RATE_LIMIT."""
+    _refuse_over_limit(rate_count(scope="api-token", who=token_id, now=now))
 
 
 def public_request(request: HttpRequest) -> None:
     """What every public (token-less) endpoint does first: take the `lang` parameter and
-    count the request against its address's limit (429 over `public_rate_limit()`)."""
+    count the request against its address's limit (scope `api-public`, 429 over
+    API_PUBLIC_RATE_LIMIT)."""
     activate_request_language(request)
-    limit, window = public_rate_limit()
-    _count(f"api-public:{client_ip(request) or 'unknown'}", limit, window, None)
+    _refuse_over_limit(rate_count(scope="api-public", who=client_ip(request)))
+
+
+def check_scope_rate(request: HttpRequest, scope: str) -> None:
+    """Count the request of its address in the `core.ratelimit` scope `scope` (shared with
+    the portal: `track`); 429 over it."""
+    _refuse_over_limit(rate_count(scope=scope, who=client_ip(request)))
+
+
+def _owes_second_factor(user: Any) -> bool:
+    """Whether `user`'s roles require two-factor sign-in but they have not set it up (a role
+    granted after the token was made): their tokens stop working until they do. No query
+    when nobody is required."""
+    return two_factor_required(user=user) and (
+        totp_device_for_user(user=user, confirmed=True) is None
+    )
 
 
 class TokenAuth(HttpBearer):
@@ -94,6 +85,15 @@ class TokenAuth(HttpBearer):
         if api_token is None:
             return None
         check_rate(api_token.pk)
+        if _owes_second_factor(api_token.user):
+            raise ApiError(
+                403,
+                "two_factor_required",
+                _(
+                    "Your role requires two-factor sign-in. Sign in to the web site and set it "
+                    "up; then this token works again."
+                ),
+            )
         if request.method not in SAFE_METHODS and not api_token.may_write:
             raise ApiError(403, "read_only_token", _("This token may only read."))
         token_mark_used(token=api_token)

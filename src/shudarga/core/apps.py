@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Seal every historical row django-simple-history writes (see core.history).
+        from django.core import checks
+
         from shudarga.core import receivers  # noqa: F401
+        from shudarga.core.audit_keys import check_audit_keys
+
+        checks.register(check_audit_keys)

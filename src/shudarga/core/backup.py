@@ -3,14 +3,19 @@
 A backup is a directory (or the same as a `.tar.gz`) holding
 
     manifest.json   what is in it: every file with its size and SHA-256, the database
-                    engine, each app's latest applied migration, and when it was made
+                    engine, each app's latest applied migration, when it was made, the
+                    audit chain's head and every anchor of it; signed with the audit key
     db.sqlite3      SQLite, copied with the online backup API (safe while the app runs), or
     db.pgdump       PostgreSQL, `pg_dump --format=custom`
     media/...       evidence files, petition attachments and the rest of MEDIA_ROOT
 
-A restore checks every digest before it touches anything, refuses a non-empty installation
-unless forced, then puts back the database and the files. Backups hold personal data
-(petitioners, password hashes): they are written readable by their owner only.
+A restore checks the manifest's signature (so a changed file whose digest was recomputed in
+the manifest is refused too) and every file's size and digest before it touches anything;
+it never follows a symbolic link, in a directory or an archive; from an archive it reads the
+manifest first (written first) and unpacks only the files it lists, of the sizes it lists,
+so nothing unlisted or oversized is ever written. It refuses a non-empty installation unless
+forced, then puts back the database and the files. Backups hold personal data (petitioners,
+password hashes): they are written readable by their owner only.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -37,11 +43,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-from shudarga.core.models import AuditChainHead
+from shudarga.core.anchors import anchor_dict
+from shudarga.core.audit_keys import check_signature, current_key, sign
+from shudarga.core.models import AuditAnchor, AuditChainHead
 
 MANIFEST = "manifest.json"
 FORMAT = "shudarga-backup"
-VERSION = 1
+VERSION = 2  # 2: signed, manifest first in archives, anchors; 1: unsigned
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024  # a million files are about 200 MB of manifest
 DB_FILES = {"sqlite": "db.sqlite3", "postgresql": "db.pgdump"}
 MEDIA_DIR = "media"
 CHUNK = 1024 * 1024
@@ -127,10 +136,31 @@ def _write_backup(work: Path, progress: Progress) -> dict[str, Any]:
         "database": {"engine": engine, "file": db_name},
         "migrations": migration_state(),
         "audit_head": _audit_head(),
+        "anchors": _anchors(),
         "files": [f.__dict__ for f in files],
     }
+    manifest = manifest_sign(manifest)
     _write_private(work / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     return manifest
+
+
+def _signed_bytes(manifest: dict[str, Any]) -> bytes:
+    """What a manifest's signature covers: every field but `signature`, canonical JSON."""
+    unsigned = {key: value for key, value in manifest.items() if key != "signature"}
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def manifest_sign(manifest: dict[str, Any]) -> dict[str, Any]:
+    """`manifest` with its `signature`: the HMAC of the rest under the audit key."""
+    key = current_key()
+    return {**manifest, "signature": {"key": key.id, "mac": sign(_signed_bytes(manifest), key)}}
+
+
+def _anchors() -> list[dict[str, Any]]:
+    try:
+        return [anchor_dict(row) for row in AuditAnchor.objects.order_by("at", "id")]
+    except DatabaseError:  # a database that was never migrated
+        return []
 
 
 def database_engine() -> str:
@@ -242,7 +272,7 @@ def _copy_hashing(source: Path, target: Path, *, private: bool = True) -> tuple[
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     out = _open_private(target) if private else target.open("wb")
-    with source.open("rb") as src, out as dst:
+    with _open_nofollow(source) as src, out as dst:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             dst.write(chunk)
@@ -266,7 +296,7 @@ def _describe(root: Path, inside: str) -> ManifestFile:
 
 def _hash_file(path: Path) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as src:
+    with _open_nofollow(path) as src:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
@@ -274,9 +304,12 @@ def _hash_file(path: Path) -> tuple[int, str]:
 
 
 def _pack(work: Path, destination: Path) -> None:
+    """The backup directory `work` as a `.tar.gz`, the manifest first (a restore reads it
+    before anything else is unpacked)."""
     partial = destination.with_name(destination.name + ".partial")
+    files = sorted(p for p in work.rglob("*") if p.is_file() and p.name != MANIFEST)
     with _open_private(partial) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-        for path in sorted(p for p in work.rglob("*") if p.is_file()):
+        for path in [work / MANIFEST, *files]:
             tar.add(path, arcname=path.relative_to(work).as_posix(), recursive=False)
     partial.replace(destination)
 
@@ -285,22 +318,28 @@ def _pack(work: Path, destination: Path) -> None:
 
 
 @contextlib.contextmanager
-def opened_backup(source: Path) -> Iterator[Path]:
+def opened_backup(source: Path, *, allow_unsigned: bool = False) -> Iterator[Path]:
     """The backup's directory: `source` itself, or a `.tar.gz` unpacked into a temporary
-    directory beside the data (only regular files and folders, never outside it)."""
+    directory beside the data. From an archive, the manifest is read and checked first
+    (`manifest_parse`); then only regular files it lists, each of the size it lists, and
+    folders are unpacked, never outside the directory; anything else is refused before a
+    byte of it is written."""
     source = source.resolve()
     if source.is_dir():
         yield source
         return
     if not (source.is_file() and source.name.endswith(".tar.gz")):
         raise BackupError(f"{source} is neither a backup directory nor a .tar.gz backup.")
+    manifest = archive_manifest(source, allow_unsigned=allow_unsigned)
+    sizes = {entry["path"]: entry["size"] for entry in manifest["files"]}
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR))
     try:
         try:
             with tarfile.open(source, mode="r:gz") as tar:
+                unpacked: set[str] = set()
                 for member in tar:
-                    _extract_member(tar, member, work)
+                    _extract_member(tar, member, work, sizes=sizes, unpacked=unpacked)
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise BackupError(f"{source.name} cannot be unpacked: {exc}") from None
         yield work
@@ -308,13 +347,73 @@ def opened_backup(source: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, work: Path) -> None:
+def _archive_manifest_bytes(source: Path) -> bytes:
+    """The manifest member of the archive `source`, without unpacking anything else (a
+    backup of this version has it first; an older one is read through, unpacking nothing)."""
+    try:
+        with tarfile.open(source, mode="r:gz") as tar:
+            for member in tar:
+                if _safe_relative(member.name) != MANIFEST:
+                    continue
+                if not member.isfile():
+                    raise BackupError(f"{MANIFEST} in the archive is not a regular file.")
+                if member.size > MAX_MANIFEST_BYTES:
+                    raise BackupError(f"{MANIFEST} in the archive is too large to be one.")
+                extracted = tar.extractfile(member)
+                if extracted is None:
+                    raise BackupError(f"{MANIFEST} in the archive cannot be read.")
+                with extracted:
+                    return extracted.read(MAX_MANIFEST_BYTES + 1)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise BackupError(f"{source.name} cannot be read: {exc}") from None
+    raise BackupError(f"{source.name} has no {MANIFEST}: it is not a backup.")
+
+
+def archive_manifest(source: Path, *, allow_unsigned: bool = False) -> dict[str, Any]:
+    """The checked manifest (`manifest_parse`) of the `.tar.gz` backup `source`."""
+    return manifest_parse(_archive_manifest_bytes(source), allow_unsigned=allow_unsigned)
+
+
+def manifest_anchors(source: Path) -> list[dict[str, Any]]:
+    """The audit anchors kept in the manifest of the backup `source` (directory or
+    `.tar.gz`), after its signature is checked."""
+    if source.is_dir():
+        manifest = manifest_parse(_read_manifest_file(source), allow_unsigned=False)
+    else:
+        manifest = archive_manifest(source)
+    return list(manifest.get("anchors") or [])
+
+
+def _extract_member(
+    tar: tarfile.TarFile,
+    member: tarfile.TarInfo,
+    work: Path,
+    *,
+    sizes: dict[str, int],
+    unpacked: set[str],
+) -> None:
     inside = _safe_relative(member.name)
     if member.isdir():
         (work / inside).mkdir(parents=True, exist_ok=True)
         return
     if not member.isfile():
-        raise BackupError(f"{member.name} in the archive is not a regular file.")
+        raise BackupError(
+            f"{member.name} in the archive is not a regular file (a link or a device): refused."
+        )
+    if inside == MANIFEST:
+        expected = member.size  # read and checked already; copied as it is
+    elif inside not in sizes:
+        raise BackupError(f"{inside} is in the archive but not in its manifest.")
+    else:
+        expected = sizes[inside]
+    if member.size != expected:
+        raise BackupError(
+            f"{inside} is {member.size} bytes in the archive but {expected} in the manifest: "
+            f"the backup is damaged or was changed."
+        )
+    if inside in unpacked:
+        raise BackupError(f"{inside} is in the archive twice.")
+    unpacked.add(inside)
     target = work / inside
     target.parent.mkdir(parents=True, exist_ok=True)
     extracted = tar.extractfile(member)
@@ -331,21 +430,84 @@ def _safe_relative(name: str) -> str:
     return path.as_posix()
 
 
-def backup_check(root: Path) -> dict[str, Any]:
-    """The manifest of the backup in `root`, after checking that every file it lists is
-    there with its size and SHA-256 and that nothing else is. BackupError naming the first
-    file that differs."""
+def _no_link(root: Path, inside: str) -> Path:
+    """`root / inside`, after checking that neither it nor a folder on the way is a
+    symbolic link (a backup directory whose media file points at /etc/shadow must not hand
+    that file over). BackupError naming it otherwise."""
+    path = root
+    for part in PurePosixPath(inside).parts:
+        path = path / part
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            return root / inside
+        if stat.S_ISLNK(mode):
+            raise BackupError(
+                f"{path.relative_to(root).as_posix()} is a symbolic link: a backup never holds "
+                f"one, and links are not followed."
+            )
+    return root / inside
+
+
+def _read_manifest_file(root: Path) -> bytes:
+    path = _no_link(root, MANIFEST)
     try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        if path.lstat().st_size > MAX_MANIFEST_BYTES:
+            raise BackupError(f"{MANIFEST} is too large to be one.")
+        with _open_nofollow(path) as handle:
+            return handle.read()
     except FileNotFoundError:
         raise BackupError(f"{root} has no {MANIFEST}: it is not a backup.") from None
+
+
+def _open_nofollow(path: Path) -> Any:
+    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
+
+
+def manifest_parse(data: bytes, *, allow_unsigned: bool = False) -> dict[str, Any]:
+    """The manifest in `data`, after checking its form and its signature: a version-2
+    manifest must be signed with a known audit key and unchanged since (a file changed with
+    its digest recomputed in the manifest is refused here). A version-1 (unsigned) manifest
+    is refused unless `allow_unsigned`. BackupError saying what is wrong."""
+    try:
+        manifest = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BackupError(f"{MANIFEST} is damaged: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{MANIFEST} is not a Shudarga backup manifest.")
-    if manifest.get("version") != VERSION:
-        raise BackupError(f"This backup has format version {manifest.get('version')!r}; "
-                          f"this version of Shudarga reads version {VERSION}.")  # fmt: skip
+    version = manifest.get("version")
+    if version == 1:
+        if not allow_unsigned:
+            raise BackupError(
+                "This backup was made before backups were signed (format version 1), so a "
+                "change to it cannot be detected. Restore it only if you are sure it was "
+                "kept safe, with --allow-unsigned."
+            )
+    elif version == VERSION:
+        signature = manifest.get("signature")
+        if not isinstance(signature, dict):
+            raise BackupError(f"{MANIFEST} is not signed: it was changed or forged.")
+        fault = check_signature(
+            _signed_bytes(manifest), key_id=str(signature.get("key", "")), mac=signature.get("mac")
+        )
+        if fault:
+            raise BackupError(
+                f"{MANIFEST}: {fault}. The backup was changed after it was made, or it was "
+                f"made with an audit key this installation does not have (set "
+                f"SHUDARGA_AUDIT_KEY or SHUDARGA_AUDIT_OLD_KEYS to the key it was made with)."
+            )
+    else:
+        raise BackupError(f"This backup has format version {version!r}; "
+                          f"this version of Shudarga reads versions 1 and {VERSION}.")  # fmt: skip
+    return manifest
+
+
+def backup_check(root: Path, *, allow_unsigned: bool = False) -> dict[str, Any]:
+    """The manifest of the backup in `root`, after checking its signature
+    (`manifest_parse`) and that every file it lists is there, a regular file reached without
+    a symbolic link, with its size and SHA-256, and that nothing else is. BackupError naming
+    the first file that differs."""
+    manifest = manifest_parse(_read_manifest_file(root), allow_unsigned=allow_unsigned)
     try:
         files = [ManifestFile(**entry) for entry in manifest["files"]]
         engine, db_file = manifest["database"]["engine"], manifest["database"]["file"]
@@ -370,21 +532,36 @@ def backup_check(root: Path) -> dict[str, Any]:
             raise BackupError(
                 f"{entry.path}: the manifest lists a file outside the backup's parts."
             )
-        path = root / inside
-        if not path.is_file():
-            raise BackupError(f"{entry.path} is missing from the backup.")
-        size, digest = _hash_file(path)
+        path = _no_link(root, inside)
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            raise BackupError(f"{entry.path} is missing from the backup.") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise BackupError(f"{entry.path} is not a regular file.")
+        size, digest = (info.st_size, "") if info.st_size != entry.size else _hash_file(path)
         if size != entry.size or digest != entry.sha256:
             raise BackupError(
-                f"{entry.path} does not match the manifest (size {size}, expected {entry.size}; "
-                f"SHA-256 {digest[:12]}…, expected {str(entry.sha256)[:12]}…): the backup is "
-                f"damaged or was changed."
+                f"{entry.path} does not match the manifest (size {size}, expected {entry.size}"
+                + (
+                    f"; SHA-256 {digest[:12]}…, expected {str(entry.sha256)[:12]}…"
+                    if digest
+                    else ""
+                )
+                + "): the backup is damaged or was changed."
             )
         listed.add(inside)
-    for path in sorted(root.rglob("*")):
-        inside = path.relative_to(root).as_posix()
-        if (path.is_file() or path.is_symlink()) and inside not in listed | {MANIFEST}:
-            raise BackupError(f"{inside} is in the backup but not in its manifest.")
+    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in sorted([*dirnames, *filenames]):
+            path = Path(directory) / name
+            inside = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                raise BackupError(
+                    f"{inside} is a symbolic link: a backup never holds one, and links are not "
+                    f"followed."
+                )
+            if name in filenames and inside not in listed | {MANIFEST}:
+                raise BackupError(f"{inside} is in the backup but not in its manifest.")
     return manifest
 
 
@@ -406,7 +583,11 @@ def installation_contents() -> list[str]:
 
 
 def backup_restore(
-    *, source: Path, force: bool = False, progress: Progress = lambda _: None
+    *,
+    source: Path,
+    force: bool = False,
+    allow_unsigned: bool = False,
+    progress: Progress = lambda _: None,
 ) -> dict[str, Any]:
     """Restore the backup at `source` (directory or `.tar.gz`) into this installation.
 
@@ -416,9 +597,9 @@ def backup_restore(
     and background processes first: they must not hold the database open. Returns the
     manifest.
     """
-    with opened_backup(source) as root:
-        progress("Checking the backup's digests …")
-        manifest = backup_check(root)
+    with opened_backup(source, allow_unsigned=allow_unsigned) as root:
+        progress("Checking the backup's signature and digests …")
+        manifest = backup_check(root, allow_unsigned=allow_unsigned)
         engine = database_engine()
         if manifest["database"]["engine"] != engine:
             raise BackupError(
@@ -484,7 +665,7 @@ def _restore_media(
         wanted.add(relative)
         target = media_root / relative
         partial = target.with_name(target.name + ".restoring")
-        size, digest = _copy_hashing(root / entry["path"], partial, private=False)
+        size, digest = _copy_hashing(_no_link(root, entry["path"]), partial, private=False)
         if (size, digest) != (entry["size"], entry["sha256"]):  # changed since the check
             partial.unlink()
             raise BackupError(f"{entry['path']} changed while it was being restored.")

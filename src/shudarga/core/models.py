@@ -49,6 +49,9 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     prev_digest = models.CharField(_("previous entry's digest"), max_length=64, blank=True)
     digest = models.CharField(_("digest"), max_length=64, blank=True)
+    # The id of the audit key the digest is keyed with (`audit_chain.key_id_of`); empty for
+    # entries written before the chain was keyed.
+    key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit entry")
@@ -65,12 +68,15 @@ class AuditChainHead(models.Model):
 
     Appending locks it (`select_for_update`), so two transactions never chain onto the same
     entry; and `verify_audit` compares it with the last entry, so entries removed from the
-    end of the log are noticed.
+    end of the log are noticed. `mac` seals the row with the audit key, so it cannot be
+    moved back to hide entries cut off the end without the key.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     digest = models.CharField(_("last digest"), max_length=64, blank=True)
     last_entry_id = models.BigIntegerField(_("last entry"), null=True, blank=True)
+    key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
+    mac = models.CharField(_("seal"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")
@@ -79,6 +85,33 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_entry_id} {self.digest[:12]}"
+
+
+class AuditAnchor(models.Model):
+    """The audit chain's head at one moment, taken daily (`shudarga anchor_audit`) and
+    published outside the database: on the public portal's transparency page, in the log,
+    in a file in the data directory and in every backup's manifest. `verify_audit
+    --anchors` then finds a rewrite of anything up to an anchored entry, even one whose
+    digests were all recomputed (with the key).
+
+    `mac` signs the other fields with the audit key, so an anchor slipped into this table
+    (or into a copy elsewhere) by someone without the key is refused.
+    """
+
+    at = models.DateTimeField(_("taken"), default=timezone.now, db_index=True)
+    last_entry_id = models.BigIntegerField(_("last entry"))
+    digest = models.CharField(_("digest"), max_length=64)
+    entries = models.BigIntegerField(_("entries"))
+    key_id = models.CharField(_("key"), max_length=16)
+    mac = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} #{self.last_entry_id} {self.digest[:12]}"
 
 
 class Seal(models.Model):
@@ -137,3 +170,39 @@ class Seal(models.Model):
     @property
     def short_digest(self) -> str:
         return self.digest[:12]
+
+
+class RecordLock(models.Model):
+    """Records locked by an approval: what an approved report covers — the evidence and
+    register rows of its plan dated inside its period, and the rows of the registers its
+    criteria count across the whole organization — cannot be added, replaced or deleted
+    until the report is reopened (with a reason, by a role allowed to). Written and removed
+    only by the reports' workflow; the evidence and register services ask
+    `core.services.record_lock_check` before every write.
+
+    Plain values, not foreign keys: `core` sits below the apps whose objects lock and are
+    locked.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, default="report")
+    object_id = models.BigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    organization_id = models.BigIntegerField(_("organization"))
+    plan_id = models.BigIntegerField(_("plan"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    # Register keys whose rows count for the plan across the organization, whatever their
+    # measures ("*": every register, for approvals made before locks were recorded).
+    registers = models.JSONField(_("registers counted organization-wide"), default=list)
+    created_at = models.DateTimeField(_("locked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("record lock")
+        verbose_name_plural = _("record locks")
+        indexes = [models.Index(fields=["organization_id", "start", "end"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="record_lock_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.start} – {self.end}"

@@ -12,9 +12,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.audit_chain import ChainReport, Head, check_chain
+from shudarga.core.audit_chain import ChainBreak, ChainReport, Head, check_chain
+from shudarga.core.audit_keys import known_keys
 from shudarga.core.history import ACTION_PREFIX, historical_models, version_digest
-from shudarga.core.models import AuditChainHead, AuditEntry, Seal
+from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, Seal
 from shudarga.core.sealing import Difference, content_digest, digest_of_seal, seal_fault
 
 
@@ -63,12 +64,48 @@ def audit_chain_check(*, chunk_size: int = 2000) -> ChainReport:
     """Walk the whole audit chain in id order, `chunk_size` entries in memory at a time, and
     report the first entry where it breaks (see `audit_chain.check_chain`)."""
 
-    def read_head() -> Head | None:
-        head = AuditChainHead.objects.filter(pk=1).values("last_entry_id", "digest").first()
-        return Head(**head) if head else None
-
     entries = AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size)
-    return check_chain(entries, read_head=read_head)
+    return check_chain(entries, read_head=_read_head, keys=known_keys())
+
+
+def audit_anchors_published() -> QuerySet[AuditAnchor]:
+    """Every anchor of the audit chain, newest first (the public transparency page)."""
+    return AuditAnchor.objects.order_by("-at", "-id")
+
+
+def _read_head() -> Head | None:
+    head = (
+        AuditChainHead.objects.filter(pk=1)
+        .values("last_entry_id", "digest", "key_id", "mac")
+        .first()
+    )
+    return Head(**head) if head else None
+
+
+def audit_chain_check_since(*, anchor: AuditAnchor | None, chunk_size: int = 2000) -> ChainReport:
+    """Check the audit chain from `anchor` on (the whole chain when None): the anchored
+    entry must still have the anchored digest, and every entry after it must chain onto it,
+    up to the head. What the daily anchor checks before it vouches for the head."""
+    if anchor is None:
+        return audit_chain_check(chunk_size=chunk_size)
+    found = AuditEntry.objects.filter(pk=anchor.last_entry_id).values("digest", "key_id").first()
+    if found is None or found["digest"] != anchor.digest:
+        what = "is gone" if found is None else "no longer has the anchored digest"
+        return ChainReport(
+            0,
+            ChainBreak(anchor.last_entry_id, f"the entry the last anchor recorded {what}"),
+        )
+    entries = (
+        AuditEntry.objects.filter(pk__gt=anchor.last_entry_id)
+        .order_by("id")
+        .iterator(chunk_size=chunk_size)
+    )
+    return check_chain(
+        entries,
+        read_head=_read_head,
+        keys=known_keys(),
+        after=(anchor.last_entry_id, anchor.digest, found["key_id"]),
+    )
 
 
 # -- seals --------------------------------------------------------------------------------

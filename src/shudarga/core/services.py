@@ -4,20 +4,32 @@ and the chain entries that seal historical rows."""
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
 
-from shudarga.core.audit_chain import content_of, entry_digest
+from shudarga.core.audit_chain import (
+    ROTATION_ACTION,
+    canonical_at,
+    content_of,
+    entry_digest,
+    head_mac,
+)
+from shudarga.core.audit_keys import current_key
 from shudarga.core.history import ACTIONS, HistoricalBase, organization_of, version_digest
 from shudarga.core.http import client_ip
-from shudarga.core.models import AuditChainHead, AuditEntry, Seal
+from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, RecordLock, Seal
 from shudarga.core.sealing import EVIDENCE_KEYS, canonical_json, content_digest, digest_of_seal
+
+logger = logging.getLogger(__name__)
 
 
 def _is_user(actor: Any) -> bool:
@@ -60,19 +72,39 @@ def audit_record(
     return entry
 
 
+def _rotation_entry(old_key_id: str, new_key_id: str) -> AuditEntry:
+    """The entry that records the chain moving to a new audit key (`audit_chain`)."""
+    return AuditEntry(
+        actor=None,
+        actor_label="system",
+        organization_id=None,
+        action=ROTATION_ACTION,
+        object_type=AuditChainHead._meta.label_lower,
+        object_id="1",
+        object_repr="audit chain",
+        changes={"from": old_key_id, "to": new_key_id},
+        ip=None,
+    )
+
+
 def _chain(entries: Sequence[AuditEntry]) -> None:
-    """Append `entries`, in order, to the hash chain: one lock of the head, one insert (or
-    one bulk insert), one update of the head."""
+    """Append `entries`, in order, to the hash chain, keyed with the current audit key: one
+    lock of the head, one insert (or one bulk insert), one update of the head. When the key
+    changed since the last entry, an `audit.key_rotated` entry goes first."""
+    key = current_key()
     # savepoint=False: inside the caller's transaction this adds no SAVEPOINT queries, and a
     # failure here still rolls the caller's change back with it.
     with transaction.atomic(savepoint=False):
         head = _lock_chain_head()
+        if head.key_id != key.id and head.last_entry_id is not None:
+            entries = [_rotation_entry(head.key_id, key.id), *entries]
         at = timezone.now()  # taken under the lock, so times rise along the chain
         prev_digest = head.digest
         for entry in entries:
             entry.at = at
+            entry.key_id = key.id
             entry.prev_digest = prev_digest
-            entry.digest = prev_digest = entry_digest(content_of(entry), entry.prev_digest)
+            entry.digest = prev_digest = entry_digest(content_of(entry), entry.prev_digest, key)
         if len(entries) == 1:
             entries[0].save(force_insert=True)
         else:
@@ -83,8 +115,9 @@ def _chain(entries: Sequence[AuditEntry]) -> None:
             # ever do otherwise, fail (and roll back) rather than store a broken chain.
             if None in ids or ids != sorted(ids):
                 raise RuntimeError("the database numbered the audit entries out of order")
-        head.digest, head.last_entry_id = entries[-1].digest, entries[-1].pk
-        head.save(update_fields=["digest", "last_entry_id"])
+        head.digest, head.last_entry_id, head.key_id = entries[-1].digest, entries[-1].pk, key.id
+        head.mac = head_mac(key, last_entry_id=head.last_entry_id, digest=head.digest)
+        head.save(update_fields=["digest", "last_entry_id", "key_id", "mac"])
 
 
 def _lock_chain_head() -> AuditChainHead:
@@ -104,9 +137,69 @@ def _lock_chain_head() -> AuditChainHead:
         defaults={
             "digest": lambda: last("digest") or "",
             "last_entry_id": lambda: last("id"),
+            "key_id": lambda: last("key_id") or "",
         },
     )
     return head
+
+
+# -- anchors ------------------------------------------------------------------------------
+
+
+class AnchorRefused(Exception):
+    """The chain does not continue from the last anchor: anchoring it would vouch for a
+    rewrite. The message says where it breaks."""
+
+
+@transaction.atomic
+def audit_anchor_take() -> AuditAnchor | None:
+    """Anchor the audit chain's head now (see `core.anchors`): a signed row in the database,
+    a line in the anchor file and one in the log. None when the log is empty.
+
+    The chain is checked first from the previous anchor on (the previous anchor's entry
+    must still have its digest, and every entry since must chain onto it); if it does not
+    hold, nothing is anchored and AnchorRefused says why: an alarm for the operator, who
+    then runs `shudarga verify_audit --anchors`. The head is locked meanwhile, so the
+    anchor is exactly the head.
+    """
+    from shudarga.core.anchors import anchor_dict, anchor_file, signed
+    from shudarga.core.selectors import audit_chain_check_since
+
+    head = _lock_chain_head()
+    if head.last_entry_id is None:
+        return None
+    previous = AuditAnchor.objects.order_by("-last_entry_id", "-id").first()
+    report = audit_chain_check_since(anchor=previous)
+    if not report.intact:
+        where = report.first_break.entry_id
+        raise AnchorRefused(
+            f"the audit chain does not hold since the last anchor (at entry #{where}: "
+            f"{report.first_break.reason}); nothing was anchored"
+        )
+    now = timezone.now()
+    anchor = signed(
+        {
+            "at": canonical_at(now),
+            "entry": head.last_entry_id,
+            "digest": head.digest,
+            "entries": AuditEntry.objects.count(),
+        }
+    )
+    row = AuditAnchor.objects.create(
+        at=now,
+        last_entry_id=anchor["entry"],
+        digest=anchor["digest"],
+        entries=anchor["entries"],
+        key_id=anchor["key"],
+        mac=anchor["mac"],
+    )
+    line = json.dumps(anchor_dict(row), sort_keys=True)
+    path = anchor_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    logger.info("audit anchor %s", line, extra={"anchor": anchor_dict(row)})
+    return row
 
 
 @transaction.atomic
@@ -275,3 +368,66 @@ def history_bulk_update(
     updated = model._default_manager.bulk_update(objs, fields)
     _bulk_history(objs, model=model, actor=actor, ip=ip, update=True)
     return updated
+
+
+# -- record locks -------------------------------------------------------------------------
+
+
+def record_lock_set(
+    *,
+    kind: str,
+    obj: models.Model,
+    organization_id: int,
+    plan_id: int,
+    start: Any,
+    end: Any,
+    registers: list[str],
+) -> RecordLock:
+    """Lock what `obj` (an approved report) covers: see `RecordLock`. Call it in the
+    transaction that approves `obj`; the approval's own audit entry records it."""
+    lock, _created = RecordLock.objects.update_or_create(
+        kind=kind,
+        object_id=obj.pk,
+        defaults={
+            "object_repr": str(obj)[:255],
+            "organization_id": organization_id,
+            "plan_id": plan_id,
+            "start": start,
+            "end": end,
+            "registers": sorted(registers),
+        },
+    )
+    return lock
+
+
+def record_lock_release(*, kind: str, object_id: int) -> int:
+    """Lift the lock of `object_id` (a report being reopened, with its reason recorded by
+    the caller). Returns how many locks were lifted."""
+    count, _detail = RecordLock.objects.filter(kind=kind, object_id=object_id).delete()
+    return count
+
+
+def record_lock_check(
+    *, organization_id: int, day: Any, plan_ids: Iterable[int], register: str = ""
+) -> None:
+    """ValidationError (code `locked`) when a record of `organization_id` dated `day`,
+    serving measures of `plan_ids` (or of register `register`), falls inside what an
+    approval locked. Call it inside the writing transaction, just before the write: it first
+    takes the audit chain's lock, which every approval holds until it commits, so a record
+    cannot slip into a report's period while the report is being approved."""
+    _lock_chain_head()
+    plan_ids = set(plan_ids)
+    for lock in RecordLock.objects.filter(
+        organization_id=organization_id, start__lte=day, end__gte=day
+    ).order_by("start", "id"):
+        if lock.plan_id in plan_ids or (
+            register and (register in lock.registers or "*" in lock.registers)
+        ):
+            raise ValidationError(
+                _(
+                    "The report “%(what)s” is approved and locked, and this record falls "
+                    "inside it (dated %(day)s). Reopen the report, with a reason, to change it."
+                )
+                % {"what": lock.object_repr or lock.kind, "day": day},
+                code="locked",
+            )

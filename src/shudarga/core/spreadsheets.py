@@ -1,8 +1,11 @@
-"""Spreadsheet cells that stay text: the one rule every XLSX export of Shudarga follows."""
+"""Spreadsheet cells that stay text: the one rule every XLSX and CSV export of Shudarga
+follows. XLSX cells go through `set_text`, CSV rows through `csv_writer` (or `csv_text`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+from collections.abc import Iterable
+from typing import IO, Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -21,3 +24,35 @@ def set_text(cell: Any, text: object) -> Any:
     if value.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
     return cell
+
+
+def csv_text(value: object) -> object:
+    """`value` as a CSV cell a spreadsheet program shows as text: text starting like a
+    formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading apostrophe, which
+    Excel and LibreOffice show as the plain text it was (the OWASP advice for CSV
+    injection). Numbers and None stay as they are, so a size or a count is still a number.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _SafeWriter:
+    """A `csv.writer` whose every cell goes through `csv_text`."""
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> Any:
+        return self._writer.writerow([csv_text(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: IO[str], **options: Any) -> _SafeWriter:
+    """`csv.writer(out, **options)` that writes every text cell formula-safe (`csv_text`):
+    the only way Shudarga writes CSV."""
+    return _SafeWriter(out, **options)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core import filekinds
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -16,12 +18,13 @@ class FileType:
     inline: bool = False  # shown in the page (image preview, PDF viewer) from the inline URL
 
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-MP4 = "video/mp4"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The MIME types are those `core.filekinds` sniffs.
+PDF = filekinds.PDF
+JPEG = filekinds.JPEG
+PNG = filekinds.PNG
+MP4 = filekinds.MP4
+DOCX = filekinds.DOCX
+XLSX = filekinds.XLSX
 
 FILE_TYPES: dict[str, FileType] = {
     t.mime: t

@@ -3,7 +3,9 @@
 Every write checks that the measure, criterion and register row belong to the same
 organization, runs `full_clean`, is atomic and audited. Stored files are never overwritten
 or removed: a replacement is a new row with a new file, a deletion only marks the current
-row as no longer current.
+row as no longer current. An uploaded file becomes final only when its row is committed
+(`core.storage.stage_upload`), so a crash leaves nothing but a pending file the daily sweep
+removes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record
+from shudarga.core.services import audit_record, record_lock_check
+from shudarga.core.storage import discard_pending, stage_upload
 from shudarga.core.text import search_key
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.validators import check_upload
@@ -125,10 +128,27 @@ def _new_row(
     return evidence
 
 
+def _check_unlocked(evidence: Evidence) -> None:
+    """ValidationError (`locked`) when `evidence` lies inside an approved report's period of
+    its measure's plan (`core.services.record_lock_check`)."""
+    record_lock_check(
+        organization_id=evidence.organization_id,
+        day=evidence.relates_to,
+        plan_ids=[evidence.measure.plan_id],
+    )
+
+
 def _save_new_row(evidence: Evidence, *, actor: Any, ip: str | None) -> Evidence:
-    """Retire the version it replaces, then validate, save and audit `evidence`."""
+    """Retire the version it replaces, then validate, save and audit `evidence`. Neither
+    the new version nor the one it replaces may lie inside an approved report."""
     evidence.search_text = search_key(evidence.title, evidence.original_name, evidence.link)
     previous = evidence.previous
+    try:
+        _check_unlocked(evidence)
+        if previous is not None:
+            _check_unlocked(previous)
+    except ValidationError as exc:
+        raise ValidationError({"relates_to": exc.messages}, code="locked") from None
     if previous is not None:
         # First, so the "one current version" constraint holds at every statement.
         previous.is_current = False
@@ -190,13 +210,14 @@ def evidence_add_file(
     evidence.content_type = checked.content_type
     evidence.size = checked.size
     evidence.sha256 = checked.sha256
-    # The storage name comes from `evidence_upload_to`; the name given here is ignored.
-    evidence.file.save(checked.original_name, upload, save=False)
+    # The storage name comes from `evidence_upload_to`; the name given here is ignored. The
+    # file stays under a pending name until this transaction commits (`core.storage`).
+    pending = stage_upload(evidence.file, checked.original_name, upload)
     try:
         return _save_new_row(evidence, actor=actor, ip=ip)
     except BaseException:
         # The row is not saved: the freshly stored file is nobody's, remove it.
-        evidence.file.storage.delete(evidence.file.name)
+        discard_pending(evidence.file, pending)
         raise
 
 
@@ -282,6 +303,7 @@ def evidence_delete(*, evidence: Evidence, actor: Any, ip: str | None = None) ->
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if not locked.is_current:
         raise ValidationError(_("Only the current version can be deleted."))
+    _check_unlocked(locked)
     evidence.is_current = False
     evidence.deleted_at = timezone.now()
     evidence.deleted_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -16,7 +16,6 @@ import hashlib
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -27,24 +26,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from shudarga.core import filekinds
 from shudarga.core.text import squash
 from shudarga.evidence import filetypes
 from shudarga.evidence.filetypes import FILE_TYPES
 
 CHUNK_SIZE = 64 * 1024
-HEAD_SIZE = 1024  # bytes kept for sniffing
+HEAD_SIZE = filekinds.HEAD_SIZE  # bytes kept for sniffing
 MAX_NAME_LENGTH = 200
-MAX_ZIP_ENTRIES = 10_000
-# Deflate cannot do better than about 1032:1; real Office XML compresses 5-30:1. A bigger
-# entry packed tighter than this is built to explode when opened.
-MAX_ZIP_RATIO = 100
-RATIO_CHECK_FROM = 1024 * 1024  # small entries may compress as tightly as they like
-
-_MP4_BRANDS = frozenset(
-    {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"mp71", b"avc1",
-     b"dash", b"M4V ", b"mmp4", b"MSNV", b"XAVC", b"f4v "}
-)  # fmt: skip
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif"})
 _UNSAFE_NAME_CHARS = re.compile(r'[<>:"|?*]')
 
 
@@ -126,146 +115,33 @@ def digest_chunks(chunks: Iterable[bytes], *, name: str, max_bytes: int) -> Dige
     return Digest(size=size, sha256=sha.hexdigest(), head=head)
 
 
-def _describe_text(head: bytes) -> str:
-    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")) or (
-        text.startswith(b"<") and (b"<html" in text or b"<script" in text)
-    ):
-        return _("a web page (HTML)")
-    if b"<svg" in text:
-        return _("an SVG drawing")
-    if text.startswith(b"<?xml") or text.startswith(b"<"):
-        return _("an XML document")
-    if text.startswith(b"{\\rtf"):
-        return _("an RTF document")
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # a character cut at the end of the head is fine
-                return _("a file of an unknown type")
-        return _("plain text")
-    return _("a file of an unknown type")
-
-
 def sniff(head: bytes) -> tuple[str | None, str]:
-    """What the first bytes of a file say it is: `(mime, description)`.
-
-    `mime` is set only for types on the allow-list (a zip is reported as `application/zip`
-    and must still pass `check_office_zip`); otherwise it is None and `description` says
-    what the file is, for the message that refuses it.
-    """
-    if head.startswith(b"%PDF-"):
-        return filetypes.PDF, str(FILE_TYPES[filetypes.PDF].label)
-    if head.startswith(b"\xff\xd8\xff"):
-        return filetypes.JPEG, str(FILE_TYPES[filetypes.JPEG].label)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return filetypes.PNG, str(FILE_TYPES[filetypes.PNG].label)
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in _MP4_BRANDS:
-            return filetypes.MP4, str(FILE_TYPES[filetypes.MP4].label)
-        if brand == b"qt  ":
-            return None, _("a QuickTime (MOV) video")
-        if brand in _HEIF_BRANDS:
-            return None, _("a HEIC/AVIF image")
-        return None, _("a media file of another kind")
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "application/zip", _("a ZIP archive")
-    if head.startswith(b"MZ"):
-        return None, _("a Windows program (EXE)")
-    if head.startswith(b"\x7fELF"):
-        return None, _("a Linux program")
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return None, _("an old-format or password-protected Office file (DOC, XLS)")
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return None, _("a GIF image")
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return None, _("a WebP image")
-    if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
-        return None, _("a compressed archive")
-    return None, _describe_text(head)
+    """What the first bytes of a file say it is (`core.filekinds.sniff`): `(mime,
+    description)`, with `mime` set only for the types evidence may be (a zip is reported as
+    `application/zip` and must still pass `check_office_zip`); otherwise None, and
+    `description` says what the file is, for the message that refuses it."""
+    sniffed = filekinds.sniff(head)
+    allowed = sniffed.mime in FILE_TYPES or sniffed.mime == filekinds.ZIP
+    return (sniffed.mime if allowed else None), sniffed.description
 
 
 def _allowed_list() -> str:
     return _("PDF, JPEG, PNG, MP4, Word (DOCX) and Excel (XLSX)")
 
 
-def _unsafe_entry(entry: str) -> bool:
-    normalised = entry.replace("\\", "/")
-    return (
-        normalised.startswith("/")
-        or "\x00" in entry
-        or "\\" in entry
-        or re.match(r"^[A-Za-z]:", entry) is not None
-        or ".." in normalised.split("/")
-    )
-
-
 def check_office_zip(source: str | IO[bytes], *, name: str, max_unpacked: int) -> str:
     """The Office type (DOCX or XLSX) of the zip `source` (a path or seekable binary file).
 
-    Reads only the zip's directory: refuses a damaged archive, one that is not a Word or
-    Excel file, one with macros, with unsafe entry names (`../`, absolute, drive letters),
-    with duplicate or encrypted entries, too many entries, too much unpacked data or a
-    compression ratio no real document has (zip bombs).
+    `core.filekinds.check_office_zip` refuses damaged archives, unsafe entry names,
+    duplicate or encrypted entries, macros and zip bombs; here any zip that is not a Word or
+    Excel file is refused too.
     """
-    try:
-        with zipfile.ZipFile(source) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _refuse(
-            _("“%(name)s” is damaged: it cannot be opened as a Word or Excel file.")
-            % {"name": name}
-        ) from None
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise _refuse(_("“%(name)s” holds too many files to be a document.") % {"name": name})
-    names = [info.filename for info in infos]
-    for entry in names:
-        if _unsafe_entry(entry):
-            raise _refuse(
-                _("“%(name)s” contains an unsafe path inside (%(entry)s).")
-                % {"name": name, "entry": entry[:80]}
-            )
-    if len(set(names)) != len(names):
-        raise _refuse(_("“%(name)s” contains the same part twice.") % {"name": name})
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise _refuse(_("“%(name)s” contains encrypted parts.") % {"name": name})
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > max_unpacked:
-        raise _refuse(
-            _("“%(name)s” would unpack to %(size)s, more than %(limit)s; it looks like a zip bomb.")
-            % {"name": name, "size": _size(unpacked), "limit": _size(max_unpacked)}
-        )
-    for info in infos:
-        if info.file_size >= RATIO_CHECK_FROM:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > MAX_ZIP_RATIO:
-                raise _refuse(
-                    _(
-                        "“%(name)s” is packed %(ratio)s times tighter than a real document; "
-                        "it looks like a zip bomb."
-                    )
-                    % {"name": name, "ratio": int(ratio)}
-                )
-    present = set(names)
-    if any(entry.lower().endswith("vbaproject.bin") for entry in names):
-        raise _refuse(
-            _("“%(name)s” contains macros. Save it as a plain DOCX or XLSX file.") % {"name": name}
-        )
-    if "[Content_Types].xml" in present and "word/document.xml" in present:
-        return filetypes.DOCX
-    if "[Content_Types].xml" in present and "xl/workbook.xml" in present:
-        return filetypes.XLSX
-    if "ppt/presentation.xml" in present:
-        what = _("a PowerPoint presentation")
-    elif "mimetype" in present:
-        what = _("an OpenDocument file")
-    else:
-        what = _("a ZIP archive")
+    kind = filekinds.check_office_zip(source, name=name, max_unpacked=max_unpacked)
+    if kind in (filetypes.DOCX, filetypes.XLSX):
+        return kind
     raise _refuse(
         _("“%(name)s” is %(what)s. Only %(allowed)s files can be attached.")
-        % {"name": name, "what": what, "allowed": _allowed_list()}
+        % {"name": name, "what": filekinds.describe(kind), "allowed": _allowed_list()}
     )
 
 

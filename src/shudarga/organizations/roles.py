@@ -27,6 +27,10 @@ class Action(models.TextChoices):
     EDIT_REPORT = "report.edit", _("write a report's implementation text and submit it")
     REVIEW_REPORT = "report.review", _("score a report, mark it reviewed or send it back")
     APPROVE_REPORT = "report.approve", _("approve a report or reopen an approved one")
+    SET_REPORT_RULES = (
+        "report.rules",
+        _("decide whether one person may submit, review and approve a report"),
+    )
     MANAGE_MEMBERS = "members.manage", _("invite people and give or take their roles")
 
 
@@ -50,8 +54,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.REVIEWER: frozenset(
         _EVERYONE | {Action.APPROVE_PLAN, Action.REVIEW_REPORT, Action.APPROVE_REPORT}
     ),
+    # The head of the organization sets its rules, such as the four-eyes rule on reports.
     Role.LEADER: frozenset(
-        _EVERYONE | {Action.APPROVE_PLAN, Action.PUBLISH_PLAN, Action.APPROVE_REPORT}
+        _EVERYONE
+        | {Action.APPROVE_PLAN, Action.PUBLISH_PLAN, Action.APPROVE_REPORT, Action.SET_REPORT_RULES}
     ),
     # An auditor reads everything of the organizations it oversees and changes nothing.
     Role.AUDITOR: frozenset(_EVERYONE),

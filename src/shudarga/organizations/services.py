@@ -93,6 +93,20 @@ def _check_manager(actor: Any, organization: Organization) -> None:
         raise PermissionDenied
 
 
+class OwnRolesRefused(PermissionDenied):
+    """Someone tried to give or take a role of their own."""
+
+
+def _check_not_own(actor: Any, user: Any) -> None:
+    """Nobody changes their own roles (segregation of duties): a coordinator who gave
+    themselves the reviewer role could write, review and approve the same report. Another
+    manager of the organization, or an administrator on the command line, does it."""
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise OwnRolesRefused(
+            _("You cannot change your own roles; ask another coordinator of the organization.")
+        )
+
+
 def _roles_of(user: Any, organization: Organization) -> list[str]:
     return sorted(
         Membership.objects.filter(user=user, organization=organization).values_list(
@@ -112,10 +126,12 @@ def membership_grant(
 ) -> Membership:
     """Give `user` `role` in `organization`; granting a role they already have is a no-op.
 
-    `actor` must manage the organization's members (PermissionDenied otherwise); an unknown
-    role is a ValidationError. Audited with the user's roles there before and after.
+    `actor` must manage the organization's members and may not be `user`
+    (PermissionDenied otherwise: nobody grants themselves a role); an unknown role is a
+    ValidationError. Audited with the user's roles there before and after.
     """
     _check_manager(actor, organization)
+    _check_not_own(actor, user)
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="role")
     before = _roles_of(user, organization)
@@ -141,7 +157,7 @@ def membership_grant(
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any, ip: str | None = None) -> None:
-    """Take one role away from one person.
+    """Take one role away from one person (not from oneself: `OwnRolesRefused`).
 
     The last coordinator of an organization cannot be removed: nobody could then manage
     its members in the app. The organization's coordinator rows are locked first, so two
@@ -149,6 +165,7 @@ def membership_remove(*, membership: Membership, actor: Any, ip: str | None = No
     """
     organization = membership.organization
     _check_manager(actor, organization)
+    _check_not_own(actor, membership.user)
     if membership.role == Role.COORDINATOR:
         coordinators = list(
             Membership.objects.select_for_update()

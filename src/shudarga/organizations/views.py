@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseRedirect
@@ -29,6 +29,7 @@ from shudarga.organizations.selectors import (
     organizations_for_user,
 )
 from shudarga.organizations.services import (
+    OwnRolesRefused,
     member_invite,
     membership_grant,
     membership_remove,
@@ -102,6 +103,8 @@ def member_invite_view(request: AuthedRequest, code: str) -> HttpResponse:
             )
         except ValidationError as exc:
             _add_service_error(form, exc)
+        except OwnRolesRefused as exc:
+            form.add_error("username", str(exc))
         except (smtplib.SMTPException, OSError):
             form.add_error(
                 None,
@@ -123,8 +126,11 @@ def member_invite_view(request: AuthedRequest, code: str) -> HttpResponse:
 
 @login_required
 def member_detail(request: AuthedRequest, code: str, member_id: int) -> HttpResponse:
-    """One person's roles here. POST: give them another role."""
+    """One person's roles here. POST: give them another role (not to oneself: 403)."""
     organization, member = get_member_for_user(user=request.user, code=code, member_id=member_id)
+    own = member.pk == request.user.pk
+    if own and request.method == "POST":
+        raise PermissionDenied  # nobody grants themselves a role; the page says so
     form = MemberGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]
@@ -154,16 +160,18 @@ def member_detail(request: AuthedRequest, code: str, member_id: int) -> HttpResp
     return render(
         request,
         "organizations/member_detail.html",
-        {"organization": organization, "member": member, "form": form},
+        {"organization": organization, "member": member, "form": form, "own": own},
         status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
 def membership_remove_view(request: AuthedRequest, code: str, membership_id: int) -> HttpResponse:
-    """GET: ask. POST: take the role away."""
+    """GET: ask. POST: take the role away. Not one's own role: 403."""
     membership = get_membership_for_user(user=request.user, code=code, membership_id=membership_id)
     organization, member = membership.organization, membership.user
+    if member.pk == request.user.pk:
+        raise PermissionDenied
     if request.method == "POST":
         try:
             membership_remove(membership=membership, actor=request.user, ip=client_ip(request))
@@ -178,8 +186,6 @@ def membership_remove_view(request: AuthedRequest, code: str, membership_id: int
                     "role": membership.get_role_display(),
                 },
             )
-            if member.pk == request.user.pk and membership.role == Role.COORDINATOR:
-                return redirect(organization)  # they no longer manage members here
         return redirect("organizations:members", organization.code)
     return render(
         request,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from shudarga.core.dates import format_mn_date
 from shudarga.core.services import audit_record
+from shudarga.core.storage import discard_pending, stage_upload
 from shudarga.core.text import search_key
 from shudarga.organizations.models import Organization
 from shudarga.petitions.deadlines import rule_by_key, rule_in_force
@@ -104,8 +105,13 @@ def _attach(petition: Petition, upload: UploadedFile, actor: Any) -> PetitionAtt
         sha256=checked.sha256,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(f"x{checked.extension}", upload, save=False)
-    attachment.save()
+    # Final once the petition's transaction commits (`core.storage.stage_upload`).
+    pending = stage_upload(attachment.file, f"x{checked.extension}", upload)
+    try:
+        attachment.save()
+    except BaseException:
+        discard_pending(attachment.file, pending)
+        raise
     return attachment
 
 

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from shudarga.core import filekinds
+
 
 def attachment_max_bytes() -> int:
     return int(getattr(settings, "PETITION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
@@ -24,13 +26,13 @@ class CheckedFile:
     sha256: str
 
 
-# The first bytes of each allowed type. The name and the browser's declared type are
-# ignored: both are the sender's to choose.
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
+# The types an attachment may be, judged by `core.filekinds` from the bytes. The name and
+# the browser's declared type are ignored: both are the sender's to choose.
+_ALLOWED: dict[str, str] = {
+    filekinds.PDF: ".pdf",
+    filekinds.JPEG: ".jpg",
+    filekinds.PNG: ".png",
+}
 
 
 def check_attachment(upload: UploadedFile) -> CheckedFile:
@@ -48,9 +50,8 @@ def check_attachment(upload: UploadedFile) -> CheckedFile:
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     upload.seek(0)
-    head = upload.read(16)
-    match = next((sig for sig in _SIGNATURES if head.startswith(sig[0])), None)
-    if match is None:
+    mime = filekinds.sniff_mime(upload.read(filekinds.HEAD_SIZE))
+    if mime not in _ALLOWED:
         raise ValidationError(
             _("Attach a PDF document or a JPEG or PNG image; this file is none of them."),
             code="type",
@@ -61,7 +62,7 @@ def check_attachment(upload: UploadedFile) -> CheckedFile:
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(
-        content_type=match[1], extension=match[2], size=upload.size, sha256=digest.hexdigest()
+        content_type=mime, extension=_ALLOWED[mime], size=upload.size, sha256=digest.hexdigest()
     )
 
 

@@ -50,7 +50,7 @@ class PlanImportForm(forms.Form):
             )
         content = upload.read()
         try:
-            read_source(content)
+            read_source(content, upload.name)
         except PlanImportError as exc:
             raise forms.ValidationError(str(exc)) from None
         cleaned["content"] = content

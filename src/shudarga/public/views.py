@@ -3,7 +3,7 @@ form and tracking, the satisfaction survey.
 
 Nothing here shows personal data: the petition pages show a tracking code once to the
 person who filed, and by code only the status and dates. Forms that write are protected by
-CSRF, per-address rate limits (ratelimit.py), size limits and a honeypot field.
+CSRF, per-address rate limits (core.ratelimit), size limits and a honeypot field.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from shudarga.core.anchors import anchor_dict
 from shudarga.core.http import client_ip, file_headers
+from shudarga.core.ratelimit import rate_limit_hit
+from shudarga.core.selectors import audit_anchors_published
 from shudarga.petitions.models import Petition, Survey
 from shudarga.petitions.selectors import (
     open_surveys,
@@ -32,7 +35,6 @@ from shudarga.plans.sealing import plan_seal_badge
 from shudarga.plans.selectors import plan_to_document
 from shudarga.plans.table import plan_table_context
 from shudarga.public.forms import PublicPetitionForm, SurveyAnswerForm, TrackForm
-from shudarga.public.ratelimit import rate_limit_hit
 from shudarga.public.selectors import (
     get_public_organization,
     get_published_plan,
@@ -42,6 +44,7 @@ from shudarga.public.selectors import (
 from shudarga.reports.selectors import report_list_for_organization
 
 PAGE_SIZE = 50
+TRANSPARENCY_MAX = 5000  # anchors in the JSON: more than thirteen years of daily anchors
 PUBLIC_FORMATS = ("docx", "xlsx")
 SURVEY_COOKIE_SALT = "shudarga.public.survey"
 SURVEY_COOKIE_AGE = 365 * 24 * 3600
@@ -245,3 +248,20 @@ def survey(request: HttpRequest, key: str) -> HttpResponse:
         {"survey": found, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# -- transparency ---------------------------------------------------------------------------
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """The audit chain's daily anchors, newest first, for anyone to read and keep: a copy
+    kept outside this server lets anyone later show that history was rewritten."""
+    page = Paginator(audit_anchors_published(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/transparency.html", {"page_obj": page})
+
+
+def transparency_json(request: HttpRequest) -> HttpResponseBase:
+    """The same anchors as a JSON file (`{"anchors": […]}`, oldest first), in the form
+    `shudarga verify_audit --anchors FILE` reads."""
+    anchors = [anchor_dict(row) for row in audit_anchors_published().reverse()[:TRANSPARENCY_MAX]]
+    return file_headers(JsonResponse({"anchors": anchors}), filename="shudarga-audit-anchors.json")

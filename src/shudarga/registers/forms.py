@@ -209,6 +209,6 @@ class RegisterImportForm(forms.Form):
                 }
             )
         try:
-            return read_table(upload.read())
+            return read_table(upload.read(), name=upload.name or "")
         except TableError as exc:
             raise forms.ValidationError(str(exc)) from None

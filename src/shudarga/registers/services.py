@@ -10,7 +10,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record
+from shudarga.core.services import audit_record, record_lock_check
 from shudarga.core.text import mn_sort_key, search_key
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure
@@ -39,6 +39,24 @@ def _check_links(
         if any(linked.organization_id != organization.pk for linked in rows):
             raise ValidationError(_("A linked row belongs to another organization."))
     return checked
+
+
+def _plan_ids_of(measures: Iterable[Measure]) -> set[int]:
+    return {m.plan_id for m in measures}
+
+
+def _check_unlocked(
+    spec: RegisterSpec, row: RegisterRow, plan_ids: set[int], organization_id: int
+) -> None:
+    """ValidationError (`locked`) when `row` lies inside an approved report: dated in its
+    period and serving a measure of its plan, or in a register its criteria count across
+    the organization (`core.services.record_lock_check`)."""
+    record_lock_check(
+        organization_id=organization_id,
+        day=getattr(row, spec.date_field),
+        plan_ids=plan_ids,
+        register=spec.key,
+    )
 
 
 def _fill_keys(spec: RegisterSpec, row: RegisterRow) -> None:
@@ -71,8 +89,19 @@ def register_row_save(
     is_new = row.pk is None
     if not is_new and row.organization_id != organization.pk:
         raise ValidationError(_("This row belongs to another organization."))
-    before = {} if is_new else _snapshot(spec, type(row).objects.get(pk=row.pk))
+    stored = None if is_new else type(row).objects.get(pk=row.pk)
+    before = {} if stored is None else _snapshot(spec, stored)
     checked = _check_measures(organization, measures) if measures is not None else None
+    # Neither the row as stored nor as it will be may lie inside an approved report.
+    if stored is not None:
+        _check_unlocked(spec, stored, _plan_ids_of(stored.measures.all()), organization.pk)
+    new_plans = (
+        _plan_ids_of(checked)
+        if checked is not None
+        else _plan_ids_of(row.measures.all() if row.pk else [])
+    )
+    if getattr(row, spec.date_field, None) is not None:
+        _check_unlocked(spec, row, new_plans, organization.pk)
     checked_links = _check_links(organization, links or {})
     row.organization = organization
     if is_new and getattr(actor, "is_authenticated", False):
@@ -105,7 +134,9 @@ def register_row_save(
 def register_row_delete(
     *, spec: RegisterSpec, row: RegisterRow, actor: Any, ip: str | None = None
 ) -> None:
-    """Delete a register row, keeping its last values in the audit log."""
+    """Delete a register row, keeping its last values in the audit log. Not one inside an
+    approved report."""
+    _check_unlocked(spec, row, _plan_ids_of(row.measures.all()), row.organization_id)
     audit_record(
         actor=actor,
         action=f"register.{spec.key}.deleted",

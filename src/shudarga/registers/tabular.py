@@ -11,19 +11,20 @@ import csv
 import datetime as dt
 import io
 import tempfile
-import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 import openpyxl
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from shudarga.core import filekinds
 from shudarga.core.spreadsheets import set_text
 
 Table = list[list[Any]]
@@ -32,16 +33,14 @@ MAX_BYTES = getattr(settings, "REGISTER_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # An XLSX is a zip: refuse one that unpacks to far more than any real register (zip bombs).
 MAX_UNPACKED_BYTES = getattr(settings, "PLAN_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 
-# Text starting with these makes Excel and LibreOffice read a formula when the cell is
-# edited or the sheet is saved as CSV; such cells are written as text with a quote prefix.
-
 
 class TableError(ValueError):
     """The file is not a table we can read; the message says why, for the user."""
 
 
-def sniff_table_format(data: bytes) -> str:
-    """`xlsx` or `csv`, judged from the bytes; TableError for anything else."""
+def sniff_table_format(data: bytes, *, name: str = "") -> str:
+    """`xlsx` or `csv`, judged from the bytes by `core.filekinds`; TableError for anything
+    else. An XLSX passes the same zip checks as evidence (bombs, unsafe parts, macros)."""
     if not data.strip():
         raise TableError(_("The file is empty."))
     if len(data) > MAX_BYTES:
@@ -49,31 +48,24 @@ def sniff_table_format(data: bytes) -> str:
             _("The file is %(size)s MB; an import may be at most %(limit)s MB.")
             % {"size": f"{len(data) / 1024 / 1024:.1f}", "limit": f"{MAX_BYTES / 1024 / 1024:g}"}
         )
-    if data.startswith(b"%PDF"):
+    mime = filekinds.sniff_mime(data[: filekinds.HEAD_SIZE])
+    if mime == filekinds.PDF:
         raise TableError(
             _("This is a PDF file, not a table. Import the Excel (XLSX) or CSV version.")
         )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if mime == filekinds.OLE:
         raise TableError(
             _("This is an old Excel file (.xls). Save it as an Excel Workbook (.xlsx).")
         )
-    if data.startswith(b"PK\x03\x04"):
+    if mime == filekinds.ZIP:
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise TableError(_("The file looks like an Excel workbook but is damaged.")) from None
-        if "xl/workbook.xml" not in names:
-            raise TableError(_("This is a ZIP archive or Word file, not an Excel (XLSX) workbook."))
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise TableError(
-                _("The workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed.")
-                % {
-                    "size": f"{unpacked / 1024 / 1024:.1f}",
-                    "limit": f"{MAX_UNPACKED_BYTES / 1024 / 1024:g}",
-                }
+            kind = filekinds.check_office_zip(
+                io.BytesIO(data), name=name or "XLSX", max_unpacked=MAX_UNPACKED_BYTES
             )
+        except ValidationError as exc:
+            raise TableError(" ".join(exc.messages)) from None
+        if kind != filekinds.XLSX:
+            raise TableError(_("This is a ZIP archive or Word file, not an Excel (XLSX) workbook."))
         return "xlsx"
     if b"\x00" in data[:4096]:
         raise TableError(_("This file is neither an Excel (XLSX) workbook nor a CSV table."))
@@ -115,9 +107,10 @@ def read_xlsx(data: bytes) -> Table:
         workbook.close()
 
 
-def read_table(data: bytes) -> Table:
-    """The rows of an uploaded XLSX (first sheet) or CSV file. TableError if it is neither."""
-    if sniff_table_format(data) == "xlsx":
+def read_table(data: bytes, *, name: str = "") -> Table:
+    """The rows of an uploaded XLSX (first sheet) or CSV file named `name`. TableError if it
+    is neither."""
+    if sniff_table_format(data, name=name) == "xlsx":
         return read_xlsx(data)
     return read_csv(data)
 

@@ -187,7 +187,11 @@ def row_delete(request: AuthedRequest, code: str, register: str, row_id: int) ->
         return render(
             request, "registers/row_confirm_delete.html", _context(organization, spec, row=row)
         )
-    register_row_delete(spec=spec, row=row, actor=request.user, ip=client_ip(request))
+    try:
+        register_row_delete(spec=spec, row=row, actor=request.user, ip=client_ip(request))
+    except ValidationError as exc:  # inside an approved report
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registers:edit", organization.code, spec.key, row.pk)
     messages.success(request, _("The row was deleted."))
     return redirect("registers:list", organization.code, spec.key)
 

@@ -149,3 +149,22 @@ class TransitionForm(forms.Form):
     ]
     transition = forms.ChoiceField(choices=TRANSITIONS)
     reason = forms.CharField(required=False, max_length=2000)
+
+
+class ReportPolicyForm(forms.Form):
+    four_eyes = forms.BooleanField(
+        label=_("Four-eyes rule"),
+        required=False,
+        help_text=_(
+            "Whoever submits a report may not score, review or approve it, and whoever "
+            "reviews or scores it may not approve it."
+        ),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required to turn the rule off; recorded in the history."),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )

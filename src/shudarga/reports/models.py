@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
+from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure, Plan
 from shudarga.reports.periods import PERIOD_CHOICES, PERIOD_KEYS
 
@@ -178,6 +179,34 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.action} · {self.actor_label}"
+
+
+class ReportPolicy(models.Model):
+    """How an organization runs its report workflow. Without a row the defaults hold.
+
+    `four_eyes` (on by default): the person who submitted a report may not score, review or
+    approve it, and whoever reviewed or scored it may not approve it. An organization too
+    small for that may turn it off; the change is audited with its reason and shown on every
+    report page.
+    """
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="report_policy",
+    )
+    four_eyes = models.BooleanField(_("four-eyes rule"), default=True)
+    reason = models.TextField(_("reason for the last change"), blank=True)
+    changed_by = _user_fk(_("changed by"))
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report workflow policy")
+        verbose_name_plural = _("report workflow policies")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · four eyes {'on' if self.four_eyes else 'off'}"
 
 
 def bundle_upload_to(instance: ReportBundle, filename: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shudarga.core.text import fold
 from shudarga.criteria.rules import SCOPE_ORGANIZATION, Period
@@ -22,7 +23,7 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.selectors import petition_stats, survey_summary
-from shudarga.plans.models import Goal, Measure, Plan
+from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.registers.registry import REGISTERS
 from shudarga.registers.selectors import register_rows
@@ -34,7 +35,14 @@ from shudarga.reports.documents.model import (
     ReportDocument,
 )
 from shudarga.reports.drafting import MeasureFacts, PetitionFigures
-from shudarga.reports.models import Report, ReportBundle, ReportComment, ReportEvent, ReportItem
+from shudarga.reports.models import (
+    Report,
+    ReportBundle,
+    ReportComment,
+    ReportEvent,
+    ReportItem,
+    ReportPolicy,
+)
 from shudarga.reports.periods import DOCUMENT_LABELS, PERIOD_KEYS, measure_is_due
 from shudarga.reports.scale import Scale, format_percent, get_scale, mean_percent
 
@@ -66,6 +74,63 @@ def report_permissions(*, organization: Organization) -> dict[str, bool]:
         what: report_may(organization=organization, what=what)
         for what in (*REPORT_ACTIONS, "comment")
     }
+
+
+# -- four eyes ----------------------------------------------------------------------------
+
+
+def report_policy(*, organization_id: int) -> ReportPolicy | None:
+    """The organization's report policy row, with who last changed it; None means the
+    defaults (four eyes on). One query."""
+    return (
+        ReportPolicy.objects.filter(organization_id=organization_id)
+        .select_related("changed_by")
+        .first()
+    )
+
+
+def four_eyes_on(*, organization_id: int) -> bool:
+    """Whether the four-eyes rule holds for the organization's reports (on by default)."""
+    policy = report_policy(organization_id=organization_id)
+    return policy is None or policy.four_eyes
+
+
+def four_eyes_refusal(*, report: Report, user: Any, step: str) -> str | None:
+    """Why `user` may not take `step` ("score", "review" or "approve") on `report` under
+    the four-eyes rule, or None when they may. The system itself (no user) always may.
+
+    Who submitted the report may not score, mark it reviewed or approve it; who marked it
+    reviewed or scored any of its measures (scores kept from before a reopening count) may
+    not approve it. One or two queries when the rule is on.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not four_eyes_on(organization_id=report.plan.organization_id):
+        return None
+    if report.submitted_by_id == user.pk:
+        if step == "approve":
+            return _("You submitted this report, so someone else must approve it (four-eyes rule).")
+        return _("You submitted this report, so someone else must review it (four-eyes rule).")
+    if step == "approve" and (
+        report.reviewed_by_id == user.pk
+        or ReportItem.objects.filter(report_id=report.pk, scored_by=user).exists()
+    ):
+        return _("You reviewed this report, so someone else must approve it (four-eyes rule).")
+    return None
+
+
+def registers_counted_organization_wide(*, plan: Plan) -> list[str]:
+    """The registers whose every row of the organization counts for one of `plan`'s
+    criteria, whatever measure the row serves (the board, contracts, staff…): an approved
+    report of the plan locks their rows of its period too. Two queries."""
+    criteria = list(Criterion.objects.filter(measure__plan=plan).select_related("measure"))
+    return sorted(
+        {
+            rule.register
+            for rule, _confirmed in rules_for_criteria(criteria).values()
+            if rule.register and rule.scope == SCOPE_ORGANIZATION
+        }
+    )
 
 
 # -- lookups ------------------------------------------------------------------------------

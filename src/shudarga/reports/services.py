@@ -21,11 +21,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.services import audit_record, history_bulk_create, history_bulk_update
+from shudarga.core.services import (
+    audit_record,
+    history_bulk_create,
+    history_bulk_update,
+    record_lock_release,
+    record_lock_set,
+)
+from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.drafting import draft_text
-from shudarga.reports.models import Report, ReportBundle, ReportComment, ReportEvent, ReportItem
+from shudarga.reports.models import (
+    Report,
+    ReportBundle,
+    ReportComment,
+    ReportEvent,
+    ReportItem,
+    ReportPolicy,
+)
 from shudarga.reports.periods import (
     DEFAULT_PERIODS,
     PERIOD_KEYS,
@@ -36,6 +50,8 @@ from shudarga.reports.scale import get_scale, validate_score
 from shudarga.reports.sealing import report_seal
 from shudarga.reports.selectors import (
     draft_facts,
+    four_eyes_refusal,
+    registers_counted_organization_wide,
     report_page,
     report_period,
     report_to_document,
@@ -74,6 +90,13 @@ def _require_status(report: Report, *allowed: str, message: str) -> None:
         raise ValidationError(_locked_message(report), code="locked")
     if report.status not in allowed:
         raise ValidationError(message, code="wrong_status")
+
+
+def _require_four_eyes(report: Report, actor: Any, step: str) -> None:
+    """ValidationError (code `four_eyes`) when the four-eyes rule keeps `actor` from `step`
+    on `report` (see `selectors.four_eyes_refusal`). Checked on the locked row."""
+    if refusal := four_eyes_refusal(report=report, user=actor, step=step):
+        raise ValidationError(refusal, code="four_eyes")
 
 
 def _fresh(report: Report) -> Report:
@@ -311,6 +334,7 @@ def report_item_score(
         Report.Status.REVIEWED,
         message=_("Score the report once the officer has submitted it."),
     )
+    _require_four_eyes(report, actor, "score")
     scale = get_scale()
     value = validate_score(score, scale=scale)
     page = report_page(report=report, with_evidence=False)
@@ -466,6 +490,7 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
         Report.Status.SUBMITTED,
         message=_("Only a submitted report can be marked reviewed."),
     )
+    _require_four_eyes(report, actor, "review")
     _require_scored(report, _("marked reviewed"))
     return _move(
         report,
@@ -492,6 +517,7 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         Report.Status.REVIEWED,
         message=_("The reviewer marks the report reviewed before it is approved."),
     )
+    _require_four_eyes(report, actor, "approve")
     report = _move(
         report,
         to=Report.Status.APPROVED,
@@ -501,7 +527,22 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         ip=ip,
     )
     report_seal(report=report, actor=actor, ip=ip)
+    _lock_records(report)
     return report
+
+
+def _lock_records(report: Report) -> None:
+    """Lock the evidence and register rows the approved `report` covers (`RecordLock`)."""
+    period = report_period(report=report)
+    record_lock_set(
+        kind="report",
+        obj=report,
+        organization_id=report.plan.organization_id,
+        plan_id=report.plan_id,
+        start=period.start,
+        end=period.end,
+        registers=registers_counted_organization_wide(plan=report.plan),
+    )
 
 
 @transaction.atomic
@@ -523,14 +564,45 @@ def report_reopen(*, report: Report, actor: Any, reason: str, ip: str | None = N
         item.report, item.due, item.updated_at = report, None, timezone.now()
     history_bulk_update(items, ["due", "updated_at"], model=ReportItem, actor=actor, ip=ip)
     _event(report, ReportEvent.Action.REOPENED, actor, source=source, reason=reason.strip())
+    unlocked = record_lock_release(kind="report", object_id=report.pk)
     _audit(
         report,
         actor=actor,
         action="report.reopened",
-        changes={"status": [source, "draft"], "reason": reason.strip()},
+        changes={"status": [source, "draft"], "reason": reason.strip(), "unlocked": bool(unlocked)},
         ip=ip,
     )
     return report
+
+
+@transaction.atomic
+def report_policy_set(
+    *, organization: Organization, four_eyes: bool, reason: str, actor: Any, ip: str | None = None
+) -> ReportPolicy:
+    """Turn the four-eyes rule on or off for `organization`'s reports, with the reason
+    (required to turn it off). Audited; the views let only the leader call it."""
+    reason = reason.strip()
+    if not four_eyes and not reason:
+        raise ValidationError(
+            {"reason": _("Say why one person may submit, review and approve reports here.")}
+        )
+    policy, _created = ReportPolicy.objects.select_for_update().get_or_create(
+        organization=organization
+    )
+    before = policy.four_eyes
+    policy.four_eyes, policy.reason = four_eyes, reason
+    policy.changed_by = _user_or_none(actor)
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        actor=actor,
+        action="report.policy_changed",
+        obj=policy,
+        organization_id=organization.pk,
+        changes={"four_eyes": [before, four_eyes], "reason": reason},
+        ip=ip,
+    )
+    return policy
 
 
 TRANSITIONS: dict[str, Callable[..., Report]] = {

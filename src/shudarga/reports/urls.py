@@ -9,6 +9,7 @@ _R = "o/<str:code>/reports/<int:report_id>"
 urlpatterns = [
     path("o/<str:code>/reports/", views.report_list, name="list"),
     path("o/<str:code>/reports/new/", views.report_create_view, name="create"),
+    path("o/<str:code>/reports/rules/", views.report_rules, name="rules"),
     path(f"{_R}/", views.report_detail, name="detail"),
     path(f"{_R}/measures/<int:measure_id>/", views.report_measure, name="measure"),
     path(f"{_R}/status/", views.report_transition, name="transition"),

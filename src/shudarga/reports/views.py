@@ -7,6 +7,8 @@ anything else, then asks `report_may` whether the user may press the button (403
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
+from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.reports import services
 from shudarga.reports.documents import chart
@@ -30,6 +33,7 @@ from shudarga.reports.forms import (
     DueDateForm,
     ItemForm,
     ReportCreateForm,
+    ReportPolicyForm,
     ScoreForm,
     TransitionForm,
 )
@@ -38,6 +42,7 @@ from shudarga.reports.periods import DOCUMENT_LABELS
 from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
+    four_eyes_refusal,
     get_report_for_user,
     get_report_measure,
     last_year_report,
@@ -49,6 +54,7 @@ from shudarga.reports.selectors import (
     report_may,
     report_page,
     report_permissions,
+    report_policy,
     report_title,
     reports_of_plan,
 )
@@ -70,8 +76,9 @@ def _reopen_needs(report: Report) -> tuple[str, ...]:
     return ("approve",) if report.status == Report.Status.APPROVED else ("review", "approve")
 
 
-def _transitions(report: Report) -> list[tuple[str, str]]:
-    """The workflow buttons this user may press on this report now."""
+def _transitions(report: Report, user: Any) -> tuple[list[tuple[str, str]], str | None]:
+    """The workflow buttons this user may press on this report now, and why a button their
+    role allows is not offered (the four-eyes rule), if that is so."""
     applies = {
         Report.Status.DRAFT: ["submit"],
         Report.Status.SUBMITTED: ["review", "reopen"],
@@ -79,13 +86,18 @@ def _transitions(report: Report) -> list[tuple[str, str]]:
         Report.Status.APPROVED: ["reopen"],
     }[report.status]
     labels = dict(TransitionForm.TRANSITIONS)
-    return [
-        (name, str(labels[name]))
-        for name in applies
-        if _may_any(
-            report, *(_reopen_needs(report) if name == "reopen" else _TRANSITION_NEEDS[name])
-        )
-    ]
+    buttons, held_back = [], None
+    for name in applies:
+        needs = _reopen_needs(report) if name == "reopen" else _TRANSITION_NEEDS[name]
+        if not _may_any(report, *needs):
+            continue
+        if name in ("review", "approve") and (
+            refusal := four_eyes_refusal(report=report, user=user, step=name)
+        ):
+            held_back = refusal
+            continue
+        buttons.append((name, str(labels[name])))
+    return buttons, held_back
 
 
 def _errors(exc: ValidationError) -> str:
@@ -164,10 +176,14 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     page = report_page(report=report, evidence_per_measure=EVIDENCE_SHOWN)
     permissions = report_permissions(organization=report.plan.organization)
+    transitions, held_back = _transitions(report, request.user)
     return render(
         request,
         "reports/report_detail.html",
         {
+            "transitions": transitions,
+            "four_eyes_note": held_back,
+            "policy": report_policy(organization_id=report.plan.organization_id),
             "seal_check": report_seal_badge(report=report, page=page),
             "seal_url": reverse("reports:seal", args=[code, report.pk]),
             "organization": report.plan.organization,
@@ -176,7 +192,6 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "title": report_title(year=report.plan.year),
             "period_label": DOCUMENT_LABELS[report.period],
             "may": permissions,
-            "transitions": _transitions(report),
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
@@ -206,6 +221,11 @@ def report_measure(
         }
     )
     comment_form = CommentForm()
+    score_refusal = (
+        four_eyes_refusal(report=report, user=request.user, step="score")
+        if report.status in (Report.Status.SUBMITTED, Report.Status.REVIEWED) and may["review"]
+        else None
+    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -286,7 +306,9 @@ def report_measure(
             "editable": report.status == Report.Status.DRAFT and may["edit"],
             "scorable": report.status in (Report.Status.SUBMITTED, Report.Status.REVIEWED)
             and may["review"]
-            and row.due,
+            and row.due
+            and score_refusal is None,
+            "score_refusal": score_refusal,
             "commentable": not report.is_locked and may["comment"],
             "item_form": item_form,
             "score_form": score_form,
@@ -486,4 +508,43 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
             filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
             content_type="application/zip",
         )
+    )
+
+
+# -- the organization's report rules ------------------------------------------------------
+
+
+@login_required
+def report_rules(request: AuthedRequest, code: str) -> HttpResponse:
+    """The organization's report rules (the four-eyes rule): every member reads them; the
+    leader changes them, with a reason to turn the rule off."""
+    organization = get_organization_for_user(user=request.user, code=code)
+    may_change = Action.SET_REPORT_RULES in organization.user_actions
+    policy = report_policy(organization_id=organization.pk)
+    form = ReportPolicyForm(
+        request.POST or None, initial={"four_eyes": policy is None or policy.four_eyes}
+    )
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.report_policy_set(
+                    organization=organization,
+                    four_eyes=form.cleaned_data["four_eyes"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    ip=client_ip(request),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The report rules were saved."))
+                return redirect("reports:rules", organization.code)
+    return render(
+        request,
+        "reports/report_rules.html",
+        {"organization": organization, "policy": policy, "form": form, "may_change": may_change},
+        status=400 if form.errors else 200,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from shudarga.api.access import PUBLIC, requires
-from shudarga.api.auth import public_request, too_many_requests
+from shudarga.api.auth import check_scope_rate, public_request
 from shudarga.api.errors import ERROR_CODES, ApiError, ErrorOut
 from shudarga.api.schemas import (
     Id,
@@ -22,10 +22,8 @@ from shudarga.api.schemas import (
     PublicPlanScores,
     TrackIn,
 )
-from shudarga.core.http import client_ip
 from shudarga.petitions.selectors import petition_for_tracking_code
 from shudarga.plans.selectors import plan_to_document
-from shudarga.public.ratelimit import limit_for, rate_limit_hit
 from shudarga.public.selectors import (
     get_public_organization,
     get_published_plan,
@@ -112,8 +110,7 @@ def public_petition_status(request: HttpRequest, body: TrackIn) -> dict[str, Any
     the body, not the address, so the code stays out of logs. Nothing else is told: no name,
     no text, no answer."""
     public_request(request)
-    if not rate_limit_hit(scope="track", ip=client_ip(request)):
-        raise too_many_requests(limit_for("track")[1])
+    check_scope_rate(request, "track")
     petition = petition_for_tracking_code(code=body.code)
     if petition is None:
         raise ApiError(404, "not_found", _("No petition has this tracking code."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils import formats
@@ -21,3 +22,13 @@ def doc_date(value: dt.date | None) -> str:
     if (get_language() or "mn").startswith("mn"):
         return format_mn_date(value)
     return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def person(user: Any, fallback: str = "—") -> str:
+    """A user's full name, else their user name; `fallback` when there is no user (a step
+    the system took, or a user since removed). Safe on None, unlike
+    `user.get_full_name|default:user.username`, whose argument fails on None."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.get_username()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shudarga.core import filekinds
 from shudarga.plans.documents import docx_format, json_format, text_format, xlsx_format
 from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.interpret import Reading, interpret
@@ -17,45 +18,46 @@ from shudarga.plans.documents.source import Source
 FORMATS = ("text", "docx", "xlsx", "json")
 
 
-def sniff_format(data: bytes) -> str:
-    """`docx`, `xlsx`, `json` or `text`, from the bytes; PlanImportError for anything else."""
+def sniff_format(data: bytes, name: str = "") -> str:
+    """`docx`, `xlsx`, `json` or `text`, from the bytes (`core.filekinds`, as every upload
+    is checked); PlanImportError for anything else, a zip bomb or a macro included."""
     if not data or not data.strip():
         raise PlanImportError(_("The file is empty."))
-    if data.startswith(b"%PDF"):
+    kind = filekinds.sniff_mime(data[: filekinds.HEAD_SIZE])
+    if kind == filekinds.PDF:
         raise PlanImportError(
             _(
                 "This is a PDF file. Import the plan from its Word (DOCX), Excel (XLSX) or text "
                 "version; a PDF does not keep the table's cells."
             )
         )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if kind == filekinds.OLE:
         raise PlanImportError(
             _(
                 "This is an old Word or Excel file (.doc/.xls). Save it as DOCX or XLSX and "
                 "import that."
             )
         )
-    if data.startswith(b"PK\x03\x04"):
+    if kind == filekinds.ZIP:
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise PlanImportError(
-                _("The file looks like a DOCX or XLSX but is damaged and cannot be opened.")
-            ) from None
-        if unpacked > settings.PLAN_IMPORT_MAX_UNPACKED_BYTES:
-            raise PlanImportError(
-                _("The document unpacks to %(size)s MB, more than the %(limit)s MB allowed.")
-                % {
-                    "size": f"{unpacked / 1024 / 1024:.1f}",
-                    "limit": settings.PLAN_IMPORT_MAX_UNPACKED_BYTES // 1024 // 1024,
-                }
+            office = filekinds.check_office_zip(
+                io.BytesIO(data),
+                name=name or _("the file"),
+                max_unpacked=settings.PLAN_IMPORT_MAX_UNPACKED_BYTES,
             )
-        if "word/document.xml" in names:
+        except ValidationError as exc:
+            raise PlanImportError(" ".join(exc.messages)) from None
+        if office == filekinds.DOCX:
             return "docx"
-        if "xl/workbook.xml" in names:
+        if office == filekinds.XLSX:
             return "xlsx"
+        if office == filekinds.ODF:
+            raise PlanImportError(
+                _(
+                    "This is an OpenDocument file (LibreOffice). Save it as DOCX or XLSX and "
+                    "import that."
+                )
+            )
         raise PlanImportError(
             _("This is a ZIP archive, but not a Word (DOCX) or Excel (XLSX) document.")
         )
@@ -65,7 +67,7 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read_source(data: bytes) -> Source | None:
+def read_source(data: bytes, filename: str = "") -> Source | None:
     """The document's paragraphs and tables, or None for interchange JSON (which is the
     plan itself, not a table to understand). Checks size and format first."""
     limit = settings.PLAN_IMPORT_MAX_BYTES
@@ -74,7 +76,7 @@ def read_source(data: bytes) -> Source | None:
             _("The file is %(size)s MB; a plan document may be at most %(limit)s MB.")
             % {"size": f"{len(data) / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:g}"}
         )
-    kind = sniff_format(data)
+    kind = sniff_format(data, filename)
     if kind == "docx":
         return docx_format.read_source(data)
     if kind == "xlsx":
@@ -97,7 +99,7 @@ def read_plan(
     Raises PlanImportError with a message naming the line, row or cell at fault and what
     was understood; its `reading` is set when the table was found.
     """
-    source = read_source(data)
+    source = read_source(data, filename)
     if source is None:
         return json_format.read(data), None
     return interpret(source, choices=choices, layout=layout)

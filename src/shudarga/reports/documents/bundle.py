@@ -9,7 +9,6 @@ digest stored at upload, so the manifest says whether the file is still the one 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from shudarga.core.spreadsheets import csv_writer
 from shudarga.reports.documents.model import ReportDocument
 
 _CHUNK = 1024 * 1024
@@ -148,7 +148,7 @@ def write(
                 entries.append(entry)
 
         manifest = io.StringIO()
-        writer = csv.writer(manifest)
+        writer = csv_writer(manifest)  # titles and names may start like a formula
         writer.writerow(MANIFEST_HEADER)
         for entry in entries:
             writer.writerow(

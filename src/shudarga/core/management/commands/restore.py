@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shudarga.core.anchors import check_anchors
 from shudarga.core.backup import BackupError, backup_restore, pending_migrations
 from shudarga.core.selectors import audit_chain_check
 
@@ -14,7 +15,8 @@ from shudarga.core.selectors import audit_chain_check
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `shudarga backup` (a directory or .tar.gz) into this "
-        "installation: every file's SHA-256 is checked against the manifest first. Stop the "
+        "installation: the manifest's signature (the audit key) and every file's size and "
+        "SHA-256 are checked first, and links are never followed. Stop the "
         "web and background processes before running it, and run it as the user they run "
         "as, so the restored files are theirs. It refuses an installation that "
         "already holds data unless --force, which replaces the database and makes MEDIA_ROOT "
@@ -28,11 +30,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the data of an installation that is not empty.",
         )
+        parser.add_argument(
+            "--allow-unsigned",
+            action="store_true",
+            help=(
+                "Accept a backup made before backups were signed (format version 1): a change "
+                "to it cannot be detected, so use it only for a backup you kept safe."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             manifest = backup_restore(
-                source=Path(options["path"]), force=options["force"], progress=self.stdout.write
+                source=Path(options["path"]),
+                force=options["force"],
+                allow_unsigned=options["allow_unsigned"],
+                progress=self.stdout.write,
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
@@ -50,3 +63,10 @@ class Command(BaseCommand):
             report = audit_chain_check()
             state = "intact" if report.intact else f"BROKEN: {report.first_break}"
             self.stdout.write(f"Audit log: {report.checked} entries, chain {state}.")
+            anchors = check_anchors([("the backup's manifest", manifest.get("anchors") or [])])
+            if anchors.problems:
+                self.stdout.write(
+                    "Anchors of the backup do NOT hold: " + "; ".join(anchors.problems)
+                )
+            else:
+                self.stdout.write(f"{anchors.checked} anchors of the backup hold.")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shudarga.core.anchors import check_anchors, stored_anchor_sources
 from shudarga.core.selectors import audit_chain_check, history_check
 
 
@@ -14,7 +16,11 @@ class Command(BaseCommand):
         "Walk the audit log's hash chain in order and report the first entry that was edited, "
         "deleted or inserted behind the application's back; then check every version in the "
         "history tables against the digest the chain sealed for it. Run it daily from cron "
-        "and before trusting an exported history; it exits non-zero when anything was changed."
+        "and before trusting an exported history; it exits non-zero when anything was changed. "
+        "With --anchors it also checks the chain against its anchors (the database's, the "
+        "anchor file's, and those of the FILEs given: anchor files, backup manifests or "
+        "backups, the transparency page's JSON), which finds a rewrite of anything older than "
+        "the last anchor even when every digest was recomputed with the key."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -24,9 +30,48 @@ class Command(BaseCommand):
             default=2000,
             help="Entries read from the database at a time (memory stays flat).",
         )
+        parser.add_argument(
+            "--anchors",
+            nargs="*",
+            metavar="FILE",
+            help="Also check the anchors: the stored ones and those in each FILE.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = audit_chain_check(chunk_size=options["chunk_size"])
+        problems: list[str] = []
+        if options["anchors"] is not None:
+            problems = self._check_anchors([Path(p) for p in options["anchors"]])
+        try:
+            self._check_chain(options["chunk_size"])
+        except CommandError as exc:
+            problems.insert(0, str(exc))
+        if problems:
+            raise CommandError("\n".join(problems))
+
+    def _check_anchors(self, paths: list[Path]) -> list[str]:
+        from shudarga.core.backup import BackupError, manifest_anchors
+
+        sources = []
+        try:
+            sources = stored_anchor_sources(p for p in paths if not p.name.endswith(".tar.gz"))
+            for path in paths:
+                if path.name.endswith(".tar.gz"):
+                    sources.append((str(path), manifest_anchors(path)))
+        except (OSError, ValueError, BackupError) as exc:
+            raise CommandError(f"Cannot read the anchors: {exc}") from None
+        report = check_anchors(sources)
+        for line in report.unverifiable:
+            self.stderr.write(f"Not checked: {line}.")
+        if report.problems:
+            return [f"Rewritten history found by the anchors: {line}." for line in report.problems]
+        self.stdout.write(
+            f"{report.checked} anchors from {', '.join(report.sources)} hold: nothing before "
+            f"the last anchor was rewritten."
+        )
+        return []
+
+    def _check_chain(self, chunk_size: int) -> None:
+        report = audit_chain_check(chunk_size=chunk_size)
         if report.first_break is not None:
             where = (
                 f"entry #{report.first_break.entry_id}"
@@ -37,7 +82,7 @@ class Command(BaseCommand):
                 f"Audit chain broken at {where}: {report.first_break.reason} "
                 f"({report.checked} entries checked)."
             )
-        versions = history_check(chunk_size=options["chunk_size"])
+        versions = history_check(chunk_size=chunk_size)
         if versions.first_break is not None:
             found = versions.first_break
             raise CommandError(

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError(f"No organization with code {options['org']!r}.")
         try:
-            table = read_table(path.read_bytes())
+            table = read_table(path.read_bytes(), name=path.name)
         except TableError as exc:
             raise CommandError(f"{path}: {exc} Nothing was saved.") from None
         self.stdout.write(f"Read {max(len(table) - 1, 0)} lines from {path.name}; checking…")
