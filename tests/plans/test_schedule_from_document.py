@@ -48,6 +48,20 @@ D = dt.date
         ("I, III улиралд", "dates", None, (D(YEAR, 3, 31), D(YEAR, 9, 30))),
         ("1 дүгээр сарын 15-ны дотор", "once", D(YEAR, 1, 15), ()),
         ("Хагас жилийн эцэст", "once", D(YEAR, 6, 30), ()),
+        ("Жилд 2 удаа", "half_yearly", None, ()),
+        ("Улиралд нэг удаа", "quarterly", None, ()),
+        ("Сард 1 удаа", "monthly", None, ()),
+        ("Хагас жилд нэг удаа", "half_yearly", None, ()),
+        ("III улирлын эхэнд", "once", D(YEAR, 7, 31), ()),
+        ("31.03.2023", "once", D(YEAR, 3, 31), ()),
+        ("Арванхоёрдугаар сард", "year_end", None, ()),
+        ("XII сар", "year_end", None, ()),
+        ("1-р ул", "once", D(YEAR, 3, 31), ()),
+        ("2023 онд", "continuous", None, ()),
+        ("2023.02.01-2023.03.01", "once", D(YEAR, 3, 1), ()),  # a span: due by its end
+        ("5 сарын 1-нээс 6 сарын 1", "once", D(YEAR, 6, 1), ()),
+        ("2023 оны 3-5 дугаар сард", "once", D(YEAR, 5, 31), ()),
+        ("I-II улирал", "once", D(YEAR, 6, 30), ()),
     ],
 )
 def test_it_reads_the_deadlines_plans_write(text, recurrence, due_date, dates):

@@ -157,9 +157,14 @@ _YEAR_END_RE = re.compile(
     r"(?:жилийн|оны)\s+(?:эцэс|эцэст|эцсээр|эцсийн|эцсэд|сүүлд|сүүлээр|төгсгөлд)\w*|"
     r"жилийн\s+эцсийн\s+байдлаар"
 )
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_ROMAN = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+    "xi": 11, "xii": 12,
+}  # fmt: skip
+_ROMAN_MONTH = r"(?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)"
 _ORDINAL_WORDS = {
-    "арван нэгдүгээр": 11, "арван хоёрдугаар": 12, "нэгдүгээр": 1, "хоёрдугаар": 2,
+    "арван нэгдүгээр": 11, "арван хоёрдугаар": 12, "арваннэгдүгээр": 11,
+    "арванхоёрдугаар": 12, "нэгдүгээр": 1, "хоёрдугаар": 2,
     "гуравдугаар": 3, "дөрөвдүгээр": 4, "тавдугаар": 5, "зургаадугаар": 6, "долоодугаар": 7,
     "наймдугаар": 8, "есдүгээр": 9, "аравдугаар": 10,
 }  # fmt: skip
@@ -168,12 +173,32 @@ _SUFFIX = r"(?:\s*-?\s*(?:р|дүгээр|дугаар|дахь))?"
 _SEP = r"\s*(?:,|\bба\b|\bболон\b|-)\s*"
 _QUARTER_RE = re.compile(
     rf"(?<![\w.])(?P<list>(?:(?:[1-4]|i{{1,3}}|iv){_SUFFIX}{_SEP})*(?:[1-4]|i{{1,3}}|iv|{_ORDINAL})"
-    rf"{_SUFFIX})\s*улира\w*"
+    rf"{_SUFFIX})\s*ул(?:ира\w*|\.|(?!\w))"
 )
 _FIRST_LAST_QUARTER_RE = re.compile(r"(?P<which>эхний|сүүлийн|сүүлчийн)\s+улира\w*")
 _HALF_RE = re.compile(
     r"(?:(?P<which>эхний|сүүлийн|сүүлчийн|i|ii|1|2)\s*(?:-?\s*(?:р|дүгээр|дугаар))?\s+)?"
     r"хагас\s+жил\w*(?:\s+(?:эцэс|эцэст|эцсээр|эцсийн|эцсэд)\w*)?"
+)
+# "Жилд 2 удаа", "улиралд нэг удаа", "хагас жилд 1 удаа": how often, not when.
+_TIMES_RE = re.compile(
+    r"(?P<per>хагас\s+жилд|жилд|улиралд|сард|долоо\s+хоногт|7\s*хоногт)\s*"
+    r"(?P<n>\d{1,2}|нэг|хоёр|гурав|дөрөв|зургаа)\s*(?:удаа|удаагийн)\w*"
+)
+_TIMES_WORDS = {"нэг": 1, "хоёр": 2, "гурав": 3, "дөрөв": 4, "зургаа": 6}
+# "Жилийн эхэнд", "III улирлын эхэнд": by the end of the first month of that time.
+_START_RE = re.compile(
+    r"(?:(?P<q>[1-4]|i{1,3}|iv)\s*(?:-?\s*(?:р|дүгээр|дугаар))?\s+улирлын|жилийн|оны)\s+"
+    r"(?:эхэнд|эхээр|эхний\s+сард)"
+)
+_DAY_FIRST_RE = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})\s*[.\-/]\s*(?P<m>\d{1,2})\s*[.\-/]\s*(?P<y>(?:19|20|21)\d\d)(?!\d)"
+)
+# A span of time ("2024.02.01-2024.03.01", "5 сарын 1-нээс 6 сарын 1", "3-5 дугаар сард"):
+# its end is the deadline.
+_RANGE_RE = re.compile(
+    r"(?:аас|ээс|оос|өөс|нээс|наас|ноос)\b|(?:(?<![\d.])\d{1,4}(?:[.\-/]\d{1,2}){0,2}|"
+    r"(?<![\w])[ivx]{1,4})\s*[-–]\s*(?:\d|(?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)\b)"
 )
 _ISO_DATE_RE = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20|21)\d\d)\s*[.\-/]\s*(?P<m>\d{1,2})\s*[.\-/]\s*(?P<d>\d{1,2})(?!\d)"
@@ -183,7 +208,8 @@ _YEAR_MONTH_RE = re.compile(
 )
 _MONTH_RE = re.compile(
     rf"(?:(?P<y>(?:19|20|21)\d\d)\s*(?:оны|он)\s+)?(?<![\w.])(?P<list>(?:\d{{1,2}}{_SUFFIX}{_SEP})*"
-    rf"(?:\d{{1,2}}|{_ORDINAL}){_SUFFIX})\s*сар(?P<tail>\w*)(?:\s+(?P<d>\d{{1,2}})(?!\d))?"
+    rf"(?:\d{{1,2}}|{_ORDINAL}|{_ROMAN_MONTH}){_SUFFIX})\s*сар(?P<tail>\w*)"
+    r"(?:\s+(?P<d>\d{1,2})(?!\d))?"
 )
 _YEAR_ONLY_RE = re.compile(r"(?<!\d)(?:19|20|21)\d\d\s*(?:оны|он|онд)?(?!\d)")
 _NUMBER_WORD_RE = re.compile(r"^\d+(?:-?[^\W\d]{1,3})?$")
@@ -194,6 +220,7 @@ _FILLER = {
     "эцэст", "эцэс", "эцсээр", "явцад", "үргэлжлэн", "турш", "байдлаар", "хийнэ", "гүйцэтгэнэ",
     "р", "дугаар", "дүгээр", "сарын", "сард", "сар", "дахь", "бүрийн", "тутамд", "эхэнд",
     "сүүлд", "зэрэг", "үед", "тус", "бүр", "багтаан", "багтааж", "ажлын", "хоногт", "хоног",
+    "аас", "ээс", "оос", "өөс", "нээс", "наас", "ноос",
 }  # fmt: skip
 
 
@@ -249,10 +276,21 @@ def parse_due_text(text: str, year: int) -> ScheduleReading:
             found.append(match)
         return found
 
+    for match in take(_TIMES_RE):
+        per = re.sub(r"\s+", " ", match["per"])
+        times = int(match["n"]) if match["n"].isdigit() else _TIMES_WORDS[match["n"]]
+        yearly = {"жилд": times, "хагас жилд": times * 2, "улиралд": times * 4}.get(per, 12)
+        flags.add(
+            MONTHLY if yearly >= 12 else QUARTERLY if yearly >= 4
+            else HALF_YEARLY if yearly >= 2 else YEAR_END
+        )  # fmt: skip
     for pattern, flag in ((_HALF_YEARLY_RE, HALF_YEARLY), (_MONTHLY_RE, MONTHLY),
                           (_QUARTERLY_RE, QUARTERLY)):  # fmt: skip
         if take(pattern):
             flags.add(flag)
+    for match in take(_START_RE):
+        quarter = _number(match["q"]) if match["q"] else 1
+        days.add(_month_end(year, 3 * (quarter or 1) - 2))
     for match in take(_HALF_RE):  # before "жилийн эцэст": "хагас жилийн эцэст" is June
         second = match["which"] in ("сүүлийн", "сүүлчийн", "ii", "2")
         days.add(_month_end(year, 12 if second else 6))
@@ -260,11 +298,12 @@ def parse_due_text(text: str, year: int) -> ScheduleReading:
                           (_YEARLY_RE, YEAR_END), (_YEAR_END_RE, YEAR_END)):  # fmt: skip
         if take(pattern):
             flags.add(flag)
-    for match in take(_ISO_DATE_RE):
-        try:
-            days.add(dt.date(int(match["y"]), int(match["m"]), int(match["d"])))
-        except ValueError:
-            spans.remove(match.span())
+    for pattern in (_ISO_DATE_RE, _DAY_FIRST_RE):
+        for match in take(pattern):
+            try:
+                days.add(dt.date(int(match["y"]), int(match["m"]), int(match["d"])))
+            except ValueError:
+                spans.remove(match.span())
     for match in take(_YEAR_MONTH_RE):
         if 1 <= (month := int(match["m"])) <= 12:
             days.add(_month_end(int(match["y"]), month))
@@ -282,7 +321,11 @@ def parse_due_text(text: str, year: int) -> ScheduleReading:
                          else _month_end(in_year, month))  # fmt: skip
             except ValueError:
                 days.add(_month_end(in_year, month))
-    take(_YEAR_ONLY_RE)  # "2023 онд": the plan's year itself says nothing more
+    years = {int(m[0][:4]) for m in take(_YEAR_ONLY_RE)}  # "2023 онд"
+    if days and len(days) > 1 and _RANGE_RE.search(work) and "," not in work:
+        days = {max(days)}  # a span of time: due by its end
+    if not flags and not days and years == {year}:
+        flags.add(CONTINUOUS)  # "2024 онд": during the plan's year
 
     if not flags and not days:
         return ScheduleReading(

@@ -63,7 +63,12 @@ def assemble(
                 (v.RESPONSIBLE, "responsible"), (v.BASELINE, "baseline"),
                 (v.TARGET, "target"),
             ):  # fmt: skip
-                if pieces := m_item.fields.get(role):
+                if not (pieces := m_item.fields.get(role)):
+                    continue
+                if role == v.RESPONSIBLE:  # one party a line, as the cells list them
+                    lines = (squash(line) for piece in pieces for line in piece.split("\n"))
+                    measure.responsible = "\n".join(line for line in lines if line)
+                else:
                     joiner = "; " if len(of_role[role]) > 1 else " "
                     setattr(measure, attr, squash(joiner.join(pieces)))
             if legal := m_item.fields.get(v.LEGAL_BASIS):

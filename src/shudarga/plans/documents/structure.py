@@ -17,6 +17,7 @@ decision is recorded with its reason. The rules real plans teach:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -211,13 +212,28 @@ class _Walker:
         ]
         if not rows:
             return ""
+        # Where a goal starts: its cell holds text other than the goal above's (a goal
+        # repeated on every row starts once).
+        goal_starts: set[int] = set()
+        previous = ""
+        for r in self.data:
+            text = fold(squash(self._text(r, v.GOAL)))
+            if text and text != previous:
+                goal_starts.add(r)
+                previous = text
 
         def all_rows(role: str) -> bool:
+            if role == v.GOAL:
+                return all(r in goal_starts for r in rows)
             return all(self._text(r, role) for r in rows)
 
         uncoded_measure = all(
             self._text(r, v.MEASURE) and not v.CODE_RE.match(self._text(r, v.MEASURE)) for r in rows
         )
+        # Does every measure row carry a number? Then the numbers are the measures' own
+        # (`д/д` counting rows); if some measures have none, the numbers belong higher up.
+        measure_rows = [r for r in self.data if self._text(r, v.MEASURE)]
+        every_measure_numbered = set(measure_rows) <= set(rows)
         if self.coded:
             if self.first[v.GOAL] is not None and all_rows(v.GOAL):
                 return GOAL
@@ -226,12 +242,14 @@ class _Walker:
             if self.first[v.GOAL] is None and uncoded_measure:
                 return "goal_row"
             return "row"
-        if all_rows(v.MEASURE):
+        if all_rows(v.MEASURE) and every_measure_numbered:
             return MEASURE
         if self.first[v.GOAL] is not None and all_rows(v.GOAL):
             return GOAL
         if self.first[v.ACTIVITY] is not None and all_rows(v.ACTIVITY):
             return ACTIVITY
+        if all_rows(v.MEASURE):
+            return MEASURE
         return "row"
 
     # -- items -----------------------------------------------------------------------------
@@ -468,6 +486,7 @@ class _Walker:
         self._fields(row, cells, reading, item)
 
     def _row(self, row: int, reading: RowReading) -> None:
+        self.siblings: list[_Item] = []  # more measures written in this row's measure cell
         cells = dict(self._cells(row))
         location = reading.location
         started: list[_Item] = []
@@ -606,6 +625,8 @@ class _Walker:
 
         target = measure_item or (started[-1] if started else None)
         self._fields(row, cells, reading, target)
+        if self.siblings and target is measure_item:
+            _share_row(target, self.siblings)
         if started:
             reading.kind = started[0].kind if started[0].kind != MEASURE else MEASURE
             if any(i.kind == GOAL for i in started):
@@ -636,14 +657,16 @@ class _Walker:
         if match := v.CODE_RE.match(text):
             pieces = _coded_pieces(text)
             first = self._coded_item_quiet(pieces[0][0], pieces[0][1], location)
-            for code, piece in pieces[1:]:
-                self._coded_item_quiet(code, piece, location)
+            self.siblings = [
+                self._coded_item_quiet(code, piece, location) for code, piece in pieces[1:]
+            ]
             if len(pieces) > 1:
                 codes = ", ".join(code for code, _piece in pieces)
                 self.notices.append(
                     _(
-                        "%(where)s: measures %(codes)s were written in one cell; the row's "
-                        "other columns were kept with %(first)s — check them."
+                        "%(where)s: measures %(codes)s were written in one cell; they share the "
+                        "row's deadline and responsible, and its criteria were kept with "
+                        "%(first)s — check them."
                     )
                     % {"where": location, "codes": codes, "first": pieces[0][0]}
                 )
@@ -755,7 +778,12 @@ class _Walker:
                 }
                 item.other.setdefault(header, []).append(text)
             else:
-                if len(self.of_role[role]) > 1 and (sub := self.header_of.get(column)):
+                multiple = len(self.of_role[role]) > 1
+                if (
+                    multiple
+                    and role in (v.BASELINE, v.TARGET)
+                    and (sub := self.header_of.get(column))
+                ):
                     text = f"{sub}: {squash(text)}"  # "он: 2022", "түвшин: 60%"
                 item.fields.setdefault(role, []).append(text)
 
@@ -776,6 +804,29 @@ class _Walker:
             reading.reason = _("after the last measure: kept as a note below the table")
             notes.insert(0, (reading.index, " ".join(item.text)))
         return notes
+
+
+_CRITERIA_FOR_RE = re.compile(
+    r"^\s*(\d{1,3}(?:\.\d{1,3})+)\.?\s*-?\s*(?:д|т|нд|ад|эд|од|өд|ын|ийн)?\s*:\s*", re.M
+)
+
+
+def _share_row(first: _Item, others: list[_Item]) -> None:
+    """Measures written in one cell share the row's deadline, responsible and other
+    columns; criteria marked for each ("1.1-д: …", "1.2-т: …") go to their measure, the
+    rest stay with the first."""
+    for item in others:
+        item.fields.update({k: list(p) for k, p in first.fields.items()})
+        item.other.update({k: list(p) for k, p in first.other.items()})
+    by_code = {item.obj.code: item for item in (first, *others)}
+    for column, pieces in list(first.criteria.items()):
+        parts = _CRITERIA_FOR_RE.split("\n".join(pieces))
+        codes = parts[1::2]
+        if not codes or not all(code in by_code for code in codes):
+            continue
+        first.criteria[column] = [parts[0]] if parts[0].strip() else []
+        for code, body in zip(codes, parts[2::2], strict=True):
+            by_code[code].criteria.setdefault(column, []).append(body)
 
 
 def _coded_pieces(text: str) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ def split_criteria(raw: str) -> list[str]:
     all holds one criterion per line.
     """
     text = raw.replace("\r", "\n").replace("\u00a0", " ")
+    text = "\n".join(_split_inline_numbers(line) for line in text.split("\n"))
     lines = [line for line in text.split("\n") if line.strip()]
     if sum(1 for line in lines if _NUMBERED_LINE_RE.match(line)) >= 2:
         # Criteria numbered "1." "2)" "а)" at the start of lines: each number starts one.
@@ -51,6 +53,22 @@ def split_criteria(raw: str) -> list[str]:
             if part:
                 criteria.append(part)
     return criteria
+
+
+_INLINE_NUMBER_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+(?=\S)")
+
+
+def _split_inline_numbers(line: str) -> str:
+    """ "1. А байх 2. Б байх" written on one line: a line for each, when the numbers run
+    1, 2, 3 … (so "2-оос", "1.5 сая" and a lone "3. " stay text)."""
+    matches = list(_INLINE_NUMBER_RE.finditer(line))
+    numbers = [int(m[1]) for m in matches]
+    if len(numbers) < 2 or numbers != list(range(1, len(numbers) + 1)):
+        return line
+    starts = [m.start() for m in matches] + [len(line)]
+    pieces = [line[a:b] for a, b in itertools.pairwise(starts)]
+    head = line[: starts[0]]
+    return "\n".join([head, *pieces] if head.strip() else pieces)
 
 
 def _starts_with_bullet(line: str) -> bool:

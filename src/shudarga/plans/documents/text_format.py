@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 from django.utils.translation import gettext as _
 
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
@@ -34,17 +38,47 @@ def decode(data: bytes) -> str:
 
 def read_source(data: bytes) -> Source:
     """The text as one grid: a line is a row, its tab-separated parts its cells. A line
-    without a tab is one cell across the whole table (a title, a heading, a signature)."""
-    lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    rows = [line.split("\t") for line in lines]
+    without a tab is one cell across the whole table (a title, a heading, a signature).
+
+    Text Excel saves ("Text (Tab delimited)") puts a cell holding line breaks in double
+    quotes: such text is read as Excel wrote it, so the cell stays one cell."""
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    rows, first_lines = _excel_rows(text) if _QUOTED_CELL_RE.search(text) else (None, None)
+    if rows is None:
+        rows = [line.split("\t") for line in text.split("\n")]
+        first_lines = list(range(1, len(rows) + 1))
     width = max((len(row) for row in rows), default=1)
     merges = [(r, 0, r, width - 1) for r, row in enumerate(rows) if len(row) == 1 and width > 1]
 
     def where(index: int) -> str:
-        return _("line %(number)s") % {"number": index + 1}
+        return _("line %(number)s") % {"number": first_lines[index]}
 
     grid = grid_from_texts(rows, name=_("the text"), where=where, kind="text", merges=merges)
     return Source(blocks=[grid], format="text")
+
+
+# A cell in double quotes that holds a line break: Excel's way of saving such a cell.
+_QUOTED_CELL_RE = re.compile(r'(?:^|\t)"[^"\t]*\n', re.M)
+
+
+def _excel_rows(text: str) -> tuple[list[list[str]] | None, list[int] | None]:
+    """Rows as Excel's tab-delimited text writes them, with the line each starts on; None
+    when the quotes do not pair up as Excel writes them."""
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=True)
+    rows: list[list[str]] = []
+    first_lines: list[int] = []
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            rows.append(row or [""])
+            first_lines.append(start)
+    except csv.Error:
+        return None, None
+    return rows, first_lines
 
 
 def read(data: bytes) -> PlanDocument:
