@@ -19,3 +19,4 @@ def test_mn_sort_key_sorts_in_the_mongolian_alphabet():
 def test_mixed_script_tokens_finds_look_alikes():
     assert mixed_script_tokens("khutulbur.iaас.mn цахим") == ["khutulbur.iaас.mn"]
     assert mixed_script_tokens("khutulbur.iaac.mn цахим") == []
+    assert mixed_script_tokens("“E-Mongolia”-аар үйлчилнэ, Facebook-ийн хуудас") == []

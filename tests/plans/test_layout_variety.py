@@ -5,7 +5,9 @@ typed or numbered by Word or absent, implementation columns, text around the tab
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.utils import translation
 
@@ -382,3 +384,95 @@ def test_a_goal_cell_alone_on_its_row_starts_a_goal_even_when_headed():
         (1, "", "Ил тод байдал"),
         (2, "", "Сургалт"),
     ]
+
+
+def test_tab_text_saved_by_excel_keeps_a_quoted_cell_whole():
+    document, _reading = read(
+        tsv_bytes(
+            TITLE,
+            "Д/д\tЗорилго\tХэрэгжүүлэх арга хэмжээ\tШалгуур үзүүлэлт\tХугацаа",
+            '1\tИл тод байдал\t1.1. Мэдээлэх\t"-Мэдээлсэн байх\n-Тайлагнасан ""110"" байх"'
+            "\tСар бүр",
+            "\t\t1.2. Байршуулах\t-Байршуулсан байх\tЖилдээ",
+        )
+    )
+    first, second = document.measures
+    assert first.criteria == ["Мэдээлсэн байх", 'Тайлагнасан "110" байх']
+    assert (first.due, second.due) == ("Сар бүр", "Жилдээ")
+
+
+def test_numbers_that_number_goals_in_a_table_without_codes():
+    document, _reading = read(
+        tsv_bytes(
+            TITLE,
+            "Д/д\tЗорилго\tХэрэгжүүлэх арга хэмжээ\tШалгуур үзүүлэлт",
+            "1\tСургалт\tШинэ албан хаагчдыг хамруулах\t1. Хамруулсан байх 2. Нотломжтой байх",
+            "\t\tУдирдах ажилтныг хамруулах\t-Хамруулсан байх",
+            "2\tИл тод байдал\tМэдээлэх\t-Мэдээлсэн байх",
+        )
+    )
+    assert [(m.code, m.criteria) for m in document.measures] == [
+        ("1.1", ["Хамруулсан байх", "Нотломжтой байх"]),
+        ("1.2", ["Хамруулсан байх"]),
+        ("2.1", ["Мэдээлсэн байх"]),
+    ]
+
+
+def test_a_goal_repeated_on_every_row_with_row_numbers():
+    document, _reading = read(
+        tsv_bytes(
+            TITLE,
+            "№\tЗорилт\tХэрэгжүүлэх арга хэмжээ",
+            "1\tИл тод байдал\t1.1. Мэдээлэх",
+            "2\tИл тод байдал\t1.2. Байршуулах",
+            "3\tСургалт\t2.1. Сургалт хийх",
+        )
+    )
+    assert [(g.number, [m.code for m in g.measures]) for g in document.goals] == [
+        (1, ["1.1", "1.2"]),
+        (2, ["2.1"]),
+    ]
+    assert not any("stands under goal" in w for w in document.warnings)
+
+
+def test_excel_number_cells_read_as_the_sheet_shows_them():
+    rows = [[TITLE], ["Д/д", "Хэрэгжүүлэх арга хэмжээ", "Зорилтот түвшин"], ["ЗОРИЛТ 1. Ил тод"]]
+    rows += [[1 + k / 10, f"Ажил {k}", 1.0] for k in range(1, 10)] + [[1.1, "Ажил 10", 0.5]]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([("Sheet", rows, [])])))
+    for row in book.active.iter_rows(min_row=4):
+        row[2].number_format = "0%"
+    out = io.BytesIO()
+    book.save(out)
+    document, _reading = read(out.getvalue())
+    assert [m.code for m in document.measures][-2:] == ["1.9", "1.10"]  # Excel shows 1.1
+    assert document.measures[0].target == "100%"
+    assert any("1.10" in w for w in document.warnings)
+
+
+def test_a_note_between_two_parts_of_a_table_is_no_heading():
+    header = ["Д/д", "Зорилго", "Хэрэгжүүлэх арга хэмжээ"]
+    data = docx_bytes(
+        before=[TITLE],
+        tables=[
+            ([header, ["1", "Ил тод байдал", "1.1. Мэдээлэх"]], []),
+            ([header, ["2", "Сургалт", "2.1. Сургалт хийх"]], []),
+        ],
+        between=[["(хүснэгтийн үргэлжлэл)"]],
+    )
+    document, _reading = read(data)
+    assert [(g.number, g.heading) for g in document.goals] == [(1, ""), (2, "")]
+
+
+def test_a_document_without_a_title_is_named_from_its_year():
+    from shudarga.plans.documents.reading import read_valid_plan
+
+    data = tsv_bytes("Д/д\tЗорилго\tХэрэгжүүлэх арга хэмжээ", "1\tИл тод\t1.1. Мэдээлэх")
+    document, _reading = read_valid_plan(data, year=2024)
+    assert document.title == "2024 ОНЫ АВЛИГЫН ЭСРЭГ ҮЙЛ АЖИЛЛАГААНЫ ТӨЛӨВЛӨГӨӨ"
+    assert any("no title" in w for w in document.warnings)
+
+
+def test_windows_cyrillic_text_is_refused_saying_so():
+    data = "\n".join(["2024 ОНЫ АВЛИГЫН ЭСРЭГ ТӨЛӨВЛӨГӨӨ", "Д/д\tЗорилго\tАрга хэмжээ"] * 3)
+    with pytest.raises(PlanImportError, match="Windows-1251"):
+        read(data.replace("Ө", "О").encode("cp1251"))

@@ -9,6 +9,7 @@ _WS_RE = re.compile(r"\s+")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _TOKEN_RE = re.compile(r"\S+")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
 def squash(text: str) -> str:
@@ -24,10 +25,14 @@ def fold(text: str) -> str:
 def mixed_script_tokens(text: str) -> list[str]:
     """Words that mix Latin and Cyrillic letters, such as `khutulbur.iaас.mn` typed with
     Cyrillic а/с: they look right and break links, searches and e-mail addresses."""
+    # A run of letters mixing the scripts: "iaас" in the address. "E-Mongolia”-аар" is a
+    # Latin word with a Mongolian case ending after a hyphen, as it is written.
     return [
         token
         for token in _TOKEN_RE.findall(text)
-        if _CYRILLIC_RE.search(token) and _LATIN_RE.search(token)
+        if any(
+            _CYRILLIC_RE.search(run) and _LATIN_RE.search(run) for run in _LETTERS_RE.findall(token)
+        )
     ]
 
 

@@ -119,7 +119,41 @@ def _number_items(goals: list[DocGoal], items: dict[int, Item]) -> list[str]:
     return notices
 
 
+def _lost_zeros(goals: list[DocGoal], kind: str) -> list[str]:
+    """Codes typed in Excel as numbers lose a last zero: 1.10 shows as 1.1. A code that
+    repeats one and comes right after x.9 (x.19, …) is x.10 (x.20, …)."""
+    notices = []
+    for goal in goals:
+        members = goal.activities if kind == ACTIVITY else goal.measures
+        seen: set[str] = set()
+        previous = ""
+        for obj in members:
+            head, _dot, last = obj.code.rpartition(".")
+            before_head, _dot2, before_last = previous.rpartition(".")
+            if (
+                obj.code in seen
+                and head
+                and head == before_head
+                and last.isdigit()
+                and before_last.isdigit()
+                and int(last) * 10 == int(before_last) + 1
+            ):
+                fixed = f"{head}.{int(before_last) + 1}"
+                notices.append(
+                    _(
+                        "Code %(code)s after %(previous)s was read as %(fixed)s: a number cell "
+                        "does not show its last zero."
+                    )
+                    % {"code": obj.code, "previous": previous, "fixed": fixed}
+                )
+                obj.code = fixed
+            seen.add(obj.code)
+            previous = obj.code
+    return notices
+
+
 def _unique_codes(goals: list[DocGoal], items: dict[int, Item], kind: str) -> list[str]:
+    notices = _lost_zeros(goals, kind)
     seen: dict[str, tuple[DocGoal, str]] = {}
     clashes: list[tuple[DocGoal, object]] = []
     for goal in goals:
@@ -143,7 +177,7 @@ def _unique_codes(goals: list[DocGoal], items: dict[int, Item], kind: str) -> li
             else:
                 seen[obj.code] = (goal, location)
     if not clashes:
-        return []
+        return notices
     # A numbering that restarts under each goal: every code gets its goal's number.
     for goal in goals:
         for obj in goal.activities if kind == ACTIVITY else goal.measures:
@@ -155,11 +189,12 @@ def _unique_codes(goals: list[DocGoal], items: dict[int, Item], kind: str) -> li
                         if measure.activity == old:
                             measure.activity = obj.code
     return [
+        *notices,
         _(
             "The %(what)s numbers start again under each goal; each code was given its "
             "goal's number in front (2.1 for the first of goal 2)."
         )
-        % {"what": _("measure") if kind == MEASURE else _("activity")}
+        % {"what": _("measure") if kind == MEASURE else _("activity")},
     ]
 
 

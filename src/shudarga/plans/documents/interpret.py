@@ -131,7 +131,9 @@ def interpret(
             _(
                 "No plan table found: the document has no table (in a text file, the columns "
                 "must be separated by tabs)."
-            ),
+            )
+            if source.format == "text"
+            else _("No plan table found: the document has no table."),
             reading=reading,
         )
     if choices.table is not None:
@@ -384,7 +386,9 @@ def _with_continuations(
             break  # another plan-like table with a header of its own
         while skip < len(block.rows) and is_column_number_row(block, skip):
             skip += 1
-        parts.extend((_line_grid(line, grid.width), 0) for line in pending if squash(line.text))
+        parts.extend(
+            (_line_grid(line, grid.width), 0) for line in pending if not _between_note(line.text)
+        )
         pending = []
         parts.append((block, skip))
         consumed = index
@@ -392,7 +396,10 @@ def _with_continuations(
         return grid, next_index
     rows = [list(r) for r in grid.rows]
     wheres = [grid.where(r) for r in range(len(grid.rows))]
+    paragraph_rows = set()
     for part, skip in parts:
+        if part.name == "":
+            paragraph_rows.add(len(rows))
         offset = len(rows) - skip
         for r in range(skip, len(part.rows)):
             rows.append(
@@ -404,7 +411,16 @@ def _with_continuations(
                 ]
             )
             wheres.append(part.where(r))
-    return Grid(rows=rows, name=grid.name, where=wheres.__getitem__, kind=grid.kind), consumed
+    combined = Grid(rows=rows, name=grid.name, where=wheres.__getitem__, kind=grid.kind)
+    combined.paragraph_rows = paragraph_rows
+    return combined, consumed
+
+
+def _between_note(text: str) -> bool:
+    """A paragraph between two parts of the table that is no heading: empty, or a note
+    such as "(хүснэгтийн үргэлжлэл)"."""
+    text = squash(text)
+    return not text or (text.startswith("(") and text.endswith(")")) or "үргэлжлэл" in fold(text)
 
 
 def _line_grid(line: Line, width: int) -> Grid:

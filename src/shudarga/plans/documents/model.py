@@ -130,8 +130,6 @@ class PlanDocument:
 
     def validate(self) -> None:
         """Check what a plan needs whatever format it came from; PlanImportError if not."""
-        if not self.title.strip():
-            raise PlanImportError(_("The plan has no title."))
         if self.year is None:
             raise PlanImportError(
                 _(
@@ -141,6 +139,8 @@ class PlanDocument:
             )
         if not 1990 <= self.year <= 2200:
             raise PlanImportError(_("The year %(year)s is not plausible.") % {"year": self.year})
+        if not self.title.strip():
+            raise PlanImportError(_("The plan has no title."))
         _check_text(_("The title"), self.title, MAX_LENGTHS["title"])
         _check_text(_("The place"), self.place, MAX_LENGTHS["place"])
         _check_text(_("The basis"), self.basis)

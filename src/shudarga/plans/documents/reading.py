@@ -14,6 +14,7 @@ from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.interpret import Reading, interpret
 from shudarga.plans.documents.model import PlanDocument, PlanImportError
 from shudarga.plans.documents.source import Source
+from shudarga.plans.documents.surroundings import name_untitled
 
 FORMATS = ("text", "docx", "xlsx", "json")
 
@@ -118,6 +119,7 @@ def read_valid_plan(
     document, reading = read_plan(data, filename, choices=choices, layout=layout)
     if document.year is None and year:
         document.year = year
+    name_untitled(document)
     try:
         document.validate()
     except PlanImportError as exc:

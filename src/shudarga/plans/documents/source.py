@@ -25,6 +25,8 @@ class Grid:
     name: str  # "table 2", "sheet “Plan”", "text"
     where: Callable[[int], str]  # a row index as the user finds it: "table 2, row 5"
     kind: str = "table"  # "table" (Word), "sheet" (Excel) or "text"
+    # Rows that were paragraphs between two parts of a plan table split over Word tables.
+    paragraph_rows: set[int] = field(default_factory=set)
 
     @property
     def width(self) -> int:

@@ -377,7 +377,9 @@ class _Walker:
         if role == v.NUMBER and not spanning and v.number_value(text) is not None:
             return False
         self._heading(text, reading)
-        if not reading.reason:
+        if row in self.grid.paragraph_rows:
+            reading.reason = _("a paragraph between two parts of the table")
+        elif not reading.reason:
             reading.reason = (
                 _("one cell merged across the table") if spanning else _("the only text of its row")
             )

@@ -100,8 +100,8 @@ def _uppercase(text: str) -> bool:
 
 def read_surroundings(document: PlanDocument, before: list[Line], after: list[Line]) -> None:
     """Title, basis, date, year, place and signature blocks from the lines around the
-    table. Raises PlanImportError for a date that does not exist, or when there is no title
-    at all."""
+    table. Raises PlanImportError for a date that does not exist. Without any text above
+    the table the title stays empty (`name_untitled` names the plan once its year is known)."""
     before = split_pieces(before)
     after = split_pieces(after)
     before = _take_basis(document, before)
@@ -138,27 +138,31 @@ def read_surroundings(document: PlanDocument, before: list[Line], after: list[Li
         if _PLACE_RE.search(candidate) and len(candidate) <= 80:
             document.place = candidate
             break
-    if not document.title:
-        if rest:
-            document.title = max(rest, key=len)
-            document.warnings.append(
-                _(
-                    "The document has no line with the word “ТӨЛӨВЛӨГӨӨ”; the title was taken "
-                    "as “%(title)s”."
-                )
-                % {"title": document.title[:80]}
+    if not document.title and rest:
+        document.title = max(rest, key=len)
+        document.warnings.append(
+            _(
+                "The document has no line with the word “ТӨЛӨВЛӨГӨӨ”; the title was taken "
+                "as “%(title)s”."
             )
-        else:
-            raise PlanImportError(
-                _(
-                    "The document has no title above the plan table (a line such as “2023 ОНЫ "
-                    "АВЛИГЫН ЭСРЭГ ҮЙЛ АЖИЛЛАГААНЫ ТӨЛӨВЛӨГӨӨ”)."
-                )
-            )
+            % {"title": document.title[:80]}
+        )
     if match := re.search(r"(?<!\d)(19\d\d|20\d\d|21\d\d)(?!\d)", document.title):
         document.year = int(match[1])
     elif document.approved_on is not None:
         document.year = document.approved_on.year
+
+
+def name_untitled(document: PlanDocument) -> None:
+    """A plan whose document has no title at all is named as the official title reads,
+    once its year is known, and the importer says so."""
+    if document.title or document.year is None:
+        return
+    document.title = f"{document.year} ОНЫ АВЛИГЫН ЭСРЭГ ҮЙЛ АЖИЛЛАГААНЫ ТӨЛӨВЛӨГӨӨ"
+    document.warnings.append(
+        _("The document has no title above the plan table; it was named “%(title)s”.")
+        % {"title": document.title}
+    )
 
 
 def _title_line(lines: list[Line]) -> int | None:

@@ -28,12 +28,27 @@ def decode(data: bytes) -> str:
             controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\v")
             if controls <= max(2, len(text) // 1000):
                 return text
+    if b"\x00" not in data and _looks_like_windows_cyrillic(data):
+        raise PlanImportError(
+            _(
+                "The text is not in UTF-8: it looks like Windows-1251 (Cyrillic), which has no "
+                "Ө and Ү. Save it as UTF-8 (in Word: Save As → Plain Text → Unicode (UTF-8)) "
+                "and import that."
+            )
+        )
     raise PlanImportError(
         _(
             "The file is not a plan document: it is neither UTF-8 text nor a Word (DOCX) or "
             "Excel (XLSX) file."
         )
     )
+
+
+def _looks_like_windows_cyrillic(data: bytes) -> bool:
+    text = data[:20000].decode("cp1251", errors="replace")
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    return len(letters) >= 20 and cyrillic >= 0.6 * len(letters)
 
 
 def read_source(data: bytes) -> Source:

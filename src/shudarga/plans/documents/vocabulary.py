@@ -168,7 +168,7 @@ SUBHEADER_WORDS = {"он", "түвшин", "хувь", "тоо", "хэмжээ",
 # -- codes and numbers -------------------------------------------------------------------
 
 # A measure or activity code at the start of a cell: "1.1.", "5.4. ", "1.1.1", "2.2.Тухайн".
-CODE_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3}){1,3})[.)]?(?![\d])\s*")
+CODE_RE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})[.)]?(?![\d])\s*")
 # A cell that is only a number: "1", "1.", "12)".
 INT_RE = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 _ROMAN_CELL_RE = re.compile(r"^\s*([ivx]{1,4})\s*[.)]?\s*$")

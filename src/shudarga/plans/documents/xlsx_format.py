@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from xml.etree.ElementTree import ParseError
 
@@ -26,12 +27,24 @@ from shudarga.plans.documents.model import APPROVAL_LABELS, PlanDocument, PlanIm
 from shudarga.plans.documents.source import Source, grid_from_texts
 from shudarga.plans.documents.tabular import lay_out_table
 
+_DECIMALS_RE = re.compile(r"^0\.(0+)(%?)$")
 
-def _cell_text(value: object) -> str:
+
+def _cell_text(value: object, number_format: str = "General") -> str:
+    """A cell's value as the sheet shows it: 1.1 typed as a number with two decimals shows
+    "1.10", 1 formatted as a percentage "100%", a date its ISO form."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        fmt = (number_format or "General").split(";")[0]
+        if match := _DECIMALS_RE.match(fmt):
+            shown = value * 100 if match[2] else value
+            return f"{shown:.{len(match[1])}f}{match[2]}"
+        if fmt.endswith("%"):
+            return f"{value * 100:g}%"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
@@ -49,7 +62,7 @@ def read_source(data: bytes) -> Source:
         ) from None
     source = Source(format="xlsx")
     for sheet in workbook.worksheets:
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[_cell_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
         merges = [
             (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
             for r in sheet.merged_cells.ranges
