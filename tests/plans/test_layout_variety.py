@@ -362,9 +362,10 @@ def test_two_headings_in_a_row_are_a_direction_over_a_goal():
             "2.1\tСургалт хийх\t-Хийсэн байх",
         )
     )
+    # Both goals stand under the direction.
     assert [(g.number, g.heading, g.text) for g in document.goals] == [
         (1, "ЁС ЗҮЙН ЧИГЛЭЛ", "Удирдлагын манлайлал"),
-        (2, "", "Сургалт"),
+        (2, "ЁС ЗҮЙН ЧИГЛЭЛ", "Сургалт"),
     ]
     assert [r.kind for r in reading.rows[2:]] == ["heading", "goal", "measure", "goal", "measure"]
 

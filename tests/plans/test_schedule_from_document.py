@@ -35,7 +35,8 @@ D = dt.date
         ("Тухай бүр", "as_needed", None, ()),
         ("Сар бүр", "monthly", None, ()),
         ("Улирал бүр", "quarterly", None, ()),
-        ("Хагас жил", "once", D(YEAR, 6, 30), ()),
+        ("Хагас жил", "half_yearly", None, ()),
+        ("Хагас жилд", "once", D(YEAR, 6, 30), ()),
         ("Хагас жил бүр", "half_yearly", None, ()),
         ("I улиралд", "once", D(YEAR, 3, 31), ()),
         ("1-р улиралд", "once", D(YEAR, 3, 31), ()),
@@ -61,7 +62,7 @@ D = dt.date
         ("2023.02.01-2023.03.01", "once", D(YEAR, 3, 1), ()),  # a span: due by its end
         ("5 сарын 1-нээс 6 сарын 1", "once", D(YEAR, 6, 1), ()),
         ("2023 оны 3-5 дугаар сард", "once", D(YEAR, 5, 31), ()),
-        ("I-II улирал", "once", D(YEAR, 6, 30), ()),
+        ("I-II улирал", "dates", None, (D(YEAR, 3, 31), D(YEAR, 6, 30))),
     ],
 )
 def test_it_reads_the_deadlines_plans_write(text, recurrence, due_date, dates):
@@ -88,6 +89,7 @@ def test_an_unreadable_deadline_is_kept_and_assessed_in_every_period():
             [("Мэдээллийн технологи, олон нийт хариуцсан мэргэжилтэн", "unit"), ("Бичээч", "unit")],
         ),
         ("Ёс зүйн зөвлөх Б.Энхцэцэг", [("Ёс зүйн зөвлөх", "unit"), ("Б.Энхцэцэг", "person")]),
+        ("Б.Бат, Д.Дорж", [("Б.Бат", "person"), ("Д.Дорж", "person")]),
     ],
 )
 def test_it_reads_who_is_responsible(text, parties):

@@ -50,7 +50,9 @@ def responsible_parties(text: str) -> list[Party]:
         if not piece:
             continue
         parts = [squash(p) for p in _CONJUNCTION_RE.split(piece) if squash(p)]
-        if len(parts) > 1 and all(v.looks_like_unit(p) or _generic(p) for p in parts):
+        if len(parts) > 1 and all(
+            v.looks_like_unit(p) or _generic(p) or v.PERSON_RE.match(p) for p in parts
+        ):
             pieces = parts
         else:
             pieces = [piece]

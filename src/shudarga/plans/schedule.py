@@ -292,6 +292,9 @@ def parse_due_text(text: str, year: int) -> ScheduleReading:
         quarter = _number(match["q"]) if match["q"] else 1
         days.add(_month_end(year, 3 * (quarter or 1) - 2))
     for match in take(_HALF_RE):  # before "жилийн эцэст": "хагас жилийн эцэст" is June
+        if not match["which"] and match[0].strip() == "хагас жил":
+            flags.add(HALF_YEARLY)  # "Хагас жил" alone: the half-year's and the year's
+            continue
         second = match["which"] in ("сүүлийн", "сүүлчийн", "ii", "2")
         days.add(_month_end(year, 12 if second else 6))
     for pattern, flag in ((_AS_NEEDED_RE, AS_NEEDED), (_EVERY_PERIOD_RE, CONTINUOUS),
@@ -309,8 +312,11 @@ def parse_due_text(text: str, year: int) -> ScheduleReading:
             days.add(_month_end(int(match["y"]), month))
     for match in take(_FIRST_LAST_QUARTER_RE):
         days.add(_quarter_ends(year)[0 if match["which"] == "эхний" else 3])
+    quarter_days: set[dt.date] = set()  # quarters listed or spanned: each is assessed
     for match in take(_QUARTER_RE):
-        days.update(_quarter_ends(year)[q - 1] for q in _numbers_in(match["list"]) if 1 <= q <= 4)
+        quarter_days.update(
+            _quarter_ends(year)[q - 1] for q in _numbers_in(match["list"]) if 1 <= q <= 4
+        )
     for match in take(_MONTH_RE):
         in_year = int(match["y"]) if match["y"] else year
         months = [m for m in _numbers_in(match["list"]) if 1 <= m <= 12]
@@ -322,8 +328,9 @@ def parse_due_text(text: str, year: int) -> ScheduleReading:
             except ValueError:
                 days.add(_month_end(in_year, month))
     years = {int(m[0][:4]) for m in take(_YEAR_ONLY_RE)}  # "2023 онд"
-    if days and len(days) > 1 and _RANGE_RE.search(work) and "," not in work:
-        days = {max(days)}  # a span of time: due by its end
+    if len(days) > 1 and _RANGE_RE.search(work) and "," not in work:
+        days = {max(days)}  # a span of days or months: due by its end
+    days |= quarter_days
     if not flags and not days and years == {year}:
         flags.add(CONTINUOUS)  # "2024 онд": during the plan's year
 

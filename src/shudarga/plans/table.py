@@ -63,7 +63,11 @@ def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]
     others = document.other_headers()
     colspan = 1 + sum(extras.values()) + len(others)
     goals = []
+    previous_heading = ""
     for goal in document.goals:
+        # A direction heading stands once, above the first of the goals under it.
+        heading = goal.heading if goal.heading != previous_heading else ""
+        previous_heading = goal.heading
         activities = {a.code: a for a in goal.activities}
         seen: set[str] = set()
         rows = []
@@ -94,7 +98,7 @@ def plan_table(document: PlanDocument) -> tuple[list[TableGoal], dict[str, bool]
                 rows=rows,
                 span=max(span, 1),
                 activity_colspan=colspan,
-                heading=goal.heading,
+                heading=heading,
                 heading_colspan=colspan + 2,
             )
         )

@@ -134,7 +134,8 @@ class _Walker:
         self.goal: _Item | None = None
         self.activity: _Item | None = None
         self.last: _Item | None = None
-        self.pending_heading = ""
+        # The direction heading the goals read now stand under ("… чиглэлээр:").
+        self.heading = ""
         self.readings: list[RowReading] = []
         self.notices: list[str] = []
         self.goal_numbers: set[int] = set()
@@ -264,8 +265,7 @@ class _Walker:
         if number is None:
             number = max(self.goal_numbers, default=0) + 1
         self.goal_numbers.add(number)
-        goal = DocGoal(number=number, text="", location=location, heading=self.pending_heading)
-        self.pending_heading = ""
+        goal = DocGoal(number=number, text="", location=location, heading=self.heading)
         self.goals.append(goal)
         item = _Item(GOAL, goal, [text], positional=positional)
         self.items[id(goal)] = item
@@ -398,7 +398,7 @@ class _Walker:
             if not self.goal_column_used:
                 reading.reason = _("a heading, and the table has no goal column")
             return
-        self.pending_heading = numbered[1] if numbered else squash(text)
+        self.heading = numbered[1] if numbered else squash(text)
         reading.kind, reading.label = HEADING, _("heading of the next goals")
 
     def _demote_empty_heading_goal(self) -> None:
@@ -413,8 +413,7 @@ class _Walker:
         self.goals.pop()
         self.goal_numbers.discard(last.number)
         self.goal = None
-        heading = squash(" ".join(item.text))
-        self.pending_heading = f"{last.heading} {heading}".strip() if last.heading else heading
+        self.heading = squash(" ".join(item.text))
         for row in self.readings:
             if row.location == last.location and row.kind == GOAL:
                 row.kind, row.label = HEADING, _("heading of the next goals")

@@ -150,10 +150,12 @@ def lay_out_table(document: PlanDocument) -> TableLayout:
     def row(**cells: list[str]) -> list[list[str]]:
         return [cells.get(key, []) for key in keys]
 
+    previous_heading = ""
     for goal in document.goals:
-        if goal.heading:
+        if goal.heading and goal.heading != previous_heading:  # once above its goals
             layout.heading_rows.append(len(rows))
             rows.append(row(code=[goal.heading]))
+        previous_heading = goal.heading
         first = len(rows)
         by_activity = {a.code: a for a in goal.activities}
         written: set[str] = set()
