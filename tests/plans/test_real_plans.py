@@ -116,3 +116,20 @@ def test_the_headings_expected_results_and_annex_are_kept(capsys):
     plan = Plan.objects.get(organization__code="BAGA")
     assert plan.basis.endswith("захирамжийн хавсралт")
     assert plan.title.startswith("БАГАХАНГАЙ ДҮҮРГИЙН") and plan.title.endswith("ТӨЛӨВЛӨГӨӨ")
+
+
+@pytest.mark.parametrize(("name", "ext"), CASES)
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_its_export_reads_back_as_the_same_plan(name, ext, fmt):
+    from shudarga.plans.documents import docx_format, xlsx_format
+    from shudarga.plans.documents.reading import read_plan_document
+
+    document = read_plan_document((HERE / f"{name}.{ext}").read_bytes())
+    write, read = (
+        {"docx": docx_format, "xlsx": xlsx_format}[fmt].write,
+        {
+            "docx": docx_format,
+            "xlsx": xlsx_format,
+        }[fmt].read,
+    )
+    assert read(write(document)).to_dict() == document.to_dict()

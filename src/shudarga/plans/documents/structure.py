@@ -678,6 +678,10 @@ class _Walker:
                 "the code in the number column"
             )
         if number_int is not None and self.number_level == MEASURE:
+            if match := v.INT_PREFIX_RE.match(text):  # the cell's own number comes first
+                return self._new_measure(match[1], text[match.end() :], location, "integer"), _(
+                    "the measure's number at the start of its cell"
+                )
             return self._new_measure(str(number_int), text, location, "integer"), _(
                 "the number column numbers the measures"
             )
