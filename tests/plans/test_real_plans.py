@@ -125,11 +125,5 @@ def test_its_export_reads_back_as_the_same_plan(name, ext, fmt):
     from shudarga.plans.documents.reading import read_plan_document
 
     document = read_plan_document((HERE / f"{name}.{ext}").read_bytes())
-    write, read = (
-        {"docx": docx_format, "xlsx": xlsx_format}[fmt].write,
-        {
-            "docx": docx_format,
-            "xlsx": xlsx_format,
-        }[fmt].read,
-    )
-    assert read(write(document)).to_dict() == document.to_dict()
+    module = {"docx": docx_format, "xlsx": xlsx_format}[fmt]
+    assert module.read(module.write(document)).to_dict() == document.to_dict()
