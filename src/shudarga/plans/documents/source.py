@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
@@ -28,8 +29,9 @@ class Grid:
     # Rows that were paragraphs between two parts of a plan table split over Word tables.
     paragraph_rows: set[int] = field(default_factory=set)
 
-    @property
+    @cached_property
     def width(self) -> int:
+        """Columns of the grid (its rows are padded to one width when it is made)."""
         return max((len(row) for row in self.rows), default=0)
 
     def cell(self, row: int, column: int) -> Cell:
