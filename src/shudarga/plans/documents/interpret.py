@@ -79,7 +79,7 @@ class Reading:
                 _("Header: rows %(first)s–%(last)s.")
                 % {"first": self.band.start + 1, "last": self.band.end}
             )
-        if self.columns:
+        if self.columns and self.band is not None:
             parts.append(
                 _("Columns: %(columns)s.")
                 % {
