@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := src
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shudarga
+# Test processes: each has its own test database (test_shudarga_gw0, …) and data directory.
+TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -64,10 +66,10 @@ test: $(VENV)/.installed-dev system-packages messages
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	@echo "== tests on SQLite =="
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \
 	  echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="; \
-	  TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest; \
+	  TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(TEST_WORKERS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL); CI requires it."; exit 1; \
 	else \
