@@ -276,6 +276,11 @@ class Survey(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The survey's summary (4.3 "Бодитой үр дүнг тооцсон байх"): what the answers showed and
+    # what the organization did about it. Answers alone are not a result.
+    result = models.TextField(_("what the survey found"), max_length=5000, blank=True)
+    actions_taken = models.TextField(_("what was done about it"), max_length=5000, blank=True)
+    summarized_on = models.DateField(_("summed up on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("satisfaction survey")

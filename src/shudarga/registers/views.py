@@ -25,6 +25,7 @@ from shudarga.registers.forms import (
 )
 from shudarga.registers.importing import column_aliases
 from shudarga.registers.models import RegisterRow
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.registry import REGISTERS, RegisterSpec
 from shudarga.registers.selectors import (
     get_register_row_for_user,
@@ -220,7 +221,15 @@ def _import_columns(spec: RegisterSpec) -> list[dict[str, object]]:
                 "label": column.label,
                 "required": not model_field.blank and not model_field.has_default(),
                 "type": model_field.get_internal_type(),
-                "choices": [str(label) for _value, label in model_field.flatchoices],
+                "choices": [
+                    str(label)
+                    for _value, label in (
+                        model_field.options.choices
+                        if is_choice_list(model_field)
+                        else model_field.flatchoices
+                    )
+                ],
+                "several": is_choice_list(model_field),
                 "headers": sorted(a for a, name in aliases.items() if name == column.name),
             }
         )
