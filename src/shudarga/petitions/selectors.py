@@ -33,6 +33,7 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import PERMISSIONS, Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.models import Answer, Petition, Question, Survey, SurveyResponse
+from shudarga.petitions.statistics import quarter_bounds as quarter_bounds
 from shudarga.petitions.validators import normalize_tracking_code, tracking_hash
 
 # Roles whose holders register and handle petitions, and so see petitioners' personal data.
@@ -304,15 +305,6 @@ def petition_stats(
         date_to=date_to,
         today=today,
     )
-
-
-def quarter_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
-    """First and last day of `quarter` (1-4) of `year`, or of the whole year for None."""
-    if quarter is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return start, end - dt.timedelta(days=1)
 
 
 # --- Satisfaction survey (measure 4.3) ---------------------------------------------------
