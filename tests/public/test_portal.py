@@ -97,8 +97,9 @@ def test_the_organization_page_runs_a_fixed_number_of_queries(
         report_create(plan=plan, period="year", actor=None)
     Report.objects.update(status="approved")
     # organization with its parent, published plans, open surveys, plans for the scores,
-    # their reports, the reports' scored items
-    with django_assert_num_queries(6):
+    # their reports, the reports' scored items, the finished years with petitions (none
+    # here; each one adds its submitted figures and its petitions, at most three years)
+    with django_assert_num_queries(7):
         response = client.get(reverse("public:organization", args=[org.code]))
     html = response.content.decode()
     assert html.count("/public/o/HOME/plans/") == n

@@ -151,7 +151,13 @@ def period_facts(
         )
         .select_related(None)
         .only(
-            "id", "measure_id", "criterion_id", "relates_to", "title", "original_name", "link",
+            "id",
+            "measure_id",
+            "criterion_id",
+            "relates_to",
+            "title",
+            "original_name",
+            "link",
             "kind",
         )
     ]

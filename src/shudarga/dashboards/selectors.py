@@ -8,7 +8,9 @@ deadlines); this module only gathers and groups them, in a fixed number of queri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -545,12 +547,28 @@ def unfinished_measures(*, plan: Plan, today: dt.date) -> dict[int, str]:
     return result
 
 
+_YEAR_RE = re.compile(r"(?<!\d)(19[9]\d|2[01]\d\d)(?!\d)")
+
+
+def years_written(texts: Iterable[str], *, before: int) -> list[int]:
+    """Years before `before` written in `texts` ("2023 оны 1-р улиралд"): in a plan rolled
+    into `before`, each is most likely last year's and needs changing."""
+    found = {int(m) for text in texts for m in _YEAR_RE.findall(text or "")}
+    return sorted(year for year in found if year < before)
+
+
+def measure_years(measure: Measure, *, before: int) -> list[int]:
+    """`years_written` in a measure's text and criteria (prefetched)."""
+    return years_written([measure.text, *(c.text for c in measure.criteria.all())], before=before)
+
+
 @dataclass
 class RolloverRow:
     code: str
     old: Measure | None
     new: Measure | None
     unfinished: str = ""
+    years: list[int] = field(default_factory=list)  # earlier years written in the new text
 
     @property
     def changed(self) -> bool:
@@ -577,6 +595,7 @@ def rollover_comparison(*, old: Plan, new: Plan, today: dt.date) -> list[Rollove
             old=olds.get(code),
             new=news.get(code),
             unfinished=unfinished.get(olds[code].pk, "") if code in olds else "",
+            years=measure_years(news[code], before=new.year) if code in news else [],
         )
         for code in codes
     ]

@@ -41,6 +41,7 @@ class PetitionFigures:
     late: int
     overdue: int
     open: int
+    carried_over: int = 0
 
 
 @dataclass
@@ -61,10 +62,12 @@ class MeasureFacts:
 
 
 def petition_sentences(figures: PetitionFigures) -> list[str]:
-    if not figures.received:
+    """The period's petitions as of its cut-off: carried over, received, resolved in it."""
+    if not figures.received and not figures.carried_over:
         return ["Тайлант хугацаанд өргөдөл, гомдол ирээгүй."]
+    carried = f"Өмнөх хугацаанаас шилжсэн {figures.carried_over}. " if figures.carried_over else ""
     return [
-        f"Тайлант хугацаанд {figures.received} өргөдөл, гомдол хүлээн авсан. "
+        f"Тайлант хугацаанд {figures.received} өргөдөл, гомдол хүлээн авсан. {carried}"
         f"Шийдвэрлэлт: хариу өгсөн {figures.answered}, шилжүүлсэн {figures.transferred}, "
         f"хугацаандаа шийдвэрлэсэн {figures.on_time}, хугацаа хэтрүүлж шийдвэрлэсэн "
         f"{figures.late}, хугацаа хэтэрсэн {figures.overdue}, шийдвэрлэгдэж буй {figures.open}."

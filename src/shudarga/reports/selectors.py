@@ -21,7 +21,8 @@ from shudarga.evidence.selectors import evidence_for_measures, evidence_sample_f
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
-from shudarga.petitions.selectors import petition_stats, survey_summary, surveys_answered
+from shudarga.petitions.selectors import survey_summary, surveys_answered
+from shudarga.petitions.statistics import petition_quarter_stats
 from shudarga.plans.models import Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.documents.model import (
@@ -427,11 +428,12 @@ def draft_facts(
         )
     about_petitions = [m for m in measures if any(w in fold(m.text) for w in _PETITION_WORDS)]
     if about_petitions:
-        stats = petition_stats(
+        # The statistics as of the period's cut-off, as the petitions page shows them.
+        stats = petition_quarter_stats(
             organization_id=organization.pk,
             date_from=period.start,
             date_to=period.end,
-            today=min(today, period.end),  # as the period left them
+            today=today,
         ).total
         figures = PetitionFigures(
             received=stats.received,
@@ -439,8 +441,9 @@ def draft_facts(
             transferred=stats.transferred,
             on_time=stats.on_time,
             late=stats.late,
-            overdue=stats.overdue,
-            open=stats.not_yet_due,
+            overdue=stats.overdue_at_end,
+            open=stats.not_yet_due_at_end,
+            carried_over=stats.carried_over,
         )
         for measure in about_petitions:
             facts[measure.pk].petitions = figures
