@@ -33,7 +33,7 @@ from shudarga.criteria.rules import (
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.selectors import evidence_for_measures
 from shudarga.petitions.selectors import (
-    petition_overdue_count,
+    petition_deadline_counts,
     survey_response_count,
     surveys_answered,
 )
@@ -162,7 +162,7 @@ def period_facts(
         )
     ]
     if Kind.NO_OVERDUE_PETITIONS in kinds:
-        facts.petitions_overdue = petition_overdue_count(
+        facts.petitions_received, facts.petitions_overdue = petition_deadline_counts(
             organization_id=plan.organization_id,
             date_from=period.start,
             date_to=period.end,

@@ -177,6 +177,7 @@ class Facts:
     rows: dict[str, list[RowFact]] = field(default_factory=dict)
     evidence: list[EvidenceFact] = field(default_factory=list)
     petitions_overdue: int = 0
+    petitions_received: int | None = None  # None: not counted (then overdue alone decides)
     survey_responses: int = 0
     surveys: list[SurveyFact] = field(default_factory=list)
     plan_published: bool = False
@@ -343,6 +344,13 @@ def _no_overdue(facts: Facts) -> Evaluation:
             _("%(count)s petitions or complaints were answered late or are overdue.")
             % {"count": overdue},
             overdue,
+            0,
+        )
+    if facts.petitions_received == 0:
+        return Evaluation(
+            Status.NOTHING_TO_CHECK,
+            _("Nothing to check: no petition or complaint was received in the period."),
+            0,
             0,
         )
     return Evaluation(Status.MET, _("No petition or complaint went overdue."), 0, 0)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from shudarga.core.memo import AuditMemo, audit_stamp
 from shudarga.criteria.facts import measure_recorded, measure_rows, period_facts
@@ -150,6 +151,7 @@ def plan_evaluate(
             plan.status,
             repr(period),
             today,
+            get_language(),  # the explanations are written in the reader's language
             repr(sorted((pk, rule, confirmed) for pk, (rule, confirmed) in rules.items())),
             audit_stamp(organization_id=plan.organization_id),
             SurveyResponse.objects.filter(survey__organization_id=plan.organization_id).aggregate(

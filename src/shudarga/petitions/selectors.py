@@ -191,6 +191,21 @@ def petition_overdue_count(
     )
 
 
+def petition_deadline_counts(
+    *, organization_id: int, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> tuple[int, int]:
+    """(received, overdue) of the petitions of organization `organization_id` received
+    between `date_from` and `date_to`, as `petition_overdue_count` counts overdue ones.
+    With none received there is nothing to check. One query."""
+    overdue = (_open_q(today) & Q(due_on__lt=today)) | Q(
+        resolved_on__lte=today, resolved_on__gt=F("due_on")
+    )
+    counts = Petition.objects.filter(
+        organization_id=organization_id, received_on__gte=date_from, received_on__lte=date_to
+    ).aggregate(received=Count("pk"), overdue=Count("pk", filter=overdue))
+    return counts["received"], counts["overdue"]
+
+
 @dataclass
 class StatsRow:
     """One line of the quarterly table. received = answered + transferred + closed +

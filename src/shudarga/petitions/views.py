@@ -379,11 +379,11 @@ def petition_stats_export(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 def petition_stats_submit(request: AuthedRequest, code: str) -> HttpResponse:
     """Submit a finished period's figures (or correct submitted ones, with a reason)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     organization = get_organization_for_user(
         user=request.user, code=code, action=Action.EDIT_RECORDS
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     today = timezone.localdate()
     period = forms.StatsForm(request.POST, today=today)
     form = forms.StatsSubmitForm(request.POST)
