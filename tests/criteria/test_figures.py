@@ -6,6 +6,7 @@ text and the dashboard read one source of facts, so they name the same people an
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -32,6 +33,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+UB = ZoneInfo("Asia/Ulaanbaatar")
 
 AFTER = dt.date(2024, 1, 20)  # the year 2023 is over
 H1 = "h1"
@@ -126,7 +128,7 @@ def test_every_contract_and_every_material_have_nothing_to_check_without_rows(
     assert evaluation.counts()[Status.MET] == 0  # nothing is met by nothing
 
     client.force_login(officer)
-    with time_machine.travel(dt.datetime(2024, 1, 20, 12), tick=False):
+    with time_machine.travel(dt.datetime(2024, 1, 20, 12, tzinfo=UB), tick=False):
         html = client.get(
             reverse("criteria:progress", args=[seed_plan.organization.code, seed_plan.pk])
         ).content.decode()
@@ -138,7 +140,7 @@ def test_every_contract_and_every_material_have_nothing_to_check_without_rows(
 def test_nothing_to_check_is_left_out_of_the_percent(seed_plan):
     ContractFactory(organization=seed_plan.organization, date=dt.date(2023, 5, 1),
                     clause_damages=True)  # fmt: skip
-    with time_machine.travel(dt.datetime(2024, 1, 20, 12), tick=False):
+    with time_machine.travel(dt.datetime(2024, 1, 20, 12, tzinfo=UB), tick=False):
         board = organization_dashboard(organization=seed_plan.organization, today=AFTER)
     counts = board.counts
     # The percent counts met and not met only, as a report leaves ХБ out.
@@ -189,7 +191,7 @@ def test_the_report_and_the_progress_page_name_the_same_untrained_person(
     assert "(тооцоогүй): Д.Гарсан" in text
 
     client.force_login(officer)
-    with time_machine.travel(dt.datetime(2023, 7, 5, 12), tick=False):
+    with time_machine.travel(dt.datetime(2023, 7, 5, 12, tzinfo=UB), tick=False):
         url = reverse(
             "criteria:detail", args=[org.code, seed_plan.pk, _criterion(seed_plan, "2.1").pk]
         )
@@ -237,7 +239,7 @@ def test_the_dashboard_counts_organization_wide_rows_as_recorded(seed_plan, pare
         BoardUpdateFactory(organization=org, date=dt.date(2023, month, 15))
     ContractFactory.create_batch(8, organization=org, date=dt.date(2023, 5, 1))
     RiskFactory(organization=org, date=dt.date(2023, 4, 1))
-    with time_machine.travel(dt.datetime(2023, 12, 20, 12), tick=False):
+    with time_machine.travel(dt.datetime(2023, 12, 20, 12, tzinfo=UB), tick=False):
         board = organization_dashboard(organization=org, today=dt.date(2023, 12, 20))
         evaluation = plan_evaluate(plan=seed_plan, today=dt.date(2023, 12, 20))
     idle = {m.code for m in board.idle_measures}
@@ -268,6 +270,6 @@ def test_the_plan_published_and_the_report_submitted_meet_5_3(seed_plan, reviewe
     late = _status(seed_plan, "5.3", 2, today=AFTER)  # Тайлагнасан байх
     assert late.evaluation.status == Status.NOT_MET
     assert "Half" in late.evaluation.message
-    with time_machine.travel(dt.datetime(2023, 7, 8, 12), tick=False):
+    with time_machine.travel(dt.datetime(2023, 7, 8, 12, tzinfo=UB), tick=False):
         report_submit(report=report, actor=None, today=dt.date(2023, 7, 8))
     assert _status(seed_plan, "5.3", 2, today=AFTER).evaluation.status == Status.MET

@@ -32,12 +32,12 @@ def _row(i, date, measures=(M,), **values):
     return RowFact(id=i, date=date, measure_ids=frozenset(measures), values=values, label=f"r{i}")
 
 
-def StaffFact(i, name, appointed_on, left_on=None):  # noqa: N802 - reads like the rows it makes
+def StaffFact(i, name, appointed_on, left_on=None):
     values = {"name": name, "appointed_on": appointed_on, "left_on": left_on}
     return RowFact(id=i, date=appointed_on, measure_ids=frozenset(), values=values, label=name)
 
 
-def TrainingFact(i, date, kind, attendees):  # noqa: N802
+def TrainingFact(i, date, kind, attendees):
     values = {"kind": kind, "attendees": frozenset(attendees)}
     return RowFact(id=i, date=date, measure_ids=frozenset(), values=values, label=f"t{i}")
 

@@ -78,9 +78,9 @@ def test_it_flags_years_written_inside_measure_texts(client, coordinator, worked
     # 5.1: "… 2023 оны авлигын эсрэг үйл ажиллагааны төлөвлөгөөг 2023 оны 1-р улиралд …"
     with translation.override("en"):
         new = plan_rollover(plan=worked_plan, year=2024, actor=coordinator, today=TODAY)
-    assert any(
-        "5.1" in w and "2023" in w and "2024" in w for w in new.import_warnings
-    ), new.import_warnings
+    assert any("5.1" in w and "2023" in w and "2024" in w for w in new.import_warnings), (
+        new.import_warnings
+    )
     flagged = [w for w in new.import_warnings if "writes the year" in w or "оныг" in w]
     assert len(flagged) == 1, flagged  # 5.1 alone writes a year
     client.force_login(coordinator)

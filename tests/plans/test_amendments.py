@@ -32,7 +32,7 @@ def test_it_adds_a_measure_records_it_and_seals_the_plan_again(seed_plan, review
     amendment = _add(seed_plan, reviewer)
     measure = amendment.measure
     assert measure.code == "5.9"
-    assert [c.text for c in measure.criteria.all()][0] == "Өдөрлөг зохион байгуулсан байх"
+    assert next(c.text for c in measure.criteria.all()) == "Өдөрлөг зохион байгуулсан байх"
     codes = list(seed_plan.measures.order_by("position").values_list("code", flat=True))
     assert codes[-2:] == ["5.8", "5.9"]
     assert Seal.objects.filter(kind="plan", object_id=seed_plan.pk).count() == 2

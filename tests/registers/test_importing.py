@@ -164,9 +164,7 @@ def test_it_names_missing_required_columns_and_ignores_unknown_ones():
     parsed = parse_table(
         spec=PUBLICATIONS, table=[["title", "Comment"], ["A", "x"]], measure_codes=None
     )
-    assert parsed.errors == [
-        "The file has no column for: date, material type, produced by."
-    ]
+    assert parsed.errors == ["The file has no column for: date, material type, produced by."]
     assert parsed.warnings == ["Column “Comment” was ignored: this register has no such field."]
 
 

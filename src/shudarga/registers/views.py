@@ -18,6 +18,7 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.registers import display
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.forms import (
     RegisterFilterForm,
     RegisterImportForm,
@@ -25,7 +26,6 @@ from shudarga.registers.forms import (
 )
 from shudarga.registers.importing import column_aliases
 from shudarga.registers.models import RegisterRow
-from shudarga.registers.fields import is_choice_list
 from shudarga.registers.registry import REGISTERS, RegisterSpec
 from shudarga.registers.selectors import (
     get_register_row_for_user,
