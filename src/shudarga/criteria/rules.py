@@ -581,14 +581,17 @@ def coverage(facts: Facts, *, days: int = 90, kinds: Iterable[str] = ()) -> Cove
     counted at all: the organization could not train them. The criteria and the report's
     text both read this, so they name the same people."""
     kinds = set(kinds)
-    trainings = [t for t in facts.rows.get("trainings", []) if not kinds or t.kind in kinds]
+    trainings = [
+        t for t in facts.rows.get("trainings", []) if not kinds or t.values.get("kind") in kinds
+    ]
     result = Coverage(days=days)
     for person in _sorted(facts.in_period("staff")):
-        deadline = person.appointed_on + dt.timedelta(days=days)
-        gone = person.left_on
+        appointed = person.date  # the staff register's date is the appointment
+        deadline = appointed + dt.timedelta(days=days)
+        gone = person.values.get("left_on")
         last_day = min(deadline, gone) if gone else deadline
         trained = any(
-            person.id in t.attendees and person.appointed_on <= t.date <= last_day
+            person.id in t.values.get("attendees", ()) and appointed <= t.date <= last_day
             for t in trainings
         )
         if trained:
@@ -604,14 +607,18 @@ def coverage(facts: Facts, *, days: int = 90, kinds: Iterable[str] = ()) -> Cove
     return result
 
 
+def _name(person: RowFact) -> str:
+    return str(person.values.get("name") or person.label)
+
+
 def _coverage(rule: Rule, facts: Facts) -> Evaluation:
     found = coverage(facts, days=rule.days or 90, kinds=rule.filters.get("kind", []))
     values = {
         "covered": len(found.covered),
         "total": len(found.population),
         "days": found.days,
-        "names": ", ".join(p.name for p in found.missing),
-        "left": ", ".join(p.name for p in found.left),
+        "names": ", ".join(_name(p) for p in found.missing),
+        "left": ", ".join(_name(p) for p in found.left),
     }
     ids = [p.id for p in found.population]
     left = (
@@ -629,7 +636,7 @@ def _coverage(rule: Rule, facts: Facts) -> Evaluation:
             len(found.covered),
             len(found.population),
             ids,
-            [p.name for p in found.missing],
+            [_name(p) for p in found.missing],
         )
     if found.pending or (not found.population and not _period_over(facts)):
         return Evaluation(
@@ -640,7 +647,7 @@ def _coverage(rule: Rule, facts: Facts) -> Evaluation:
             len(found.covered),
             len(found.population),
             ids,
-            [p.name for p in found.pending],
+            [_name(p) for p in found.pending],
         )
     if not found.population:
         return Evaluation(
