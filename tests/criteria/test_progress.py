@@ -110,9 +110,8 @@ def test_the_progress_page_runs_a_fixed_number_of_queries(
     client.force_login(officer)
     url = reverse("criteria:progress", args=[org.code, plan.pk])
     # session, user, organization, memberships, plan, goals, activities, measures, criteria,
-    # stored rules; the period's facts: the rows of each of the ten registers, events +
-    # their measures (a register without rows skips its measures query), evidence;
-    # organizations for the switcher
+    # stored rules; the period's facts: the rows of each of the ten registers joined with
+    # the measures they serve, training attendees, evidence; organizations for the switcher
     with django_assert_num_queries(23):
         response = client.get(url)
     assert response.status_code == 200
