@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("registers", "0002_history")]
-AFTER = [("registers", "0003_publication_channels")]
+AFTER = [("registers", "0004_remove_publication_channel")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,8 @@ Before, a poster put on Facebook and on the website was two rows, and counted tw
 row's channel becomes its list of channels; rows of one organization and year with the
 same title, material type and producer are one material and are merged into the oldest
 row: channels joined, copies and views added, the earliest date, the measures and the
-evidence pointing at any of them kept.
+evidence pointing at any of them kept. The old column goes in the next migration: on
+PostgreSQL a table cannot be altered in the transaction that just changed its rows.
 """
 
 from collections import defaultdict
@@ -78,6 +79,4 @@ class Migration(migrations.Migration):
             field=shudarga.registers.fields.ChoiceListField(verbose_name="channels"),
         ),
         migrations.RunPython(forwards, backwards),
-        migrations.RemoveField(model_name="historicalpublication", name="channel"),
-        migrations.RemoveField(model_name="publication", name="channel"),
     ]
