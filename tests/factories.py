@@ -136,7 +136,7 @@ class PublicationFactory(_RegisterRowFactory):
 
     date = factory.Sequence(lambda n: _day(2024, 1, n))
     title = factory.Sequence(lambda n: f"Шударга ёсны нийтлэл {n}")
-    channel = "facebook"
+    channels = factory.LazyFunction(lambda: ["facebook"])
     material = "infographic"
     produced_by = "own"
     copies = factory.Sequence(lambda n: 100 + n)

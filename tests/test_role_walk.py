@@ -134,6 +134,8 @@ TABLE: dict[str, Page] = {
     ),
     "plans:delete": _same(Action.DELETE_PLAN),
     "plans:assign": _same(Action.IMPORT_PLAN),  # who does what is part of making the plan
+    # A measure added to an approved plan is a decision: those who approve plans record it.
+    "plans:amend": _same(Action.APPROVE_PLAN),
     "dashboards:rollover": _same(Action.IMPORT_PLAN),
     "dashboards:year_changes": READ,
     # -- criteria ----------------------------------------------------------------------------
@@ -162,6 +164,8 @@ TABLE: dict[str, Page] = {
     "petitions:export": READ,
     "petitions:stats": READ,
     "petitions:stats_export": READ,
+    # Submitting (or correcting) a period's figures: those who handle petitions.
+    "petitions:stats_submit": Page(refused(Action.EDIT_RECORDS), need(Action.EDIT_RECORDS)),
     "petitions:create": RECORDS,
     "petitions:attachment": RECORDS,
     "petitions:assign": RECORDS,
@@ -181,6 +185,7 @@ TABLE: dict[str, Page] = {
         refused(Action.MANAGE_SURVEYS), need(Action.MANAGE_SURVEYS)
     ),
     "petitions:survey_results": READ,
+    "petitions:survey_summary": _same(Action.MANAGE_SURVEYS),
     "petitions:survey_export": READ,
     "petitions:survey_qr": READ,
     # -- reports: officers write, reviewers score, leaders approve, auditors read ------------

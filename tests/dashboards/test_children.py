@@ -125,9 +125,10 @@ def test_parent_view_queries_do_not_grow(
     client.get(url)
     # session, user, organization (+parent), memberships; descendants; latest plans;
     # reports; report scores by goal, and those scored without a due flag; overdue
-    # petitions per organization; the page's measures, and which of them have records (one
-    # query of EXISTS probes); the top bar's organization list.
-    with django_assert_num_queries(13):
+    # petitions per organization; the page's measures, their criteria and stored rules (to
+    # know which registers each counts across the organization), and which of them have
+    # records (one query of EXISTS probes); the top bar's organization list.
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(response.context["overview"].rows) == n_children
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from shudarga.criteria.models import CriterionRule
 from shudarga.dashboards.services import plan_rollover
@@ -71,3 +72,19 @@ def test_a_reader_may_not_roll_over(client, leader, worked_plan):
     client.force_login(leader)
     url = reverse("dashboards:rollover", args=["HOME", worked_plan.pk])
     assert client.post(url, {"year": 2024}).status_code == 403
+
+
+def test_it_flags_years_written_inside_measure_texts(client, coordinator, worked_plan):
+    # 5.1: "… 2023 оны авлигын эсрэг үйл ажиллагааны төлөвлөгөөг 2023 оны 1-р улиралд …"
+    with translation.override("en"):
+        new = plan_rollover(plan=worked_plan, year=2024, actor=coordinator, today=TODAY)
+    assert any("5.1" in w and "2023" in w and "2024" in w for w in new.import_warnings), (
+        new.import_warnings
+    )
+    flagged = [w for w in new.import_warnings if "writes the year" in w or "оныг" in w]
+    assert len(flagged) == 1, flagged  # 5.1 alone writes a year
+    client.force_login(coordinator)
+    html = client.get(
+        reverse("dashboards:year_changes", args=[worked_plan.organization.code, new.pk])
+    ).content.decode()
+    assert 'data-test="years-5.1"' in html

@@ -17,16 +17,16 @@ from shudarga.criteria.rules import (
     Facts,
     Kind,
     Period,
+    ReportFact,
     RowFact,
     Rule,
-    StaffFact,
     Status,
-    TrainingFact,
+    SurveyFact,
     evaluate,
     propose_rule,
 )
 
-STATUSES = {Status.MET, Status.NOT_MET, Status.NOT_YET_DUE, Status.MANUAL}
+STATUSES = set(Status.ALL)
 REGISTERS = ["events", "board-updates", "contracts", "publications", "trainings", "staff", ""]
 FIELDS = ["kind", "produced_by", "clause_anti_corruption", "shows_hotline", "x"]
 # The years plans, registers and staff records have; the rule's own numbers within what its
@@ -52,6 +52,7 @@ rules = st.builds(
     require=st.dictionaries(st.sampled_from(FIELDS), st.booleans()),
     scope=st.sampled_from([SCOPE_MEASURE, SCOPE_ORGANIZATION]),
     days=st.none() | st.integers(min_value=0, max_value=400),
+    per=st.sampled_from(["", "month"]),
 )
 row_facts = st.builds(
     RowFact,
@@ -61,21 +62,49 @@ row_facts = st.builds(
     values=st.dictionaries(st.sampled_from(FIELDS), values, max_size=4),
     label=st.text(max_size=10),
 )
+staff_rows = st.builds(
+    RowFact,
+    id=ids,
+    date=dates,
+    measure_ids=st.just(frozenset()),
+    label=st.text(max_size=8),
+    values=st.fixed_dictionaries(
+        {"name": st.text(max_size=8), "appointed_on": dates, "left_on": st.none() | dates}
+    ),
+)
+training_rows = st.builds(
+    RowFact,
+    id=ids,
+    date=dates,
+    measure_ids=st.just(frozenset()),
+    label=st.just("t"),
+    values=st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["anti_corruption", "x"]),
+            "attendees": st.frozensets(ids, max_size=5),
+        }
+    ),
+)
 facts = st.builds(
     Facts,
     period=st.builds(Period, start=dates, end=dates),  # even an end before the start
     today=dates,
-    rows=st.dictionaries(st.sampled_from(REGISTERS), st.lists(row_facts, max_size=8), max_size=3),
-    staff=st.lists(
-        st.builds(StaffFact, id=ids, name=st.text(max_size=8), appointed_on=dates,
-                  left_on=st.none() | dates),
-        max_size=6,
+    rows=st.dictionaries(st.sampled_from(REGISTERS), st.lists(row_facts, max_size=8), max_size=3)
+    | st.fixed_dictionaries({"staff": st.lists(staff_rows, max_size=6),
+                             "trainings": st.lists(training_rows, max_size=4)}),
+    surveys=st.lists(
+        st.builds(SurveyFact, id=ids, title=st.text(max_size=8),
+                  responses=st.integers(min_value=0, max_value=50), result=st.text(max_size=5),
+                  actions=st.text(max_size=5)),
+        max_size=3,
     ),
-    trainings=st.lists(
-        st.builds(TrainingFact, id=ids, date=dates, kind=st.sampled_from(["anti_corruption", "x"]),
-                  attendee_ids=st.frozensets(ids, max_size=5)),
-        max_size=4,
+    reports=st.lists(
+        st.builds(ReportFact, label=st.text(max_size=5), start=dates, end=dates,
+                  due_date=dates, submitted_on=st.none() | dates),
+        max_size=3,
     ),
+    plan_published=st.booleans(),
+    petitions_received=st.none() | st.integers(min_value=0, max_value=1000),
     evidence=st.lists(
         st.builds(EvidenceFact, id=ids, measure_id=ids, criterion_id=st.none() | ids,
                   relates_to=dates),
@@ -93,9 +122,7 @@ facts = st.builds(
     criterion_id=ids,
     language=st.sampled_from(["mn", "en"]),
 )
-def test_any_facts_evaluate_to_one_of_the_four_statuses(
-    rule, facts, measure_id, criterion_id, language
-):
+def test_any_facts_evaluate_to_one_of_the_statuses(rule, facts, measure_id, criterion_id, language):
     with translation.override(language):
         result = evaluate(rule, measure_id=measure_id, criterion_id=criterion_id, facts=facts)
     assert isinstance(result, Evaluation)

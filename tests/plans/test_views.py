@@ -35,8 +35,8 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
     client.force_login(coordinator)
     url = reverse("plans:detail", args=[org.code, plan.pk])
     # session, user, organization, memberships (roles), plan, goals, activities, measures,
-    # criteria, signatures, the plan's seal, organizations for the switcher
-    with django_assert_num_queries(12):
+    # criteria, signatures, the plan's seal, its amendments, organizations for the switcher
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="code"') >= n_measures
@@ -52,7 +52,7 @@ def test_the_sealed_plan_page_runs_the_same_number_of_queries(
     plan_change_status(plan=plan, transition="approve", actor=reviewer)
     client.force_login(coordinator)
     # as above: the badge compares the seal with the plan the page has read already
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("plans:detail", args=[org.code, plan.pk]))
     assert b'data-seal="intact"' in response.content
 

@@ -97,9 +97,30 @@ def test_the_organization_page_runs_a_fixed_number_of_queries(
         report_create(plan=plan, period="year", actor=None)
     Report.objects.update(status="approved")
     # organization with its parent, published plans, open surveys, plans for the scores,
-    # their reports, the reports' scored items
-    with django_assert_num_queries(6):
+    # their reports, the reports' scored items, the finished years with petitions (none
+    # here; each one adds its submitted figures and its petitions, at most three years)
+    with django_assert_num_queries(7):
         response = client.get(reverse("public:organization", args=[org.code]))
     html = response.content.decode()
     assert html.count("/public/o/HOME/plans/") == n
     assert html.count('<td class="text-end fw-semibold">') == n
+
+
+def test_the_approved_report_text_is_public(client, seed_plan, reviewer, leader):
+    from shudarga.plans.services import plan_change_status
+    from shudarga.reports.models import Report
+    from shudarga.reports.services import report_create
+
+    org = seed_plan.organization
+    report = report_create(plan=seed_plan, period="year", actor=None)
+    report.items.filter(measure__code="1.2").update(text="Хоёр өдөрлөг зохион байгуулсан.")
+    url = reverse("public:report", args=[org.code, report.pk])
+    assert client.get(url).status_code == 404  # a draft of a draft plan
+    plan_change_status(plan=seed_plan, transition="approve", actor=reviewer)
+    plan_change_status(plan=seed_plan, transition="publish", actor=leader)
+    assert client.get(url).status_code == 404  # the report is not approved yet
+    Report.objects.filter(pk=report.pk).update(status="approved")
+    html = client.get(url).content.decode()
+    assert "Хоёр өдөрлөг зохион байгуулсан." in html
+    organization_page = client.get(reverse("public:organization", args=[org.code]))
+    assert url in organization_page.content.decode()

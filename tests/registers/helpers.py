@@ -32,6 +32,9 @@ def form_data(spec: RegisterSpec, row: Any, measures: Any = ()) -> dict[str, Any
             continue
         if isinstance(value, dt.date):
             value = value.isoformat()
+        if isinstance(value, list):  # several choices
+            data[name] = value
+            continue
         data[name] = "" if value is None else str(value)
     data["measures"] = [m.pk for m in measures]
     return data

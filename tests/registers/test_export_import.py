@@ -134,15 +134,15 @@ def test_it_imports_a_csv_file_with_english_or_mongolian_headers(client, officer
     content = _csv(
         "Date,Гарчиг,channel,Material type,Produced by,copies distributed,shows the 110 hotline,"
         "Арга хэмжээнүүд",
-        '05.03.2024,Өргөдлийн хуудас,Facebook,infographic,own,"1 200",тийм,"1.1, 1.4"',
+        '05.03.2024,Өргөдлийн хуудас,"Facebook, Website",infographic,own,"1 200",тийм,"1.1, 1.4"',
         "2024-03-06,Second,tv,Video spot,Our organization,,no,",
     )
     response = _upload(client, org, "publications", content, name="rows.csv")
     assert response.status_code == 302
     first, second = Publication.objects.filter(organization=org).order_by("date")
-    assert (first.date, first.channel, first.copies, first.shows_hotline) == (
+    assert (first.date, first.channels, first.copies, first.shows_hotline) == (
         dt.date(2024, 3, 5),
-        "facebook",
+        ["website", "facebook"],  # one material, both channels (in the choices' order)
         1200,
         True,
     )

@@ -69,11 +69,11 @@ def test_it_refuses_a_word_that_is_not_yes_or_no():
 
 @pytest.mark.parametrize("raw", ["facebook", "Facebook", "FACEBOOK", " Facebook "])
 def test_it_reads_a_choice_by_value_or_label(raw):
-    assert parse_cell(PUBLICATIONS.field("channel"), raw) == "facebook"
+    assert parse_cell(PUBLICATIONS.field("channels"), raw) == ["facebook"]
 
 
 def test_it_lists_the_choices_for_an_unknown_one():
-    message = _error(parse_cell, PUBLICATIONS.field("channel"), "Telegram")
+    message = _error(parse_cell, PUBLICATIONS.field("channels"), "Telegram")
     assert message.startswith("“Telegram” is not one of: Official website, Facebook")
 
 
@@ -164,9 +164,7 @@ def test_it_names_missing_required_columns_and_ignores_unknown_ones():
     parsed = parse_table(
         spec=PUBLICATIONS, table=[["title", "Comment"], ["A", "x"]], measure_codes=None
     )
-    assert parsed.errors == [
-        "The file has no column for: date, channel, material type, produced by."
-    ]
+    assert parsed.errors == ["The file has no column for: date, material type, produced by."]
     assert parsed.warnings == ["Column “Comment” was ignored: this register has no such field."]
 
 

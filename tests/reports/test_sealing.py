@@ -363,8 +363,9 @@ def test_the_seal_pages_run_a_fixed_number_of_queries(
     assert len(_seal("report", report.pk).evidence) == n_measures
     client.force_login(officer)
     # session, user, organization, memberships, plan, the seal, a newer seal?, the plan
-    # again, its document (five), the audit record of the seal, the seals' history, switcher
-    with django_assert_max_num_queries(16):
+    # again, its document (five), the audit record of the seal, the seals' history, the
+    # plan's amendments, switcher
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("plans:seal", args=[org.code, plan.pk])).status_code == 200
     # session, user, organization, memberships, report + plan, the seal, a newer seal?, the
     # report again, the report page (seven), the export's people and signatures, the audit

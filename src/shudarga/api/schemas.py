@@ -50,7 +50,7 @@ class PlanOut(Schema):
 class CriterionOut(Schema):
     id: int
     text: str
-    status: str = Field(description="met, not_met, not_yet_due or manual.")
+    status: str = Field(description="met, not_met, not_yet_due, nothing_to_check or manual.")
     message: str
     count: int | None
     target: int | None

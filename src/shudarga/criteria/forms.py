@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shudarga.criteria.models import CriterionRule
@@ -22,6 +21,7 @@ class RuleForm(forms.Form):
     )
     require = forms.ChoiceField(label=_("Every row must have"), required=False)
     scope = forms.ChoiceField(label=_("Rows counted"), choices=CriterionRule.SCOPE_CHOICES)
+    per = forms.ChoiceField(label=_("Counted"), choices=CriterionRule.PER_CHOICES, required=False)
     days = forms.IntegerField(
         label=_("Trained within days"), required=False, min_value=1, max_value=366
     )
@@ -34,15 +34,13 @@ class RuleForm(forms.Form):
         ]
         kind_choices, bool_choices = [], [("", "—")]
         for key, spec in REGISTERS.items():
-            if spec.kind_field:
-                kind_choices += [
-                    (f"{key}:{value}", f"{spec.verbose_name_plural}: {label}")
-                    for value, label in spec.field(spec.kind_field).choices
-                ]
+            kind_choices += [
+                (f"{key}:{value}", f"{spec.verbose_name_plural}: {label}")
+                for value, label in spec.kind_choices()
+            ]
             bool_choices += [
-                (f"{key}:{name}", f"{spec.verbose_name_plural}: {spec.field(name).verbose_name}")
-                for name in spec.fields
-                if isinstance(spec.field(name), models.BooleanField)
+                (f"{key}:{condition.key}", f"{spec.verbose_name_plural}: {condition.label}")
+                for condition in spec.all_conditions()
             ]
         for bound in self.fields.values():
             if isinstance(bound.widget, forms.Select):
@@ -60,6 +58,7 @@ class RuleForm(forms.Form):
                 n=base.n,
                 scope=base.scope,
                 days=base.days,
+                per=base.per,
                 kinds=[f"{base.register}:{v}" for v in base.filters.get(kind_field or "", [])],
                 require=next((f"{base.register}:{k}" for k in base.require), ""),
             )
@@ -91,4 +90,5 @@ class RuleForm(forms.Form):
             scope=data["scope"],
             days=data["days"],
             source=self.base.source,
+            per=data.get("per") or "",
         )

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
-from shudarga.criteria.rules import SCOPE_MEASURE, SCOPE_ORGANIZATION, Kind, Rule
+from shudarga.criteria.rules import (
+    PER_MONTH,
+    PER_PERIOD,
+    SCOPE_MEASURE,
+    SCOPE_ORGANIZATION,
+    Kind,
+    Rule,
+)
 from shudarga.plans.models import Criterion
 
 
@@ -22,7 +29,14 @@ class CriterionRule(TimeStampedModel):
         (Kind.EVIDENCE, _("Evidence attached")),
         (Kind.NO_OVERDUE_PETITIONS, _("No petition overdue")),
         (Kind.SURVEY_RESPONSES, _("Satisfaction survey answered")),
+        (Kind.SURVEY_RESULTS, _("Survey results summed up (answers, result, actions)")),
+        (Kind.PLAN_PUBLISHED, _("The plan is published")),
+        (Kind.REPORT_SUBMITTED, _("The period's reports were submitted")),
         (Kind.MANUAL, _("Judged by people")),
+    ]
+    PER_CHOICES = [
+        (PER_PERIOD, _("In the whole period")),
+        (PER_MONTH, _("In every month")),
     ]
     SCOPE_CHOICES = [
         (SCOPE_MEASURE, _("Rows linked to this measure")),
@@ -42,6 +56,9 @@ class CriterionRule(TimeStampedModel):
     )
     days = models.PositiveIntegerField(_("within days"), null=True, blank=True)
     source = models.CharField(_("read from the words"), max_length=255, blank=True)
+    per = models.CharField(
+        _("counted"), max_length=10, choices=PER_CHOICES, default=PER_PERIOD, blank=True
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -75,4 +92,5 @@ class CriterionRule(TimeStampedModel):
             scope=self.scope,
             days=self.days,
             source=self.source,
+            per=self.per,
         )

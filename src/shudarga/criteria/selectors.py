@@ -1,43 +1,35 @@
 """Evaluate every criterion of a plan in a fixed number of queries.
 
-Fetch once per register the plan's rules use (rows of the organization in the period,
-with the measures each row serves), once for staff and trainings, once for evidence; then
-evaluate each criterion with the pure functions of `rules`.
+The period's facts come from `facts.period_facts` (the one source the report text and the
+dashboards read too); each criterion is then evaluated with the pure functions of `rules`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from shudarga.core.memo import AuditMemo, audit_stamp
+from shudarga.criteria.facts import measure_recorded, measure_rows, period_facts
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.rules import (
     Evaluation,
-    EvidenceFact,
     Facts,
-    Kind,
     Period,
     RowFact,
     Rule,
-    StaffFact,
     Status,
-    TrainingFact,
     evaluate,
     propose_rule,
 )
-from shudarga.evidence.selectors import evidence_for_measures
 from shudarga.petitions.models import SurveyResponse
-from shudarga.petitions.selectors import petition_overdue_count, survey_response_count
 from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
-from shudarga.registers.models import StaffMember, Training
-from shudarga.registers.registry import REGISTERS
 
 PERIODS = {
     "year": ((1, 1), (12, 31)),
@@ -71,12 +63,28 @@ class PlanEvaluation:
     period: Period
     today: dt.date
     by_criterion: dict[int, CriterionStatus] = field(default_factory=dict)
+    facts: Facts = field(
+        default_factory=lambda: Facts(Period(dt.date.min, dt.date.min), dt.date.min)
+    )
 
     def counts(self) -> dict[str, int]:
-        counts = {Status.MET: 0, Status.NOT_MET: 0, Status.NOT_YET_DUE: 0, Status.MANUAL: 0}
+        counts = dict.fromkeys(Status.ALL, 0)
         for status in self.by_criterion.values():
             counts[status.evaluation.status] += 1
         return counts
+
+    def rules_of(self, measure: Measure) -> list[Rule]:
+        return [self.by_criterion[c.pk].rule for c in measure.criteria.all()]
+
+    def rows_of(self, measure: Measure) -> dict[str, list[RowFact]]:
+        """The period's rows that speak of `measure` (see `facts.measure_rows`)."""
+        return measure_rows(measure_id=measure.pk, rules=self.rules_of(measure), facts=self.facts)
+
+    def recorded(self, measure: Measure) -> bool:
+        """Whether anything of the period speaks of `measure` (rows or evidence)."""
+        return measure_recorded(
+            measure_id=measure.pk, rules=self.rules_of(measure), facts=self.facts
+        )
 
 
 def rules_for_criteria(criteria: list[Criterion]) -> dict[int, tuple[Rule, bool]]:
@@ -97,117 +105,23 @@ def rules_for_criteria(criteria: list[Criterion]) -> dict[int, tuple[Rule, bool]
     return result
 
 
-def gather_facts(
-    *,
-    organization_id: int,
-    rules: list[Rule],
-    measure_ids: list[int],
-    period: Period,
-    today: dt.date,
-) -> Facts:
-    """Rows, staff, trainings and evidence the rules need — nothing more.
-
-    Two queries per register used (rows, then the measures they serve), three for
-    coverage (staff, trainings, attendance), one for evidence.
-    """
-    facts = Facts(period=period, today=today)
-    registers = {
-        r.register
-        for r in rules
-        if r.kind in (Kind.AT_LEAST, Kind.EVERY_MONTH, Kind.ALL_ROWS) and r.register
-    }
-    for key in sorted(registers):
-        spec = REGISTERS.get(key)
-        if spec is None:
-            continue
-        wanted = {name for r in rules if r.register == key for name in (*r.filters, *r.require)}
-        wanted = {name for name in wanted if name in spec.fields}
-        columns = ["id", spec.date_field, spec.sort_field, *sorted(wanted)]
-        rows = list(
-            spec.model.objects.filter(
-                organization_id=organization_id,
-                **{f"{spec.date_field}__range": (period.start, period.end)},
-            ).values(*dict.fromkeys(columns))
-        )
-        through = spec.model.measures.through
-        fk = f"{spec.model._meta.model_name}_id"
-        links: dict[int, set[int]] = defaultdict(set)
-        for row_id, measure_id in through.objects.filter(
-            **{f"{fk}__in": [row["id"] for row in rows]}
-        ).values_list(fk, "measure_id"):
-            links[row_id].add(measure_id)
-        facts.rows[key] = [
-            RowFact(
-                id=row["id"],
-                date=row[spec.date_field],
-                measure_ids=frozenset(links[row["id"]]),
-                values={name: row[name] for name in wanted},
-                label=f"{row[spec.sort_field]}"[:80],
-            )
-            for row in rows
-        ]
-    if any(r.kind == Kind.COVERAGE for r in rules):
-        facts.staff = [
-            StaffFact(
-                id=s["id"], name=s["name"], appointed_on=s["appointed_on"], left_on=s["left_on"]
-            )
-            for s in StaffMember.objects.filter(
-                organization_id=organization_id, appointed_on__range=(period.start, period.end)
-            ).values("id", "name", "appointed_on", "left_on")
-        ]
-        trainings = list(
-            Training.objects.filter(organization_id=organization_id, date__gte=period.start).values(
-                "id", "date", "kind"
-            )
-        )
-        attendees: dict[int, set[int]] = defaultdict(set)
-        for training_id, staff_id in Training.attendees.through.objects.filter(
-            training_id__in=[t["id"] for t in trainings]
-        ).values_list("training_id", "staffmember_id"):
-            attendees[training_id].add(staff_id)
-        facts.trainings = [
-            TrainingFact(
-                id=t["id"],
-                date=t["date"],
-                kind=t["kind"],
-                attendee_ids=frozenset(attendees[t["id"]]),
-            )
-            for t in trainings
-        ]
-    if any(r.kind == Kind.NO_OVERDUE_PETITIONS for r in rules):
-        facts.petitions_overdue = petition_overdue_count(
-            organization_id=organization_id,
-            date_from=period.start,
-            date_to=period.end,
-            today=today,
-        )
-    if any(r.kind == Kind.SURVEY_RESPONSES for r in rules):
-        facts.survey_responses = survey_response_count(
-            organization_id=organization_id, date_from=period.start, date_to=period.end
-        )
-    if any(r.kind == Kind.EVIDENCE for r in rules):
-        facts.evidence = [
-            EvidenceFact(id=pk, measure_id=measure, criterion_id=criterion, relates_to=day)
-            for pk, measure, criterion, day in evidence_for_measures(
-                measure_ids=measure_ids, date_from=period.start, date_to=period.end
-            )
-            .order_by()
-            .values_list("id", "measure_id", "criterion_id", "relates_to")
-        ]
-    return facts
-
-
 # Evaluations of recent plans in this process (see `core.memo`).
 _EVALUATIONS = AuditMemo(size=64)
 
 
 def plan_evaluate(
-    *, plan: Plan, period: Period | None = None, today: dt.date | None = None
+    *,
+    plan: Plan,
+    period: Period | None = None,
+    today: dt.date | None = None,
+    goals: list[Goal] | None = None,
 ) -> PlanEvaluation:
-    """Every criterion of `plan` evaluated for `period` (the plan's year by default)."""
+    """Every criterion of `plan` evaluated for `period` (the plan's year by default), with
+    the facts it was evaluated on. `goals`: the plan's goals as `plan_goals_for_page` gives
+    them, when the caller has them already."""
     period = period or plan_period(plan=plan)
     today = today or timezone.localdate()
-    goals = plan_goals_for_page(plan=plan)
+    goals = goals if goals is not None else plan_goals_for_page(plan=plan)
     measures: list[Measure] = [m for g in goals for m in g.measures.all()]
     criteria = [c for m in measures for c in m.criteria.all()]
     for measure in measures:
@@ -215,18 +129,15 @@ def plan_evaluate(
             criterion.measure = measure  # already fetched; avoids a query per criterion
     rules = rules_for_criteria(criteria)
 
-    def evaluate_all() -> dict[int, Any]:
-        facts = gather_facts(
-            organization_id=plan.organization_id,
-            rules=[rule for rule, _confirmed in rules.values()],
-            measure_ids=[m.pk for m in measures],
+    def evaluate_all() -> tuple[Facts, dict[int, Any]]:
+        facts = period_facts(
+            plan=plan,
             period=period,
             today=today,
+            measures=measures,
+            rules=[rule for rule, _confirmed in rules.values()],
         )
-        facts.monthly_measures = frozenset(
-            m.pk for m in measures if m.recurrence == Measure.Recurrence.MONTHLY
-        )
-        return {
+        return facts, {
             c.pk: evaluate(rules[c.pk][0], measure_id=c.measure_id, criterion_id=c.pk, facts=facts)
             for c in criteria
         }
@@ -237,8 +148,10 @@ def plan_evaluate(
     def make_key() -> tuple:
         return (
             plan.pk,
+            plan.status,
             repr(period),
             today,
+            get_language(),  # the explanations are written in the reader's language
             repr(sorted((pk, rule, confirmed) for pk, (rule, confirmed) in rules.items())),
             audit_stamp(organization_id=plan.organization_id),
             SurveyResponse.objects.filter(survey__organization_id=plan.organization_id).aggregate(
@@ -246,8 +159,8 @@ def plan_evaluate(
             )["last"],
         )
 
-    evaluations = _EVALUATIONS.get(make_key, evaluate_all)
-    result = PlanEvaluation(goals=goals, period=period, today=today)
+    facts, evaluations = _EVALUATIONS.get(make_key, evaluate_all)
+    result = PlanEvaluation(goals=goals, period=period, today=today, facts=facts)
     for criterion in criteria:
         rule, confirmed = rules[criterion.pk]
         result.by_criterion[criterion.pk] = CriterionStatus(

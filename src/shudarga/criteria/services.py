@@ -5,16 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shudarga.core.services import audit_record
 from shudarga.criteria.models import CriterionRule
-from shudarga.criteria.rules import Kind, Rule, propose_rule
+from shudarga.criteria.rules import PER_MONTH, PER_PERIOD, Kind, Rule, propose_rule
 from shudarga.plans.models import Criterion, Plan
-from shudarga.registers.registry import REGISTERS
+from shudarga.registers.fields import is_choice_list
+from shudarga.registers.registry import REGISTERS, RegisterSpec
 
-_REGISTER_KINDS = {Kind.AT_LEAST, Kind.EVERY_MONTH, Kind.ALL_ROWS}
+_REGISTER_KINDS = set(Kind.REGISTER)
+
+
+def _filter_values(spec: RegisterSpec, name: str) -> set[str]:
+    """The values a rule may filter field `name` of `spec` on: its choices (one or several
+    per row); none for a field without choices."""
+    if name not in spec.fields:
+        return set()
+    model_field = spec.field(name)
+    if is_choice_list(model_field):
+        return set(model_field.options.values)
+    return {str(v) for v, _label in (model_field.flatchoices or [])}
 
 
 def rule_validate(rule: Rule) -> None:
@@ -30,20 +42,20 @@ def rule_validate(rule: Rule) -> None:
                 raise ValidationError(
                     _("The filter on “%(field)s” is not valid.") % {"field": name}
                 )
-            field = spec.field(name) if name in spec.fields else None
-            allowed = {str(v) for v, _label in (field.choices or [])} if field else set()
-            if field is None or not allowed or not {str(v) for v in values} <= allowed:
+            allowed = _filter_values(spec, name)
+            if not allowed or not {str(v) for v in values} <= allowed:
                 raise ValidationError(
                     _("The filter on “%(field)s” is not valid.") % {"field": name}
                 )
         for name in rule.require:
-            field = spec.field(name) if name in spec.fields else None
-            if not isinstance(field, models.BooleanField):
+            if spec.condition(name) is None:
                 raise ValidationError(
                     _("“%(field)s” is not a yes/no column of the register.") % {"field": name}
                 )
         if rule.kind == Kind.ALL_ROWS and not rule.require:
             raise ValidationError(_("Choose what every row must have."))
+    if rule.per not in (PER_PERIOD, PER_MONTH):
+        raise ValidationError(_("Unknown rule."))
     if rule.kind in (Kind.AT_LEAST, Kind.EVIDENCE) and rule.n is not None and rule.n < 1:
         raise ValidationError(_("The number must be at least 1."))
     if rule.kind == Kind.COVERAGE and rule.days is not None and not 1 <= rule.days <= 366:
@@ -59,7 +71,7 @@ def criterion_rule_save(
     existing = CriterionRule.objects.filter(criterion=criterion).first()
     before = existing.as_rule().__dict__ if existing else None
     stored = existing or CriterionRule(criterion=criterion)
-    for name in ("kind", "register", "n", "filters", "require", "scope", "days", "source"):
+    for name in ("kind", "register", "n", "filters", "require", "scope", "days", "source", "per"):
         setattr(stored, name, getattr(rule, name))
     stored.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
     stored.full_clean()

@@ -15,12 +15,11 @@ from shudarga.criteria import services
 from shudarga.criteria.forms import RuleForm
 from shudarga.criteria.rules import Kind
 from shudarga.criteria.selectors import PERIODS, measures_of_person, plan_evaluate, plan_period
-from shudarga.evidence.selectors import evidence_for_measures
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.plans.models import Criterion
 from shudarga.plans.schedule import next_due
 from shudarga.plans.selectors import get_plan_for_user
-from shudarga.registers.models import StaffMember
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.registry import REGISTERS
 
 PERIOD_LABELS = {
@@ -85,46 +84,53 @@ def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpRespon
     )
 
 
-def _rows_behind(status, organization_id: int, code: str, period) -> list[dict]:
-    """The register rows, staff or evidence an evaluation counted, for display."""
-    rule, ids = status.rule, status.evaluation.row_ids
+def _rows_behind(status, facts, code: str) -> list[dict]:
+    """The register rows, people or evidence an evaluation counted, for display: read from
+    the facts it was evaluated on (no query), with what the rule looked at in each."""
+    rule, ids = status.rule, set(status.evaluation.row_ids)
     if not ids:
         return []
     if rule.kind == Kind.COVERAGE:
         return [
-            {"label": s.name, "date": s.appointed_on, "detail": s.position}
-            for s in StaffMember.objects.filter(organization_id=organization_id, pk__in=ids)
+            {"label": s.name, "date": s.appointed_on, "detail": s.values.get("position", "")}
+            for s in facts.rows.get("staff", [])
+            if s.id in ids
         ]
     if rule.kind == Kind.EVIDENCE:
-        measure_id = status.criterion.measure_id
-        items = evidence_for_measures(
-            measure_ids=[measure_id], date_from=period.start, date_to=period.end
-        )
         return [
-            {
-                "label": e.title or e.original_name or e.link,
-                "date": e.relates_to,
-                "detail": (e.sha256 or "")[:12],
-            }
-            for e in items
-            if e.pk in set(ids)
+            {"label": e.label, "date": e.relates_to, "detail": ""}
+            for e in facts.evidence
+            if e.id in ids
         ]
     spec = REGISTERS.get(rule.register)
     if spec is None:
         return []
+
+    def detail(row) -> str:
+        parts = []
+        for name in rule.filters:
+            model_field = spec.field(name) if name in spec.fields else None
+            value = row.values.get(name)
+            if model_field is not None and is_choice_list(model_field):
+                parts.append(", ".join(model_field.labels(value)))
+            elif model_field is not None and model_field.flatchoices:
+                parts.append(str(dict(model_field.flatchoices).get(value, value)))
+        for key in rule.require:
+            condition = spec.condition(key)
+            if condition is not None:
+                mark = _("yes") if condition.test(row.values) else _("no")
+                parts.append(f"{condition.label}: {mark}")
+        return "; ".join(parts)
+
     return [
         {
-            "label": str(row),
-            "date": getattr(row, spec.date_field),
-            "detail": ", ".join(
-                str(getattr(row, f"get_{name}_display")())
-                if hasattr(row, f"get_{name}_display")
-                else str(getattr(row, name))
-                for name in (*rule.filters, *rule.require)
-            ),
-            "url": reverse("registers:edit", args=[code, spec.key, row.pk]),
+            "label": row.label,
+            "date": row.date,
+            "detail": detail(row),
+            "url": reverse("registers:edit", args=[code, spec.key, row.id]),
         }
-        for row in spec.model.objects.filter(organization_id=organization_id, pk__in=ids)
+        for row in facts.rows.get(rule.register, [])
+        if row.id in ids
     ]
 
 
@@ -182,7 +188,7 @@ def criterion_detail(
             "plan": plan,
             "criterion": criterion,
             "status": status,
-            "rows": _rows_behind(status, plan.organization_id, code, evaluation.period),
+            "rows": _rows_behind(status, evaluation.facts, code),
             "form": form if may_edit else None,
             "period": evaluation.period,
         },

@@ -14,7 +14,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # Bootstrap's success / danger / secondary / info: statuses read the same as the badges.
-COLORS = {"met": "#198754", "not_met": "#dc3545", "not_yet_due": "#6c757d", "manual": "#0dcaf0"}
+COLORS = {
+    "met": "#198754",
+    "not_met": "#dc3545",
+    "not_yet_due": "#6c757d",
+    "nothing_to_check": "#adb5bd",
+    "manual": "#0dcaf0",
+}
 BAR = "#0d6efd"
 GRID = "#dee2e6"
 TEXT = "#212529"

@@ -8,22 +8,24 @@ deadlines); this module only gathers and groups them, in a fixed number of queri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from shudarga.core.memo import AuditMemo, audit_stamp
 from shudarga.core.models import AuditEntry
 from shudarga.core.selectors import audit_entries_for_organization
+from shudarga.criteria.facts import measures_with_records
 from shudarga.criteria.rules import Status
 from shudarga.criteria.selectors import plan_evaluate, plan_period
 from shudarga.dashboards.models import CalendarFeed, Notification
-from shudarga.evidence.models import Evidence
 from shudarga.organizations.models import Membership, Organization
 from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Role
 from shudarga.petitions.models import Petition
@@ -31,7 +33,6 @@ from shudarga.petitions.selectors import petition_due_counts
 from shudarga.plans.models import Goal, Measure, Plan
 from shudarga.plans.schedule import EVERY_PERIOD, due_dates
 from shudarga.plans.selectors import plan_goals_for_page
-from shudarga.registers.registry import REGISTERS
 from shudarga.reports.models import Report, ReportItem
 from shudarga.reports.periods import PERIOD_CHOICES, PERIOD_KEYS, measure_is_due
 from shudarga.reports.scale import format_percent, mean_percent, mean_percent_of_sum
@@ -43,8 +44,9 @@ RECENT_ACTIVITY = 10
 
 def criteria_percent(*, met: int, not_met: int) -> Decimal | None:
     """Share of due criteria that are met, truncated to one decimal like report scores;
-    None when no criterion is due yet. Criteria judged by people and those not yet due
-    are left out (they are neither a success nor a failure yet)."""
+    None when no criterion is due yet. Criteria judged by people, those not yet due and
+    those with nothing to check ("every contract…" without contracts) are left out: they
+    are neither a success nor a failure, as ХБ is left out of a report's percent."""
     return mean_percent([100] * met + [0] * not_met)
 
 
@@ -64,27 +66,6 @@ def _latest_plans(organization_ids: list[int]) -> dict[int, Plan]:
     return latest
 
 
-def measures_with_records(
-    *, measure_ids: list[int] | None = None, plan_ids: list[int] | None = None
-) -> set[int]:
-    """Which of `measure_ids` (or of the measures of `plan_ids`) have anything recorded: a
-    register row linked to them or evidence attached. One query, whatever the count: each
-    measure is probed with EXISTS on the links of every register and on evidence, which
-    stops at the first that has a row (so thousands of measures cost milliseconds)."""
-    if not measure_ids and not plan_ids:
-        return set()
-    measures = (
-        Measure.objects.filter(pk__in=measure_ids)
-        if measure_ids
-        else (Measure.objects.filter(plan_id__in=plan_ids))
-    )
-    recorded = Q(Exists(Evidence.objects.filter(measure_id=OuterRef("pk"), is_current=True)))
-    for spec in REGISTERS.values():
-        through = spec.model.measures.through
-        recorded |= Q(Exists(through.objects.filter(measure_id=OuterRef("pk"))))
-    return set(measures.filter(recorded).values_list("pk", flat=True))
-
-
 # -- one organization --------------------------------------------------------------------
 
 
@@ -94,6 +75,7 @@ class GoalProgress:
     met: int = 0
     not_met: int = 0
     not_yet_due: int = 0
+    nothing_to_check: int = 0
     manual: int = 0
 
     @property
@@ -106,7 +88,7 @@ class GoalProgress:
 
     @property
     def total(self) -> int:
-        return self.met + self.not_met + self.not_yet_due + self.manual
+        return self.met + self.not_met + self.not_yet_due + self.nothing_to_check + self.manual
 
 
 @dataclass
@@ -172,11 +154,14 @@ def organization_dashboard(*, organization: Organization, today: dt.date) -> Das
                     progress.not_met += 1
                 elif status == Status.NOT_YET_DUE:
                     progress.not_yet_due += 1
+                elif status == Status.NOTHING_TO_CHECK:
+                    progress.nothing_to_check += 1
                 else:
                     progress.manual += 1
         board.goals.append(progress)
-    recorded = measures_with_records(measure_ids=[m.pk for m in measures])
-    board.idle_measures = [m for m in measures if m.pk not in recorded]
+    # "Nothing recorded" by the facts the criteria were evaluated on: rows linked to the
+    # measure, the organization's rows its criteria count, its evidence.
+    board.idle_measures = [m for m in measures if not evaluation.recorded(m)]
     for listed_plan, summaries in report_list_for_organization(organization=organization):
         if listed_plan.pk == plan.pk:
             scored = [s for s in summaries if s.percent is not None]
@@ -552,15 +537,29 @@ def unfinished_measures(*, plan: Plan, today: dt.date) -> dict[int, str]:
     the measure id to why."""
     evaluation = plan_evaluate(plan=plan, today=today)
     measures = [m for g in evaluation.goals for m in g.measures.all()]
-    recorded = measures_with_records(measure_ids=[m.pk for m in measures])
     result = {}
     for measure in measures:
         statuses = [evaluation.by_criterion[c.pk].evaluation.status for c in measure.criteria.all()]
-        if measure.pk not in recorded:
+        if not evaluation.recorded(measure):
             result[measure.pk] = str(_("nothing recorded"))
         elif Status.NOT_MET in statuses:
             result[measure.pk] = str(_("a criterion not met"))
     return result
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(19[9]\d|2[01]\d\d)(?!\d)")
+
+
+def years_written(texts: Iterable[str], *, before: int) -> list[int]:
+    """Years before `before` written in `texts` ("2023 оны 1-р улиралд"): in a plan rolled
+    into `before`, each is most likely last year's and needs changing."""
+    found = {int(m) for text in texts for m in _YEAR_RE.findall(text or "")}
+    return sorted(year for year in found if year < before)
+
+
+def measure_years(measure: Measure, *, before: int) -> list[int]:
+    """`years_written` in a measure's text and criteria (prefetched)."""
+    return years_written([measure.text, *(c.text for c in measure.criteria.all())], before=before)
 
 
 @dataclass
@@ -569,6 +568,7 @@ class RolloverRow:
     old: Measure | None
     new: Measure | None
     unfinished: str = ""
+    years: list[int] = field(default_factory=list)  # earlier years written in the new text
 
     @property
     def changed(self) -> bool:
@@ -595,6 +595,7 @@ def rollover_comparison(*, old: Plan, new: Plan, today: dt.date) -> list[Rollove
             old=olds.get(code),
             new=news.get(code),
             unfinished=unfinished.get(olds[code].pk, "") if code in olds else "",
+            years=measure_years(news[code], before=new.year) if code in news else [],
         )
         for code in codes
     ]

@@ -20,7 +20,12 @@ from shudarga.core.services import audit_record
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.services import criterion_rule_save
 from shudarga.dashboards.models import CalendarFeed, Notification, ReminderDigest
-from shudarga.dashboards.selectors import Obligation, obligations, unfinished_measures
+from shudarga.dashboards.selectors import (
+    Obligation,
+    measure_years,
+    obligations,
+    unfinished_measures,
+)
 from shudarga.organizations.selectors import organizations_for_user
 from shudarga.plans.models import Criterion, Measure, Plan
 from shudarga.plans.selectors import plan_to_document
@@ -176,7 +181,7 @@ def plan_rollover(
     old_measures = list(
         Measure.objects.filter(plan=plan)
         .select_related("responsible_person")
-        .prefetch_related("units")
+        .prefetch_related("units", "criteria")
     )
     document = plan_to_document(plan=plan)
     warnings = [
@@ -184,6 +189,13 @@ def plan_rollover(
         % {"code": m.code, "year": plan.year, "why": unfinished[m.pk]}
         for m in old_measures
         if m.pk in unfinished
+    ]
+    # "2023 оны 1-р улиралд" copied into 2024's plan: the coordinator changes it.
+    warnings += [
+        _("Measure %(code)s writes the year %(years)s: change it for %(year)s.")
+        % {"code": m.code, "years": ", ".join(map(str, years)), "year": year}
+        for m in old_measures
+        if (years := measure_years(m, before=year))
     ]
     document = dataclasses.replace(
         document,

@@ -66,14 +66,10 @@ def _chart_data(board: Dashboard) -> tuple[list[charts.Bar], list[charts.Slice]]
         Status.MET: _("Met"),
         Status.NOT_MET: _("Not met"),
         Status.NOT_YET_DUE: _("Not yet due"),
+        Status.NOTHING_TO_CHECK: _("Nothing to check"),
         Status.MANUAL: _("Judged by people"),
     }
-    keys = {
-        Status.MET: "met",
-        Status.NOT_MET: "not_met",
-        Status.NOT_YET_DUE: "not_yet_due",
-        Status.MANUAL: "manual",
-    }
+    keys = {status: status for status in labels}
     slices = [
         charts.Slice(key=keys[s], label=labels[s], count=board.counts.get(s, 0)) for s in labels
     ]

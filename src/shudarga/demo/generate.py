@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import math
 import random
 import uuid
@@ -46,6 +47,7 @@ from shudarga.petitions.deadlines import rule_in_force
 from shudarga.petitions.models import Petition, PetitionCounter
 from shudarga.plans.documents.reading import read_plan_document
 from shudarga.plans.models import Criterion, Goal, Measure, Plan, Signature
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.registry import REGISTERS
 from shudarga.reports.models import Report, ReportItem
 from shudarga.reports.periods import default_due_date, measure_is_due
@@ -716,7 +718,12 @@ class Generator:
             if name in skip or f.auto_created or isinstance(f, models.DateTimeField):
                 continue
             internal = f.get_internal_type()
-            if f.choices:
+            if is_choice_list(f):  # a material's channels: one or two
+                values = list(f.options.values)
+                fill = pick(
+                    [[v] for v in values] + [list(pair) for pair in itertools.pairwise(values)]
+                )
+            elif f.choices:
                 fill = pick([value for value, _label in f.flatchoices])
             elif internal == "DateField":
                 fill = (lambda _r, _p, _d: None) if f.null else (lambda _r, _p, date: date)

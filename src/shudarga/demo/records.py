@@ -106,13 +106,13 @@ def load_year_of_records(
         "“Шударга ёс” цахим ном",
         "Авлигатай тэмцэх гарын авлага",
     ]
-    for index, title in enumerate(authority_titles * 2):
+    for index, title in enumerate(authority_titles):  # one material, two channels each
         save(
             "publications",
             Publication(
                 date=day(1 + index),
                 title=title,
-                channel=channels[index % len(channels)],
+                channels=[channels[index % len(channels)], channels[(index + 4) % len(channels)]],
                 material=["spot", "infographic", "ebook", "handbook"][index % 4],
                 produced_by="authority",
                 copies=rng.randint(50, 400),
@@ -134,7 +134,7 @@ def load_year_of_records(
                 date=day(3 + 3 * index),
                 title=title,
                 material=material,
-                channel=channel,
+                channels=[channel],
                 produced_by="own",
                 copies=rng.randint(20, 200),
                 views=rng.randint(500, 8000),

@@ -18,7 +18,7 @@ from shudarga.reports.services import (
 
 def _score(statuses: list[str]) -> int:
     """100 when every counted criterion is met, 30 when none is, 70 in between."""
-    counted = [s for s in statuses if s != "manual"]
+    counted = [s for s in statuses if s not in ("manual", "nothing_to_check")]
     if not counted or all(s == "met" for s in counted):
         return 100
     if not any(s == "met" for s in counted):

@@ -216,6 +216,19 @@ class StatsForm(forms.Form):
         return today.year, (today.month - 1) // 3 + 1
 
 
+class StatsSubmitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the submitted figures are corrected"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     intro = forms.CharField(
@@ -223,6 +236,26 @@ class SurveyForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class SurveySummaryForm(forms.Form):
+    result = forms.CharField(
+        label=_("What the survey found"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The result computed from the answers: scores, the main difficulties named."),
+    )
+    actions_taken = forms.CharField(
+        label=_("What was done about it"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

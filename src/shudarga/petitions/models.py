@@ -224,6 +224,56 @@ class Petition(TimeStampedModel):
         return self.resolved_on is None
 
 
+class PetitionStatsSnapshot(models.Model):
+    """Petition statistics of a quarter (or, with quarter 0, a year) as submitted: the
+    figures as of the period's cut-off, kept as they were. A correction is a new snapshot
+    naming the one it corrects and why; the newest is in force. Written only by
+    `services.petition_stats_submit`, never changed."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))  # 1-4, 0 for the whole year
+    data = models.JSONField(_("figures"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    reason = models.TextField(_("reason for the correction"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted petition statistics")
+        verbose_name_plural = _("submitted petition statistics")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["organization", "year", "quarter"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=0, quarter__lte=4), name="petition_stats_quarter"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(corrects__isnull=True) | ~models.Q(reason=""),
+                name="petition_stats_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year} Q{self.quarter}"
+
+
 def _attachment_path(instance: PetitionAttachment, filename: str) -> str:
     # A random name: the citizen's file name may carry personal data or path tricks.
     suffix = PurePath(filename).suffix.lower()[:8]
@@ -276,6 +326,11 @@ class Survey(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The survey's summary (4.3 "Бодитой үр дүнг тооцсон байх"): what the answers showed and
+    # what the organization did about it. Answers alone are not a result.
+    result = models.TextField(_("what the survey found"), max_length=5000, blank=True)
+    actions_taken = models.TextField(_("what was done about it"), max_length=5000, blank=True)
+    summarized_on = models.DateField(_("summed up on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("satisfaction survey")

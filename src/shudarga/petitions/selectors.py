@@ -33,6 +33,7 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import PERMISSIONS, Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.models import Answer, Petition, Question, Survey, SurveyResponse
+from shudarga.petitions.statistics import quarter_bounds as quarter_bounds
 from shudarga.petitions.validators import normalize_tracking_code, tracking_hash
 
 # Roles whose holders register and handle petitions, and so see petitioners' personal data.
@@ -190,6 +191,21 @@ def petition_overdue_count(
     )
 
 
+def petition_deadline_counts(
+    *, organization_id: int, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> tuple[int, int]:
+    """(received, overdue) of the petitions of organization `organization_id` received
+    between `date_from` and `date_to`, as `petition_overdue_count` counts overdue ones.
+    With none received there is nothing to check. One query."""
+    overdue = (_open_q(today) & Q(due_on__lt=today)) | Q(
+        resolved_on__lte=today, resolved_on__gt=F("due_on")
+    )
+    counts = Petition.objects.filter(
+        organization_id=organization_id, received_on__gte=date_from, received_on__lte=date_to
+    ).aggregate(received=Count("pk"), overdue=Count("pk", filter=overdue))
+    return counts["received"], counts["overdue"]
+
+
 @dataclass
 class StatsRow:
     """One line of the quarterly table. received = answered + transferred + closed +
@@ -304,15 +320,6 @@ def petition_stats(
         date_to=date_to,
         today=today,
     )
-
-
-def quarter_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
-    """First and last day of `quarter` (1-4) of `year`, or of the whole year for None."""
-    if quarter is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return start, end - dt.timedelta(days=1)
 
 
 # --- Satisfaction survey (measure 4.3) ---------------------------------------------------
@@ -431,6 +438,24 @@ def survey_response_count(*, organization_id: int, date_from: dt.date, date_to: 
     return SurveyResponse.objects.filter(
         survey__organization_id=organization_id, submitted_at__gte=start, submitted_at__lt=end
     ).count()
+
+
+def surveys_answered(
+    *, organization_id: int, date_from: dt.date, date_to: dt.date
+) -> QuerySet[Survey]:
+    """Surveys of the organization answered between `date_from` and `date_to` (site time
+    zone), each with `period_responses`, oldest first. For 4.3's "results computed": the
+    criteria read each one's summary. One query."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    in_period = Q(responses__submitted_at__gte=start, responses__submitted_at__lt=end)
+    return (
+        Survey.objects.filter(organization_id=organization_id)
+        .annotate(period_responses=Count("responses", filter=in_period))
+        .filter(period_responses__gt=0)
+        .order_by("created_at", "id")
+    )
 
 
 def open_surveys(*, organization: Organization) -> QuerySet[Survey]:

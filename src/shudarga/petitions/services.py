@@ -33,11 +33,13 @@ from shudarga.petitions.models import (
     Petition,
     PetitionAttachment,
     PetitionCounter,
+    PetitionStatsSnapshot,
     Question,
     Survey,
     SurveyResponse,
 )
 from shudarga.petitions.selectors import petition_officers
+from shudarga.petitions.statistics import petition_quarter_stats, quarter_bounds
 from shudarga.petitions.validators import (
     TRACKING_ALPHABET,
     TRACKING_LENGTH,
@@ -551,6 +553,34 @@ def survey_create(
     return survey
 
 
+@transaction.atomic
+def survey_summarize(
+    *,
+    survey: Survey,
+    result: str,
+    actions_taken: str,
+    on: dt.date,
+    actor: Any,
+    ip: str | None = None,
+) -> Survey:
+    """Write what the survey found and what was done about it (4.3: "results computed").
+    Audited with the text before and after."""
+    before = {"result": survey.result, "actions_taken": survey.actions_taken}
+    survey.result, survey.actions_taken = result.strip(), actions_taken.strip()
+    survey.summarized_on = on if (survey.result or survey.actions_taken) else None
+    survey.full_clean()
+    survey.save(update_fields=["result", "actions_taken", "summarized_on", "updated_at"])
+    _survey_audit(
+        survey,
+        "summarized",
+        actor,
+        ip,
+        before=before,
+        after={"result": survey.result, "actions_taken": survey.actions_taken},
+    )
+    return survey
+
+
 def _require_draft(survey: Survey) -> None:
     if survey.status != Survey.Status.DRAFT:
         raise ValidationError(_("Questions can be changed only while the survey is a draft."))
@@ -692,3 +722,73 @@ def survey_submit(*, survey: Survey, answers: dict[int, Any]) -> SurveyResponse:
         changes={"response": response.pk},
     )
     return response
+
+
+# --- Statistics -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_stats_submit(
+    *,
+    organization: Organization,
+    year: int,
+    quarter: int | None,
+    actor: Any,
+    today: dt.date,
+    reason: str = "",
+    ip: str | None = None,
+) -> PetitionStatsSnapshot:
+    """Submit the figures of a finished quarter (or year, `quarter` None) as of its cut-off.
+    They are kept as they are from then on. Submitting again is a correction: it needs a
+    reason, names the snapshot it corrects, and is audited as one."""
+    date_from, date_to = quarter_bounds(year, quarter)
+    if today <= date_to:
+        raise ValidationError(
+            _("The period ends on %(day)s: its figures can be submitted after that.")
+            % {"day": date_to.isoformat()},
+            code="not_over",
+        )
+    # Lock the organization's row: two people submitting at once make one snapshot each,
+    # the second a correction of the first.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    previous = (
+        PetitionStatsSnapshot.objects.filter(
+            organization=organization, year=year, quarter=quarter or 0
+        )
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    reason = reason.strip()
+    if previous is not None and not reason:
+        raise ValidationError(
+            _("These figures were submitted already; say why they are corrected."),
+            code="reason",
+        )
+    stats = petition_quarter_stats(
+        organization_id=organization.pk, date_from=date_from, date_to=date_to, today=today
+    )
+    snapshot = PetitionStatsSnapshot(
+        organization=organization,
+        year=year,
+        quarter=quarter or 0,
+        data=stats.to_data(),
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        corrects=previous,
+        reason=reason if previous is not None else "",
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    audit_record(
+        actor=actor,
+        action="petition_stats.corrected" if previous else "petition_stats.submitted",
+        obj=snapshot,
+        organization_id=organization.pk,
+        changes={
+            "year": year,
+            "quarter": quarter or 0,
+            "total": stats.total.counts(),
+            **({"corrects": previous.pk, "reason": reason} if previous else {}),
+        },
+        ip=ip,
+    )
+    return snapshot

@@ -16,6 +16,7 @@ urlpatterns = [
     path(_P + "export.xlsx", views.petition_export, name="export"),
     path(_P + "stats/", views.petition_stats_view, name="stats"),
     path(_P + "stats/export.xlsx", views.petition_stats_export, name="stats_export"),
+    path(_P + "stats/submit/", views.petition_stats_submit, name="stats_submit"),
     path(_ONE, views.petition_detail, name="detail"),
     path(
         _ONE + "attachments/<int:attachment_id>/",
@@ -35,6 +36,7 @@ urlpatterns = [
         name="survey_question_delete",
     ),
     path(_S + "<int:survey_id>/results/", views.survey_results_view, name="survey_results"),
+    path(_S + "<int:survey_id>/summary/", views.survey_summary, name="survey_summary"),
     path(
         _S + "<int:survey_id>/results/export.xlsx",
         views.survey_results_export,

@@ -39,11 +39,15 @@ from shudarga.petitions.selectors import (
     petition_history,
     petition_list,
     petition_officers,
-    petition_stats,
-    quarter_bounds,
     survey_list,
     survey_questions,
     survey_results,
+)
+from shudarga.petitions.statistics import (
+    QuarterStats,
+    petition_quarter_stats,
+    quarter_bounds,
+    stats_snapshots,
 )
 from shudarga.petitions.validators import format_tracking_code
 
@@ -323,19 +327,29 @@ def petition_action(
 
 
 def _stats_context(request: AuthedRequest, code: str) -> dict[str, Any]:
+    """The period asked for, its figures as of the cut-off, and what was submitted for it:
+    the submitted figures are the ones shown and downloaded (they do not move); the
+    records' current figures are shown beside them when they differ."""
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
     today = timezone.localdate()
     form = forms.StatsForm(request.GET, today=today)
     year, quarter = form.period(today)
     date_from, date_to = quarter_bounds(year, quarter)
-    stats = petition_stats(
+    live = petition_quarter_stats(
         organization_id=organization.pk, date_from=date_from, date_to=date_to, today=today
     )
+    snapshots = stats_snapshots(organization_id=organization.pk, year=year, quarter=quarter)
+    submitted = QuarterStats.from_data(snapshots[0].data) if snapshots else None
     period = f"{year} Q{quarter}" if quarter else str(year)
     return {
         "organization": organization,
         "form": form,
-        "stats": stats,
+        "stats": submitted or live,
+        "live": live,
+        "changed": submitted is not None and submitted.to_data() != live.to_data(),
+        "snapshots": snapshots,
+        "may_submit": may_handle_petitions(organization) and today > date_to,
+        "submit_form": forms.StatsSubmitForm(),
         "period": period,
         "year": year,
         "quarter": quarter,
@@ -352,11 +366,47 @@ def petition_stats_export(request: AuthedRequest, code: str) -> HttpResponse:
     context = _stats_context(request, code)
     organization = context["organization"]
     content = xlsx.stats_xlsx(
-        stats=context["stats"], organization_name=organization.name, period_label=context["period"]
+        stats=context["stats"],
+        organization_name=organization.name,
+        period_label=context["period"],
+        snapshot=context["snapshots"][0] if context["snapshots"] else None,
     )
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     filename = f"{organization.code}-petitions-{context['period'].replace(' ', '-')}.xlsx"
     return file_headers(response, filename=filename)
+
+
+@login_required
+def petition_stats_submit(request: AuthedRequest, code: str) -> HttpResponse:
+    """Submit a finished period's figures (or correct submitted ones, with a reason)."""
+    organization = get_organization_for_user(
+        user=request.user, code=code, action=Action.EDIT_RECORDS
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    today = timezone.localdate()
+    period = forms.StatsForm(request.POST, today=today)
+    form = forms.StatsSubmitForm(request.POST)
+    if not period.is_valid() or not form.is_valid():
+        messages.error(request, _("Choose the year and period to submit."))
+        return redirect("petitions:stats", code)
+    year, quarter = period.period(today)
+    try:
+        services.petition_stats_submit(
+            organization=organization,
+            year=year,
+            quarter=quarter,
+            actor=request.user,
+            today=today,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The figures were submitted; they stay as they are now."))
+    query = f"?year={year}" + (f"&quarter={quarter}" if quarter else "&quarter=")
+    return redirect(reverse("petitions:stats", args=[code]) + query)
 
 
 # --- Surveys -----------------------------------------------------------------------------
@@ -485,7 +535,39 @@ def survey_results_view(request: AuthedRequest, code: str, survey_id: int) -> Ht
             "survey": survey,
             "total": total,
             "results": results,
+            "may_manage": may_manage_surveys(survey.organization),
         },
+    )
+
+
+@login_required
+def survey_summary(request: AuthedRequest, code: str, survey_id: int) -> HttpResponse:
+    """The coordinator writes what the survey found and what was done about it."""
+    survey = get_survey_for_user(user=request.user, code=code, survey_id=survey_id, manage=True)
+    form = forms.SurveySummaryForm(
+        request.POST or None,
+        initial={"result": survey.result, "actions_taken": survey.actions_taken},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_summarize(
+                survey=survey,
+                result=form.cleaned_data["result"],
+                actions_taken=form.cleaned_data["actions_taken"],
+                on=timezone.localdate(),
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, _("The survey's summary was saved."))
+            return redirect("petitions:survey_results", code, survey.pk)
+    return render(
+        request,
+        "petitions/survey_summary.html",
+        {"organization": survey.organization, "survey": survey, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -19,7 +19,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shudarga.core.spreadsheets import set_text
-from shudarga.petitions.selectors import PetitionStats, QuestionResult, StatsRow
+from shudarga.petitions.selectors import QuestionResult
+from shudarga.petitions.statistics import QuarterRow, QuarterStats
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,60 +58,65 @@ class _Book:
 def stats_header() -> list[str]:
     return [
         _("Group"),
+        _("Carried over"),
         _("Received"),
         _("Answered"),
         _("Transferred"),
         _("Closed otherwise"),
         _("Resolved on time"),
-        _("Answered late"),
-        _("Overdue, still open"),
-        _("Not yet due"),
+        _("Resolved late"),
+        _("Open at the end"),
+        _("of which overdue"),
         _("Percent on time"),
     ]
 
 
-def stats_values(row: StatsRow, label: str) -> list[object]:
+def stats_values(row: QuarterRow, label: str) -> list[object]:
     return [
         label,
+        row.carried_over,
         row.received,
         row.answered,
         row.transferred,
         row.closed,
         row.on_time,
         row.late,
-        row.overdue,
-        row.not_yet_due,
+        row.open_at_end,
+        row.overdue_at_end,
         row.percent_on_time,
     ]
 
 
-def stats_xlsx(*, stats: PetitionStats, organization_name: str, period_label: str) -> bytes:
-    """The quarterly table: a title block, the totals, then by channel and by type."""
+def stats_xlsx(
+    *, stats: QuarterStats, organization_name: str, period_label: str, snapshot: Any = None
+) -> bytes:
+    """The quarterly table: a title block, the totals, then by channel, type and subject.
+    With `snapshot`, the submitted figures and when they were submitted."""
     book = _Book()
-    sheet = book.sheet(_("Petitions"), [34, 11, 11, 12, 12, 12, 12, 14, 12, 10])
+    sheet = book.sheet(_("Petitions"), [34, 11, 11, 11, 12, 12, 12, 12, 12, 12, 10])
     book.row(sheet, [organization_name], bold=True)
     book.row(sheet, [_("Petitions and complaints: statistics"), period_label])
     book.row(
         sheet,
-        [
-            _("Received between"),
-            stats.date_from.isoformat(),
-            stats.date_to.isoformat(),
-            _("state on"),
-            stats.today.isoformat(),
-        ],
-    )
+        [_("From"), stats.date_from.isoformat(), _("to"), stats.date_to.isoformat(),
+         _("as of"), stats.cutoff.isoformat()],
+    )  # fmt: skip
+    if snapshot is not None:
+        book.row(sheet, [_("Submitted"), snapshot.submitted_at.date().isoformat()])
+    elif stats.provisional:
+        book.row(sheet, [_("Provisional: the period is not over.")])
     book.row(sheet, [])
     book.row(sheet, stats_header(), bold=True)
     book.row(sheet, stats_values(stats.total, _("Total")), bold=True)
-    book.row(sheet, [])
-    book.row(sheet, [_("By channel")], bold=True)
-    for row in stats.by_channel:
-        book.row(sheet, stats_values(row, str(row.label)))
-    book.row(sheet, [])
-    book.row(sheet, [_("By type")], bold=True)
-    for row in stats.by_kind:
-        book.row(sheet, stats_values(row, str(row.label)))
+    for title, rows in (
+        (_("By channel"), stats.by_channel),
+        (_("By type"), stats.by_kind),
+        (_("By subject"), stats.by_subject),
+    ):
+        book.row(sheet, [])
+        book.row(sheet, [title], bold=True)
+        for row in rows:
+            book.row(sheet, stats_values(row, str(row.label)))
     return book.bytes()
 
 

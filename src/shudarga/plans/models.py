@@ -264,3 +264,36 @@ class PlanImportLayout(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+
+class PlanAmendment(models.Model):
+    """A measure added to an approved plan during the year (the seed's 5.3: initiatives of
+    the leadership's own), recorded with its reason and the decision it rests on. The plan
+    is sealed again with the measure, and the amendment names that seal. Written only by
+    `amendments.plan_amend_add_measure`."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("why it is added"), max_length=2000)
+    basis = models.CharField(_("decided by"), max_length=500, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    seal_id = models.BigIntegerField(_("seal"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("plan amendment")
+        verbose_name_plural = _("plan amendments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.measure_id}"

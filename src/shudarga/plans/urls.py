@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from shudarga.plans import views
+from shudarga.plans import amendment_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("o/<str:code>/plans/<int:plan_id>/status/", views.plan_status, name="status"),
     path("o/<str:code>/plans/<int:plan_id>/seal/", views.plan_seal_view, name="seal"),
+    path("o/<str:code>/plans/<int:plan_id>/amend/", amendment_views.plan_amend, name="amend"),
     path("o/<str:code>/plans/<int:plan_id>/delete/", views.plan_delete_view, name="delete"),
     path(
         "o/<str:code>/plans/<int:plan_id>/measures/<int:measure_id>/assign/",

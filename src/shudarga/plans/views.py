@@ -23,6 +23,7 @@ from shudarga.organizations.selectors import (
     organizations_for_user,
 )
 from shudarga.plans import services
+from shudarga.plans.amendments import AMENDABLE, plan_amendments
 from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.model import PlanImportError
 from shudarga.plans.documents.structure import ROW_KIND_LABELS
@@ -247,6 +248,8 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "may_import": _allowed(roles, Action.IMPORT_PLAN),
             "seal_check": plan_seal_badge(plan=plan, document=document),
             "seal_url": reverse("plans:seal", args=[plan.organization.code, plan.pk]),
+            "may_amend": _allowed(roles, Action.APPROVE_PLAN) and plan.status in AMENDABLE,
+            "amendments": plan_amendments(plan=plan),
         },
     )
 
@@ -265,6 +268,7 @@ def plan_seal_view(request: AuthedRequest, code: str, plan_id: int) -> HttpRespo
             "back_url": plan.get_absolute_url(),
             "check": plan_seal_verify(seal=seal) if seal is not None else None,
             "seals": seals_of_object(kind=Seal.Kind.PLAN, object_id=plan.pk),
+            "amendments": plan_amendments(plan=plan),
             "unsealed_text": _(
                 "This plan has not been sealed: a plan is sealed when it is approved."
             ),

@@ -9,6 +9,7 @@ from django.http import Http404
 from shudarga.core.text import fold
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Plan
+from shudarga.reports.models import Report
 
 PUBLISHED = Plan.Status.PUBLISHED
 
@@ -55,3 +56,22 @@ def get_published_plan(*, organization: Organization, plan_id: int) -> Plan:
         raise Http404
     plan.organization = organization
     return plan
+
+
+def get_public_report(*, organization: Organization, report_id: int) -> Report:
+    """An approved report of a published plan of `organization`, or 404: drafts, reports
+    under review and reports of unpublished plans are not public."""
+    report = (
+        Report.objects.select_related("plan")
+        .filter(
+            pk=report_id,
+            plan__organization=organization,
+            plan__status=PUBLISHED,
+            status=Report.Status.APPROVED,
+        )
+        .first()
+    )
+    if report is None:
+        raise Http404
+    report.plan.organization = organization
+    return report

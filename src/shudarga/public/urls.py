@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/<str:code>/", views.organization, name="organization"),
     path("o/<str:code>/petition/", views.petition_new, name="petition"),
     path("o/<str:code>/plans/<int:plan_id>/", views.plan_detail, name="plan"),
+    path("o/<str:code>/reports/<int:report_id>/", views.report_detail, name="report"),
     path(
         "o/<str:code>/plans/<int:plan_id>/download.<str:fmt>",
         views.plan_download,

@@ -29,6 +29,7 @@ from shudarga.petitions.selectors import (
     survey_questions,
 )
 from shudarga.petitions.services import SurveyClosed, petition_register, survey_submit
+from shudarga.petitions.statistics import public_year_figures
 from shudarga.petitions.validators import format_tracking_code
 from shudarga.plans.exports import plan_export
 from shudarga.plans.sealing import plan_seal_badge
@@ -37,11 +38,12 @@ from shudarga.plans.table import plan_table_context
 from shudarga.public.forms import PublicPetitionForm, SurveyAnswerForm, TrackForm
 from shudarga.public.selectors import (
     get_public_organization,
+    get_public_report,
     get_published_plan,
     public_organizations,
     published_plans,
 )
-from shudarga.reports.selectors import report_list_for_organization
+from shudarga.reports.selectors import report_list_for_organization, report_page
 
 PAGE_SIZE = 50
 TRANSPARENCY_MAX = 5000  # anchors in the JSON: more than thirteen years of daily anchors
@@ -78,7 +80,22 @@ def organization(request: HttpRequest, code: str) -> HttpResponse:
             "plans": published_plans(organization=org),
             "surveys": surveys,
             "scores": [(plan, summaries) for plan, summaries in scores if summaries],
+            "petition_years": public_year_figures(
+                organization_id=org.pk, today=timezone.localdate()
+            ),
         },
+    )
+
+
+def report_detail(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
+    """An approved report of a published plan, as it was approved: each measure's
+    implementation text, its score, the goals' and the plan's percent."""
+    org = get_public_organization(code=code)
+    report = get_public_report(organization=org, report_id=report_id)
+    return render(
+        request,
+        "public/report.html",
+        {"org": org, "report": report, "page": report_page(report=report, with_evidence=False)},
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.importing import MEASURES
 from shudarga.registers.models import RegisterRow
 from shudarga.registers.registry import RegisterSpec
@@ -66,6 +67,8 @@ def cell(spec: RegisterSpec, row: RegisterRow, name: str) -> Cell:
     """One field of `row` as the list page shows it."""
     model_field = spec.field(name)
     value = getattr(row, name)
+    if is_choice_list(model_field):
+        return Cell("text", ", ".join(model_field.labels(value)), value)
     if model_field.choices:
         return Cell("text", str(getattr(row, f"get_{name}_display")()), value)
     if isinstance(model_field, models.BooleanField):
@@ -107,7 +110,9 @@ def export_values(spec: RegisterSpec, row: RegisterRow) -> list[Any]:
     for name in spec.fields:
         model_field = spec.field(name)
         value = getattr(row, name)
-        if model_field.choices:
+        if is_choice_list(model_field):
+            value = ", ".join(model_field.labels(value))
+        elif model_field.choices:
             value = str(getattr(row, f"get_{name}_display")())
         elif isinstance(model_field, models.BooleanField):
             value = _("Yes") if value else _("No")

@@ -158,7 +158,7 @@ class RegisterFilterForm(forms.Form):
         if spec.kind_field:
             kind_field = spec.field(spec.kind_field)
             self.fields["kind"].label = capfirst(str(kind_field.verbose_name))
-            self.fields["kind"].choices = [("", _("All")), *kind_field.flatchoices]
+            self.fields["kind"].choices = [("", _("All")), *spec.kind_choices()]
         else:
             del self.fields["kind"]
         _style(self)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import from_excel
 
 from shudarga.core.text import fold, squash
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.registry import RegisterSpec
 
 MEASURES = "measures"  # the column of measure codes, "1.2, 4.2"
@@ -80,7 +81,10 @@ def column_aliases(spec: RegisterSpec) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for name in (*spec.fields, MEASURES):
         model_field = spec.field(name)
-        for alias in {fold(name), *_in_languages(model_field.verbose_name)}:
+        names = {fold(name), *_in_languages(model_field.verbose_name)}
+        if is_choice_list(model_field) and model_field.singular:
+            names |= _in_languages(model_field.singular)
+        for alias in names:
             aliases.setdefault(alias, name)
     return aliases
 
@@ -186,8 +190,32 @@ def parse_integer(raw: Any) -> int:
     return int(number)
 
 
+def parse_choice_list(model_field: models.Field, raw: Any) -> list[str]:
+    """Several choices in one cell ("Facebook, Цахим хуудас"), by value or label in either
+    language, separated by commas or semicolons."""
+    choices = {fold(str(value)): value for value in model_field.options.values}
+    for value, label in model_field.options.choices:
+        for key in _in_languages(label):
+            choices.setdefault(key, value)
+    found = []
+    for part in re.split(r"[;,\n]", _text(raw)):
+        if not part.strip():
+            continue
+        value = choices.get(fold(squash(part)))
+        if value is None:
+            labels = ", ".join(str(label) for _value, label in model_field.options.choices)
+            raise CellError(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": part.strip(), "choices": labels}
+            )
+        found.append(value)
+    return model_field.normalize(found)
+
+
 def parse_cell(model_field: models.Field, raw: Any) -> Any:
     """The value of `model_field` for one cell, checked by the field's validators."""
+    if is_choice_list(model_field):
+        return parse_choice_list(model_field, raw)
     if isinstance(raw, str):
         raw = squash(raw) if not isinstance(model_field, models.TextField) else raw.strip()
     if raw is None or raw == "":

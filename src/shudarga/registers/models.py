@@ -17,6 +17,7 @@ from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
 from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure
+from shudarga.registers.fields import ChoiceListField
 
 
 class RegisterRow(TimeStampedModel):
@@ -45,7 +46,9 @@ class RegisterRow(TimeStampedModel):
 
 
 class Publication(RegisterRow):
-    """Outreach publications (measures 1.1, 1.4)."""
+    """Outreach materials (measures 1.1, 1.4): one row is one material (a poster, a spot,
+    an article), with every channel it was published on. A poster put on Facebook and on
+    the website is one material, counted once."""
 
     class Channel(models.TextChoices):
         WEBSITE = "website", _("Official website")
@@ -76,7 +79,12 @@ class Publication(RegisterRow):
 
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=500)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channels = ChoiceListField(
+        _("channels"),
+        options=Channel,
+        singular=_("channel"),
+        help_text=_("Every channel the material was published on; none while it is not out yet."),
+    )
     material = models.CharField(_("material type"), max_length=20, choices=Material.choices)
     produced_by = models.CharField(_("produced by"), max_length=20, choices=Producer.choices)
     copies = models.PositiveIntegerField(_("copies distributed"), null=True, blank=True)

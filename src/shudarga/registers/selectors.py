@@ -12,6 +12,7 @@ from shudarga.core.text import fold
 from shudarga.organizations.models import Organization
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Measure, Plan
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.models import RegisterRow
 from shudarga.registers.registry import REGISTERS, RegisterSpec
 
@@ -41,7 +42,11 @@ def register_rows(
     if date_to:
         rows = rows.filter(**{f"{spec.date_field}__lte": date_to})
     if kind and spec.kind_field:
-        rows = rows.filter(**{spec.kind_field: kind})
+        if is_choice_list(spec.field(spec.kind_field)):
+            # A JSON list: the quoted value inside it, on SQLite and PostgreSQL alike.
+            rows = rows.filter(**{f"{spec.kind_field}__icontains": f'"{kind}"'})
+        else:
+            rows = rows.filter(**{spec.kind_field: kind})
     if measure_id:
         rows = rows.filter(measures__id=measure_id)
     if order == "name":

@@ -18,6 +18,7 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.registers import display
+from shudarga.registers.fields import is_choice_list
 from shudarga.registers.forms import (
     RegisterFilterForm,
     RegisterImportForm,
@@ -224,7 +225,15 @@ def _import_columns(spec: RegisterSpec) -> list[dict[str, object]]:
                 "label": column.label,
                 "required": not model_field.blank and not model_field.has_default(),
                 "type": model_field.get_internal_type(),
-                "choices": [str(label) for _value, label in model_field.flatchoices],
+                "choices": [
+                    str(label)
+                    for _value, label in (
+                        model_field.options.choices
+                        if is_choice_list(model_field)
+                        else model_field.flatchoices
+                    )
+                ],
+                "several": is_choice_list(model_field),
                 "headers": sorted(a for a, name in aliases.items() if name == column.name),
             }
         )

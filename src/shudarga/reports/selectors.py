@@ -15,18 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shudarga.core.text import fold
-from shudarga.criteria.rules import SCOPE_ORGANIZATION, Period
-from shudarga.criteria.selectors import plan_period, rules_for_criteria
+from shudarga.criteria.rules import SCOPE_ORGANIZATION, Kind, Period, SurveyFact, coverage
+from shudarga.criteria.selectors import plan_evaluate, plan_period, rules_for_criteria
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.selectors import evidence_for_measures, evidence_sample_for_measures
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
-from shudarga.petitions.selectors import petition_stats, survey_summary
+from shudarga.petitions.selectors import survey_summary, surveys_answered
+from shudarga.petitions.statistics import petition_quarter_stats
 from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
-from shudarga.registers.registry import REGISTERS
-from shudarga.registers.selectors import register_rows
 from shudarga.reports.documents.model import (
     DocEvidence,
     DocGoal,
@@ -175,6 +174,30 @@ def report_period(*, report: Report) -> Period:
 def plans_for_reports(*, organization: Organization) -> QuerySet[Plan]:
     """The organization's plans a report can be made for, newest year first."""
     return organization.plans.order_by("-year", "-created_at")
+
+
+def report_facts(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's reports as the criteria read them ("the report was submitted"): label,
+    the days covered, due date, submission day. One query."""
+    result = []
+    for report in Report.objects.filter(plan=plan).order_by("due_date", "id"):
+        report.plan = plan
+        period = report_period(report=report)
+        result.append(
+            {
+                "label": str(report.get_period_display()),
+                "start": period.start,
+                "end": period.end,
+                "due_date": report.due_date,
+                # A report sent back to draft is not submitted any more.
+                "submitted_on": (
+                    timezone.localdate(report.submitted_at)
+                    if report.submitted_at and report.status != Report.Status.DRAFT
+                    else None
+                ),
+            }
+        )
+    return result
 
 
 # -- the report page ----------------------------------------------------------------------
@@ -431,77 +454,51 @@ def draft_facts(
 ) -> dict[int, MeasureFacts]:
     """What each measure's draft may speak about, for the report's period.
 
-    Register rows linked to the measure; for a register one of its criteria counts across
-    the organization (the board, contracts, staff, risks, audits), every row of the
-    organization. Evidence of the period; petition statistics for a measure about petitions.
+    The period's facts are the criteria's (`criteria.selectors.plan_evaluate`, from
+    `criteria.facts.period_facts`): the same rows, counted the same way, so the report names
+    the people and counts the progress page shows. For each measure: the rows that speak of
+    it (its own, and the whole organization's of a register its criteria count across the
+    organization), the coverage of new appointees as its criterion counts it, its evidence;
+    petition statistics for a measure about petitions and the survey for one about it.
 
-    Queries: stored rules (one), rows and their measures per register (two per register with
-    rows, one without), training attendees (one), evidence (one), petitions (one, only when a
-    measure speaks of them). A fixed number whatever the plan's size.
+    Queries: the evaluation's (a fixed number), petitions (one, only when a measure speaks
+    of them), surveys (three, only when one speaks of them).
     """
     today = today or timezone.localdate()
     period = report_period(report=report)
     organization = report.plan.organization
+    evaluation = plan_evaluate(plan=report.plan, period=period, today=today, goals=goals)
     measures = [m for g in goals for m in g.measures.all()]
-    criteria = []
+    facts = {}
     for measure in measures:
-        for criterion in measure.criteria.all():
-            criterion.measure = measure  # fetched already; the rules read its text
-            criteria.append(criterion)
-    org_wide: dict[int, set[str]] = defaultdict(set)  # measure id -> registers counted whole
-    rules = rules_for_criteria(criteria)
-    for criterion in criteria:
-        rule, _confirmed = rules[criterion.pk]
-        if rule.register and rule.scope == SCOPE_ORGANIZATION:
-            org_wide[criterion.measure_id].add(rule.register)
-
-    facts = {
-        m.pk: MeasureFacts(period_start=period.start, period_end=period.end, today=today)
-        for m in measures
-    }
-    trained_staff: set[int] = set()
-    for key, spec in REGISTERS.items():
-        rows = list(
-            register_rows(
-                spec=spec, organization=organization, date_from=period.start, date_to=period.end
-            ).order_by(spec.date_field, "id")
+        rules = evaluation.rules_of(measure)
+        rows = evaluation.rows_of(measure)
+        found = None
+        if "staff" in rows or any(r.kind == Kind.COVERAGE for r in rules):
+            rule = next((r for r in rules if r.kind == Kind.COVERAGE), None)
+            found = coverage(
+                evaluation.facts,
+                days=(rule.days if rule and rule.days else 90),
+                kinds=(rule.filters.get("kind", ["anti_corruption"]) if rule else
+                       ["anti_corruption"]),
+            )  # fmt: skip
+            rows.setdefault("staff", evaluation.facts.in_period("staff"))
+        facts[measure.pk] = MeasureFacts(
+            period_start=period.start,
+            period_end=period.end,
+            today=today,
+            rows=rows,
+            coverage=found,
+            evidence=[e for e in evaluation.facts.evidence if e.measure_id == measure.pk],
         )
-        if not rows:
-            continue
-        attendees: dict[int, set[int]] = defaultdict(set)
-        if key == "trainings":
-            through = spec.model.attendees.through
-            for training_id, staff_id in through.objects.filter(
-                training_id__in=[r.pk for r in rows]
-            ).values_list("training_id", "staffmember_id"):
-                attendees[training_id].add(staff_id)
-            trained_staff = {
-                staff_id
-                for row in rows
-                if row.kind == "anti_corruption"
-                for staff_id in attendees[row.pk]
-            }
-        linked: dict[int, list[Any]] = defaultdict(list)  # measure id -> its rows
-        for row in rows:
-            for linked_measure in row.measures.all():
-                linked[linked_measure.pk].append(row)
-        for measure in measures:
-            chosen = rows if key in org_wide[measure.pk] else linked.get(measure.pk, [])
-            if chosen:
-                facts[measure.pk].rows[key] = chosen
-                if attendees:
-                    facts[measure.pk].attendees = attendees
-    for item in evidence_for_measures(
-        measure_ids=[m.pk for m in measures], date_from=period.start, date_to=period.end
-    ):
-        facts[item.measure_id].evidence.append(item)
     about_petitions = [m for m in measures if any(w in fold(m.text) for w in _PETITION_WORDS)]
     if about_petitions:
-        stats = petition_stats(
+        # The statistics as of the period's cut-off, as the petitions page shows them.
+        stats = petition_quarter_stats(
             organization_id=organization.pk,
             date_from=period.start,
             date_to=period.end,
-            today=min(today, period.end),  # as the period left them
+            today=today,
         ).total
         figures = PetitionFigures(
             received=stats.received,
@@ -509,8 +506,9 @@ def draft_facts(
             transferred=stats.transferred,
             on_time=stats.on_time,
             late=stats.late,
-            overdue=stats.overdue,
-            open=stats.not_yet_due,
+            overdue=stats.overdue_at_end,
+            open=stats.not_yet_due_at_end,
+            carried_over=stats.carried_over,
         )
         for measure in about_petitions:
             facts[measure.pk].petitions = figures
@@ -519,10 +517,24 @@ def draft_facts(
         summary = survey_summary(
             organization_id=organization.pk, date_from=period.start, date_to=period.end
         )
+        surveys = list(
+            surveys_answered(
+                organization_id=organization.pk, date_from=period.start, date_to=period.end
+            )
+        )
+        summaries = [
+            SurveyFact(
+                id=s.pk,
+                title=s.title,
+                responses=s.period_responses,
+                result=s.result,
+                actions=s.actions_taken,
+            )
+            for s in surveys
+        ]
         for measure in about_surveys:
             facts[measure.pk].survey = summary
-    for fact in facts.values():
-        fact.trained_staff = trained_staff
+            facts[measure.pk].surveys = summaries
     return facts
 
 
