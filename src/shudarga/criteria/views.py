@@ -16,7 +16,7 @@ from shudarga.criteria.forms import RuleForm
 from shudarga.criteria.rules import Kind
 from shudarga.criteria.selectors import PERIODS, measures_of_person, plan_evaluate, plan_period
 from shudarga.evidence.selectors import evidence_for_measures
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.roles import Action
 from shudarga.plans.models import Criterion
 from shudarga.plans.schedule import next_due
 from shudarga.plans.selectors import get_plan_for_user
@@ -33,10 +33,6 @@ PERIOD_LABELS = {
     "q4": _("Q4"),
     "9m": _("Nine months"),
 }
-
-
-def _may_edit_rules(roles: set[str]) -> bool:
-    return any(role_allows(role, Action.EDIT_RULES) for role in roles)
 
 
 @login_required
@@ -77,10 +73,8 @@ def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpRespon
             "period_name": period_name,
             "periods": [(key, str(PERIOD_LABELS[key])) for key in PERIODS],
             "unconfirmed": sum(1 for s in evaluation.by_criterion.values() if not s.confirmed),
-            "may_edit_rules": _may_edit_rules(plan.organization.user_roles),
-            "may_assign": any(
-                role_allows(r, Action.IMPORT_PLAN) for r in plan.organization.user_roles
-            ),
+            "may_edit_rules": plan.organization.access.may(Action.EDIT_RULES),
+            "may_assign": plan.organization.access.may(Action.IMPORT_PLAN),
         },
     )
 
@@ -140,7 +134,7 @@ def criterion_detail(
     except Criterion.DoesNotExist:
         raise Http404 from None
     criterion.measure.plan = plan
-    may_edit = _may_edit_rules(plan.organization.user_roles)
+    may_edit = plan.organization.access.may(Action.EDIT_RULES)
     period_name = request.GET.get("period", "year")
     evaluation = plan_evaluate(plan=plan, period=plan_period(plan=plan, name=period_name))
     status = evaluation.by_criterion[criterion.pk]
@@ -194,8 +188,7 @@ def rules_confirm_all(request: AuthedRequest, code: str, plan_id: int) -> HttpRe
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not _may_edit_rules(plan.organization.user_roles):
-        raise PermissionDenied
+    plan.organization.access.require(Action.EDIT_RULES)
     count = services.plan_confirm_proposed_rules(
         plan=plan, actor=request.user, ip=client_ip(request)
     )

@@ -25,7 +25,7 @@ from shudarga.criteria.selectors import plan_evaluate, plan_period
 from shudarga.dashboards.models import CalendarFeed, Notification
 from shudarga.evidence.models import Evidence
 from shudarga.organizations.models import Membership, Organization
-from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Role
+from shudarga.organizations.roles import Role
 from shudarga.petitions.models import Petition
 from shudarga.petitions.selectors import petition_due_counts
 from shudarga.plans.models import Goal, Measure, Plan
@@ -46,12 +46,6 @@ def criteria_percent(*, met: int, not_met: int) -> Decimal | None:
     None when no criterion is due yet. Criteria judged by people and those not yet due
     are left out (they are neither a success nor a failure yet)."""
     return mean_percent([100] * met + [0] * not_met)
-
-
-def may_see_descendants(organization: Organization) -> bool:
-    """Whether the roles `get_organization_for_user` put on `organization` open its
-    descendants (auditor, leader): who may use the parent body's view."""
-    return bool(set(getattr(organization, "user_roles", ())) & ROLES_SEEING_DESCENDANTS)
 
 
 def _latest_plans(organization_ids: list[int]) -> dict[int, Plan]:

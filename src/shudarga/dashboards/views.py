@@ -23,7 +23,6 @@ from shudarga.dashboards.selectors import (
     Dashboard,
     calendar_feed_for_token,
     calendar_feed_for_user,
-    may_see_descendants,
     notifications_for_user,
     obligations,
     organization_dashboard,
@@ -54,7 +53,7 @@ def _parent_for_user(user: object, code: str) -> Organization:
     """Organization `code` for its parent body's view: 404 for outsiders, 403 for a member
     whose role does not open descendants (only auditors and leaders see them)."""
     organization = get_organization_for_user(user=user, code=code)
-    if not may_see_descendants(organization):
+    if not organization.access.sees_descendants:
         raise PermissionDenied
     return organization
 
@@ -99,7 +98,8 @@ def dashboard(request: AuthedRequest, code: str) -> HttpResponse:
             "donut_svg": charts.donut_svg(
                 slices, title=_("Criteria by status"), center=_center(board)
             ),
-            "sees_children": may_see_descendants(organization) and organization.children.exists(),
+            "sees_children": organization.access.sees_descendants
+            and organization.children.exists(),
         },
     )
 
@@ -202,7 +202,7 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
     today = timezone.localdate()
     scope = [organization]
-    if may_see_descendants(organization):
+    if organization.access.sees_descendants:
         scope += list(
             Organization.objects.filter(path__startswith=organization.path)
             .exclude(pk=organization.pk)

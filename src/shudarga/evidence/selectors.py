@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -21,24 +20,8 @@ from django.http import Http404
 from shudarga.core.text import fold
 from shudarga.evidence.models import Evidence
 from shudarga.organizations.models import Organization
-from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Criterion, Measure
-
-
-def may_change_evidence(*, organization: Organization) -> bool:
-    """Whether the user `organization` was fetched for (by `get_organization_for_user`,
-    which sets `user_roles`) may add, replace or delete its evidence. The one place the
-    write rule lives; templates get its answer as `may_change`."""
-    roles = getattr(organization, "user_roles", ())
-    return any(role_allows(role, Action.EDIT_RECORDS) for role in roles)
-
-
-def require_evidence_write(*, organization: Organization) -> None:
-    """Raise PermissionDenied (403) unless `may_change_evidence`. Call it after the lookup
-    that 404s outsiders, so outsiders never learn the page exists."""
-    if not may_change_evidence(organization=organization):
-        raise PermissionDenied
 
 
 def get_evidence_for_user(*, user: Any, code: str, evidence_id: int) -> Evidence:
@@ -46,7 +29,7 @@ def get_evidence_for_user(*, user: Any, code: str, evidence_id: int) -> Evidence
     404 otherwise — also for another organization's evidence id under one's own code.
 
     Any version is found (old ones are downloadable from the history). The returned row's
-    `organization` carries `user_roles` for `may_change_evidence` and the templates.
+    `organization` carries `access` for the write checks and the templates.
     """
     organization = get_organization_for_user(user=user, code=code)
     try:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import (
     get_organization_for_user,
     organization_people,
@@ -56,10 +56,6 @@ _TRANSITION_ACTIONS = {
 }
 
 
-def _allowed(roles: set[str], action: str) -> bool:
-    return any(role_allows(role, action) for role in roles)
-
-
 @login_required
 def plan_list(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
@@ -69,7 +65,7 @@ def plan_list(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "organization": organization,
             "plans": plan_list_for_organization(organization=organization),
-            "may_import": _allowed(organization.user_roles, Action.IMPORT_PLAN),
+            "may_import": organization.access.may(Action.IMPORT_PLAN),
             "children": organizations_for_user(user=request.user).filter(parent=organization),
         },
     )
@@ -225,12 +221,12 @@ def plan_import_confirm(request: AuthedRequest, code: str, draft_id: int) -> Htt
 @login_required
 def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
-    roles = plan.organization.user_roles
+    access = plan.organization.access
     document = plan_to_document(plan=plan)
     transitions = [
         (name, label)
         for name, label in PlanStatusForm.base_fields["transition"].choices
-        if _allowed(roles, _TRANSITION_ACTIONS[name])
+        if access.may(_TRANSITION_ACTIONS[name])
         and services.transition_applies(plan=plan, transition=name)
     ]
     return render(
@@ -241,10 +237,10 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "organization": plan.organization,
             "plan": plan,
             "measure_count": len(document.measures),
-            "export_formats": EXPORT_FORMATS if _allowed(roles, Action.EXPORT_PLAN) else (),
+            "export_formats": EXPORT_FORMATS if access.may(Action.EXPORT_PLAN) else (),
             "transitions": transitions,
-            "may_delete": _allowed(roles, Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
-            "may_import": _allowed(roles, Action.IMPORT_PLAN),
+            "may_delete": access.may(Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
+            "may_import": access.may(Action.IMPORT_PLAN),
             "seal_check": plan_seal_badge(plan=plan, document=document),
             "seal_url": reverse("plans:seal", args=[plan.organization.code, plan.pk]),
         },
@@ -289,15 +285,14 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not any(_allowed(plan.organization.user_roles, a) for a in _TRANSITION_ACTIONS.values()):
-        raise PermissionDenied  # before the form: whoever may change no status learns nothing
+    # Before the form: whoever may change no status learns nothing.
+    plan.organization.access.require(*_TRANSITION_ACTIONS.values())
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown plan status change."))
         return redirect(plan)
     transition = form.cleaned_data["transition"]
-    if not _allowed(plan.organization.user_roles, _TRANSITION_ACTIONS[transition]):
-        raise PermissionDenied
+    plan.organization.access.require(_TRANSITION_ACTIONS[transition])
     try:
         services.plan_change_status(
             plan=plan, transition=transition, actor=request.user, ip=client_ip(request)
@@ -338,8 +333,7 @@ def measure_assign_view(
         measure = Measure.objects.select_related("responsible_person").get(pk=measure_id, plan=plan)
     except Measure.DoesNotExist:
         raise Http404 from None
-    if not _allowed(plan.organization.user_roles, Action.IMPORT_PLAN):
-        raise PermissionDenied
+    plan.organization.access.require(Action.IMPORT_PLAN)
     measure.plan = plan
     people = organization_people(organization=plan.organization)
     initial = {
