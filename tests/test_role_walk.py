@@ -89,8 +89,9 @@ TABLE: dict[str, Page] = {
     "readyz": Page(need(ANYONE), refused(ANYONE)),
     # -- one's own pages ---------------------------------------------------------------------
     "organizations:home": _same(SIGNED_IN),
-    "criteria:my_work": _same(SIGNED_IN),
+    "dashboards:my_work": _same(SIGNED_IN),
     "dashboards:notifications": _same(SIGNED_IN),
+    "notifications:count": Page(need(SIGNED_IN), refused(SIGNED_IN)),  # the top bar's badge
     "dashboards:feed": Page(refused(SIGNED_IN), need(SIGNED_IN)),
     "tokens:manage": _same(SIGNED_IN),  # a token acts with its owner's roles
     "accounts:password_change": _same(SIGNED_IN),

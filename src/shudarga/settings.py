@@ -217,6 +217,7 @@ INSTALLED_APPS = [
     "simple_history",
     "shudarga.core",
     "shudarga.organizations",
+    "shudarga.notifications",
     "shudarga.plans",
     "shudarga.registers",
     "shudarga.evidence",
@@ -281,7 +282,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "criteria:my_work"
+LOGIN_REDIRECT_URL = "dashboards:my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 # Mongolian first, English second.

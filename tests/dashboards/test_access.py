@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 # Personal pages of the signed-in user and the token-keyed feed name no organization.
-PERSONAL = {"notifications", "feed", "ical"}
+PERSONAL = {"my_work", "notifications", "feed", "ical"}
 
 
 def _dashboard_routes():

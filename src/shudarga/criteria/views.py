@@ -14,7 +14,7 @@ from shudarga.core.http import AuthedRequest, client_ip
 from shudarga.criteria import services
 from shudarga.criteria.forms import RuleForm
 from shudarga.criteria.rules import Kind
-from shudarga.criteria.selectors import PERIODS, measures_of_person, plan_evaluate, plan_period
+from shudarga.criteria.selectors import PERIODS, plan_evaluate, plan_period
 from shudarga.evidence.selectors import evidence_for_measures
 from shudarga.organizations.roles import Action
 from shudarga.plans.models import Criterion
@@ -194,20 +194,3 @@ def rules_confirm_all(request: AuthedRequest, code: str, plan_id: int) -> HttpRe
     )
     messages.success(request, _("%(count)s proposed rules were confirmed.") % {"count": count})
     return redirect("criteria:progress", code, plan_id)
-
-
-@login_required
-def my_work(request: AuthedRequest) -> HttpResponse:
-    """An officer's start page: their measures, what is due next and what is missing."""
-    from shudarga.organizations.selectors import organizations_for_user
-
-    return render(
-        request,
-        "criteria/my_work.html",
-        {
-            "items": measures_of_person(user=request.user),
-            "organizations": list(
-                organizations_for_user(user=request.user).select_related("parent").order_by("path")
-            ),
-        },
-    )

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from shudarga.core.memo import AuditMemo, audit_stamp
@@ -22,7 +22,7 @@ from shudarga.core.models import AuditEntry
 from shudarga.core.selectors import audit_entries_for_organization
 from shudarga.criteria.rules import Status
 from shudarga.criteria.selectors import plan_evaluate, plan_period
-from shudarga.dashboards.models import CalendarFeed, Notification
+from shudarga.dashboards.models import CalendarFeed
 from shudarga.evidence.models import Evidence
 from shudarga.organizations.models import Membership, Organization
 from shudarga.organizations.roles import Role
@@ -531,11 +531,6 @@ def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
 def calendar_feed_for_user(*, user: Any) -> CalendarFeed | None:
     """The user's live feed, if they made one."""
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
-
-
-def notifications_for_user(*, user: Any) -> QuerySet[Notification]:
-    """The user's notifications, newest first."""
-    return Notification.objects.filter(user=user)
 
 
 # -- year rollover -------------------------------------------------------------------------

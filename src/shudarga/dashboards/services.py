@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 from shudarga.core.services import audit_record
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.services import criterion_rule_save
-from shudarga.dashboards.models import CalendarFeed, Notification, ReminderDigest
+from shudarga.dashboards.inbox import Inbox
+from shudarga.dashboards.models import CalendarFeed, ReminderDigest
 from shudarga.dashboards.selectors import Obligation, obligations, unfinished_measures
+from shudarga.notifications.events import labels
+from shudarga.notifications.services import notify
 from shudarga.organizations.selectors import organizations_for_user
+from shudarga.petitions.notices import petition_overdue_notify
 from shudarga.plans.models import Criterion, Measure, Plan
 from shudarga.plans.selectors import plan_to_document
 from shudarga.plans.services import measure_assign, plan_create_from_document
@@ -61,15 +65,23 @@ def calendar_feed_revoke(*, user: Any, ip: str | None = None) -> int:
 # -- notifications and reminders ---------------------------------------------------------
 
 
-def notifications_mark_read(*, user: Any, ids: list[str] | None = None) -> int:
-    """Mark `user`'s notifications `ids` (all unread ones when None or empty) read.
-
-    Not audited: read marks are the user's own bookkeeping, not plan data."""
-    rows = Notification.objects.filter(user=user, read_at__isnull=True)
-    wanted = [int(i) for i in (ids or []) if str(i).isdigit()]
-    if wanted:
-        rows = rows.filter(pk__in=wanted)
-    return rows.update(read_at=timezone.now())
+def overdue_notify(*, inbox: Inbox, user: Any) -> None:
+    """Tell `user` (once per deadline) of the petitions and reports their `inbox` found
+    overdue: the event of a deadline passing has no request of its own, so it is noticed
+    at the person's next look, or by the daily reminders, whichever comes first."""
+    petition_overdue_notify(petitions=inbox.overdue_petitions, today=inbox.today)
+    for report in inbox.overdue_reports:
+        notify(
+            users=[user],
+            event="report.overdue",
+            key=f"report.overdue:{report.pk}:{report.due_date:%Y-%m-%d}",
+            params={
+                "title": labels(lambda report=report: str(report)),
+                "due": report.due_date.isoformat(),
+            },
+            url=report.get_absolute_url(),
+            organization_id=report.plan.organization_id,
+        )
 
 
 def reminder_items(*, user: Any, today: dt.date) -> list[Obligation]:
@@ -121,8 +133,13 @@ def reminders_send(*, today: dt.date, base_url: str = "") -> dict[str, int]:
                     "n": len(items) - overdue,
                     "overdue": overdue,
                 }
-                Notification.objects.create(
-                    user=user, day=today, text=text, url=items[0].url if items else ""
+                notify(
+                    users=[user],
+                    event="reminder.digest",
+                    key=f"reminder.digest:{today:%Y-%m-%d}",
+                    params={"soon": len(items) - overdue, "overdue": overdue},
+                    url=items[0].url if items else "",
+                    email=False,  # the digest below is the e-mail
                 )
                 send_mail(
                     subject=_("Shudarga: %(text)s") % {"text": text},

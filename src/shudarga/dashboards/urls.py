@@ -6,6 +6,7 @@ from shudarga.dashboards import views
 
 app_name = "dashboards"
 urlpatterns = [
+    path("my/", views.my_work, name="my_work"),
     path("o/<str:code>/dashboard/", views.dashboard, name="dashboard"),
     path("o/<str:code>/dashboard/goals.<str:fmt>", views.chart_goals, name="chart_goals"),
     path("o/<str:code>/dashboard/criteria.<str:fmt>", views.chart_criteria, name="chart_criteria"),

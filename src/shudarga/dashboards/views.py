@@ -19,11 +19,11 @@ from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.criteria.rules import Status
 from shudarga.dashboards import charts, ical, xlsx
 from shudarga.dashboards.forms import CalendarFilterForm, ChildrenFilterForm, RolloverForm
+from shudarga.dashboards.inbox import inbox_for_user
 from shudarga.dashboards.selectors import (
     Dashboard,
     calendar_feed_for_token,
     calendar_feed_for_user,
-    notifications_for_user,
     obligations,
     organization_dashboard,
     parent_overview,
@@ -33,9 +33,11 @@ from shudarga.dashboards.selectors import (
 from shudarga.dashboards.services import (
     calendar_feed_create,
     calendar_feed_revoke,
-    notifications_mark_read,
+    overdue_notify,
     plan_rollover,
 )
+from shudarga.notifications.selectors import notifications_for_user
+from shudarga.notifications.services import notifications_mark_read
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import (
@@ -81,6 +83,26 @@ def _chart_data(board: Dashboard) -> tuple[list[charts.Bar], list[charts.Slice]]
 
 def _center(board: Dashboard) -> str:
     return f"{board.percent_text}%" if board.percent is not None else board.percent_text
+
+
+@login_required
+def my_work(request: AuthedRequest) -> HttpResponse:
+    """Each person's start page: what waits for them by role, then their own measures.
+    Overdue petitions and reports found here are notified (once each) on the way."""
+    today = timezone.localdate()
+    inbox = inbox_for_user(user=request.user, today=today)
+    overdue_notify(inbox=inbox, user=request.user)
+    return render(
+        request,
+        "dashboards/my_work.html",
+        {
+            "inbox": inbox,
+            "items": inbox.measures,
+            "organizations": list(
+                organizations_for_user(user=request.user).select_related("parent").order_by("path")
+            ),
+        },
+    )
 
 
 @login_required

@@ -36,6 +36,7 @@ from shudarga.petitions.models import (
     Survey,
     SurveyResponse,
 )
+from shudarga.petitions.notices import petition_notify
 from shudarga.petitions.selectors import petition_officers
 from shudarga.petitions.validators import (
     TRACKING_ALPHABET,
@@ -197,6 +198,11 @@ def petition_register(
         },
         ip=ip,
     )
+    petition_notify(
+        petition=petition,
+        event="petition.assigned" if assigned_to else "petition.received",
+        actor=actor,
+    )
     return Registered(petition=petition, tracking_code=code)
 
 
@@ -246,6 +252,7 @@ def petition_assign(*, petition: Petition, officer: Any, actor: Any, ip: str | N
         changes={"assigned_to": [before, officer.get_username()]},
         ip=ip,
     )
+    petition_notify(petition=locked, event="petition.assigned", actor=actor)
     _copy_back(petition, locked)
 
 
@@ -311,6 +318,7 @@ def petition_extend(
         },
         ip=ip,
     )
+    petition_notify(petition=locked, event="petition.extended", actor=actor)
     _copy_back(petition, locked)
 
 

@@ -66,7 +66,12 @@ class RegisterRowForm(forms.ModelForm):
     )
 
     def __init__(
-        self, *args: Any, spec: RegisterSpec, organization: Organization, **kwargs: Any
+        self,
+        *args: Any,
+        spec: RegisterSpec,
+        organization: Organization,
+        initial_measure: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec
@@ -80,6 +85,11 @@ class RegisterRowForm(forms.ModelForm):
         _style(self)
         if self.instance.pk is not None:
             self.initial["measures"] = [m.pk for m in self.instance.measures.all()]
+        elif initial_measure and initial_measure.isdigit():
+            # Recording for one measure ("My work"): that measure, if it is one of the list.
+            self.initial["measures"] = [
+                m.pk for m in self.fields["measures"].queryset if str(m.pk) == initial_measure
+            ]
         else:
             defaults = latest_plan_measures(organization=organization)
             self.initial["measures"] = [

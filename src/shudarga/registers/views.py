@@ -134,7 +134,13 @@ def _row_form_page(
     request: AuthedRequest, organization: Organization, spec: RegisterSpec, row: RegisterRow
 ) -> HttpResponse:
     form_class = register_form_class(spec)
-    form = form_class(request.POST or None, instance=row, spec=spec, organization=organization)
+    form = form_class(
+        request.POST or None,
+        instance=row,
+        spec=spec,
+        organization=organization,
+        initial_measure=request.GET.get("measure", ""),
+    )
     is_new = row.pk is None
     if request.method == "POST" and form.is_valid():
         try:

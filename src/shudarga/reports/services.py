@@ -26,6 +26,7 @@ from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.drafting import draft_text
 from shudarga.reports.models import Report, ReportBundle, ReportComment, ReportEvent, ReportItem
+from shudarga.reports.notices import report_step_notify
 from shudarga.reports.periods import (
     DEFAULT_PERIODS,
     PERIOD_KEYS,
@@ -447,7 +448,7 @@ def report_submit(
     history_bulk_update(
         changed, ["text", "due", "updated_at"], model=ReportItem, actor=actor, ip=ip
     )
-    return _move(
+    report = _move(
         report,
         to=Report.Status.SUBMITTED,
         by="submitted",
@@ -455,6 +456,8 @@ def report_submit(
         actor=actor,
         ip=ip,
     )
+    report_step_notify(report=report, step="submitted", actor=actor)
+    return report
 
 
 @transaction.atomic
@@ -467,7 +470,7 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
         message=_("Only a submitted report can be marked reviewed."),
     )
     _require_scored(report, _("marked reviewed"))
-    return _move(
+    report = _move(
         report,
         to=Report.Status.REVIEWED,
         by="reviewed",
@@ -475,6 +478,8 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
         actor=actor,
         ip=ip,
     )
+    report_step_notify(report=report, step="reviewed", actor=actor)
+    return report
 
 
 @transaction.atomic
@@ -501,6 +506,7 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
         ip=ip,
     )
     report_seal(report=report, actor=actor, ip=ip)
+    report_step_notify(report=report, step="approved", actor=actor)
     return report
 
 
@@ -514,6 +520,7 @@ def report_reopen(*, report: Report, actor: Any, reason: str, ip: str | None = N
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the report is reopened.")}, code="reason")
     source = report.status
+    report_step_notify(report=report, step="returned", actor=actor, reason=reason.strip())
     report.status = Report.Status.DRAFT
     report.submitted_by = report.reviewed_by = report.approved_by = None
     report.submitted_at = report.reviewed_at = report.approved_at = None
