@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models import Count, F, Max, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -21,7 +21,7 @@ from shudarga.core.text import fold
 from shudarga.evidence.models import Evidence
 from shudarga.organizations.models import Organization
 from shudarga.organizations.selectors import get_organization_for_user
-from shudarga.plans.models import Criterion, Measure
+from shudarga.plans.models import Criterion, Measure, Plan
 
 
 def get_evidence_for_user(*, user: Any, code: str, evidence_id: int) -> Evidence:
@@ -81,22 +81,33 @@ def evidence_versions(*, evidence: Evidence) -> QuerySet[Evidence]:
     )
 
 
-def measures_for_evidence(*, organization: Organization) -> QuerySet[Measure]:
-    """Measures evidence of `organization` may be attached to: those of its own plans,
-    latest plan first, in document order."""
-    return (
-        Measure.objects.filter(plan__organization=organization)
-        .select_related("plan")
-        .order_by("-plan__year", "-plan_id", "position")
-    )
+def plans_for_evidence(*, organization: Organization) -> QuerySet[Plan]:
+    """Plans of `organization` evidence may be attached to, newest year first."""
+    return Plan.objects.filter(organization=organization).order_by("-year", "-created_at", "-id")
 
 
-def criteria_for_evidence(*, organization: Organization) -> QuerySet[Criterion]:
-    """Criteria of `organization`'s measures, grouped by measure in document order."""
+def measures_for_evidence(
+    *, organization: Organization, plan: Plan | int | Subquery | None = None
+) -> QuerySet[Measure]:
+    """Measures evidence of `organization` may be attached to, in document order: those of
+    `plan` (one of its own), or of all its plans, latest plan first, when no plan is named."""
+    rows = Measure.objects.filter(plan__organization=organization)
+    if plan is not None:
+        rows = rows.filter(plan_id=getattr(plan, "pk", plan))
+    return rows.select_related("plan").order_by("-plan__year", "-plan_id", "position")
+
+
+def criteria_for_evidence(
+    *, organization: Organization, measure: Measure | int | None = None
+) -> QuerySet[Criterion]:
+    """Criteria of `measure` (one of `organization`'s), in order; none without a measure:
+    a criterion is chosen after its measure, never from every plan's list."""
+    if measure is None:
+        return Criterion.objects.none()
     return (
-        Criterion.objects.filter(measure__plan__organization=organization)
+        Criterion.objects.filter(measure=measure, measure__plan__organization=organization)
         .select_related("measure__plan")
-        .order_by("-measure__plan__year", "-measure__plan_id", "measure__position", "position")
+        .order_by("position")
     )
 
 

@@ -79,7 +79,11 @@ def evidence_add(request: AuthedRequest, code: str) -> HttpResponse:
 
 @csrf_protect
 def _evidence_add_page(request: AuthedRequest, organization: Organization) -> HttpResponse:
-    initial = {"measure": request.GET.get("measure"), "criterion": request.GET.get("criterion")}
+    initial = {
+        name: request.GET.get(name)
+        for name in ("plan", "measure", "criterion")
+        if request.GET.get(name)
+    }
     posted = request.method == "POST"
     form = EvidenceAddForm(
         request.POST if posted else None,

@@ -17,7 +17,19 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { sizeBars(document); });
+  // Buttons that do by a page load what htmx does in place are hidden once htmx runs.
+  function hideNoScript(root) {
+    if (!window.htmx) { return; }
+    Array.prototype.forEach.call(root.querySelectorAll(".sh-nojs"), function (el) {
+      el.classList.add("d-none");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    sizeBars(document);
+    hideNoScript(document);
+  });
+  document.addEventListener("htmx:load", function (event) { hideNoScript(event.target); });
   // Content htmx swaps in (the evidence bundle's progress) gets the same treatment.
   document.addEventListener("htmx:load", function (event) { sizeBars(event.target); });
 
