@@ -224,6 +224,7 @@ TABLE: dict[str, Page] = {
     "dashboards:chart_goals": _same(MEMBER, kwargs={"fmt": "svg"}),
     "dashboards:chart_criteria": _same(MEMBER, kwargs={"fmt": "svg"}),
     "dashboards:calendar": READ,
+    "dashboards:search": READ,
     "dashboards:children": _same(SEES_DESCENDANTS),
     "dashboards:children_xlsx": _same(SEES_DESCENDANTS),
 }

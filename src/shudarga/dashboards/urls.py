@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<str:code>/children/", views.children, name="children"),
     path("o/<str:code>/children/export.xlsx", views.children_xlsx, name="children_xlsx"),
     path("o/<str:code>/calendar/", views.calendar, name="calendar"),
+    path("o/<str:code>/search/", views.search, name="search"),
     path("my/notifications/", views.notifications, name="notifications"),
     path("my/calendar-feed/", views.feed, name="feed"),
     path("ical/<str:token>.ics", views.ical_feed, name="ical"),

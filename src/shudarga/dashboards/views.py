@@ -20,6 +20,7 @@ from shudarga.criteria.rules import Status
 from shudarga.dashboards import charts, ical, xlsx
 from shudarga.dashboards.forms import CalendarFilterForm, ChildrenFilterForm, RolloverForm
 from shudarga.dashboards.inbox import inbox_for_user
+from shudarga.dashboards.search import organization_search
 from shudarga.dashboards.selectors import (
     Dashboard,
     calendar_feed_for_token,
@@ -100,6 +101,25 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "items": inbox.measures,
             "organizations": list(
                 organizations_for_user(user=request.user).select_related("parent").order_by("path")
+            ),
+        },
+    )
+
+
+@login_required
+def search(request: AuthedRequest, code: str) -> HttpResponse:
+    """The search box's page: measures, register rows, evidence and petitions of the
+    organization that match, within what the person may see there."""
+    organization = get_organization_for_user(user=request.user, code=code)
+    q = request.GET.get("q", "")
+    return render(
+        request,
+        "dashboards/search.html",
+        {
+            "organization": organization,
+            "q": q,
+            "results": organization_search(
+                organization=organization, q=q, today=timezone.localdate()
             ),
         },
     )
