@@ -82,14 +82,14 @@ def organization_search(*, organization: Organization, q: str, today: dt.date) -
     results.groups.append((_("Measures"), _measures(organization, words)))
     rows: list[Hit] = []
     for spec in REGISTERS.values():
-        for row in register_rows(spec=spec, organization=organization, q=q)[:LIMIT]:
-            rows.append(
-                Hit(
-                    title=str(row),
-                    url=reverse("registers:edit", args=[organization.code, spec.key, row.pk]),
-                    detail=str(spec.verbose_name),
-                )
+        rows.extend(
+            Hit(
+                title=str(row),
+                url=reverse("registers:edit", args=[organization.code, spec.key, row.pk]),
+                detail=str(spec.verbose_name),
             )
+            for row in register_rows(spec=spec, organization=organization, q=q)[:LIMIT]
+        )
     results.groups.append((_("Register rows"), rows[: LIMIT * 2]))
     results.groups.append(
         (

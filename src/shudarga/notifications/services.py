@@ -68,8 +68,9 @@ def notify(
     for row in made:
         row.full_clean(exclude=["user", "organization"])
         row.save()
-    if email and made:
-        ids = [row.pk for row in made]
+    # Only people with an address get a copy: the worker is not woken for nothing.
+    ids = [row.pk for row in made if getattr(wanted[row.user_id], "email", "")]
+    if email and ids:
         transaction.on_commit(lambda: _enqueue_emails(ids))
     return made
 

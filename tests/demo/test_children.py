@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from shudarga.dashboards.demo import load_demo_children
+from shudarga.demo.children import load_demo_children
 from shudarga.dashboards.selectors import parent_overview
 
 pytestmark = pytest.mark.django_db
