@@ -34,12 +34,22 @@ class ReminderDigest(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A person's secret iCalendar URL. Revoking sets `revoked_at`; a new one gets a new
-    token, so an old subscription stops working."""
+    """A secret iCalendar URL: a person's own deadlines (no `organization`), or everything
+    of one organization the person sees. Revoking sets `revoked_at`; a new one gets a new
+    token, so an old subscription stops working. The feed answers only while its person
+    still sees the organization."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )

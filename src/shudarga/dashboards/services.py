@@ -38,26 +38,46 @@ OVERDUE_DAYS = 90  # overdue petitions and reports are repeated for this long
 
 
 @transaction.atomic
-def calendar_feed_create(*, user: Any, ip: str | None = None) -> CalendarFeed:
-    """A new secret feed URL for `user`; any earlier one is revoked (one live feed each)."""
-    calendar_feed_revoke(user=user, ip=ip)
-    feed = CalendarFeed(user=user, token=secrets.token_urlsafe(32))
+def calendar_feed_create(
+    *, user: Any, organization: Any = None, ip: str | None = None
+) -> CalendarFeed:
+    """A new secret feed URL for `user`: their own deadlines, or with `organization` (one
+    they see) everything of that organization. Any earlier feed of the same kind is
+    revoked (one live feed each); `replaced` on the result says whether there was one."""
+    replaced = calendar_feed_revoke(user=user, organization=organization, ip=ip)
+    feed = CalendarFeed(user=user, organization=organization, token=secrets.token_urlsafe(32))
     feed.full_clean()
     feed.save()
-    audit_record(actor=user, action="calendar_feed.created", obj=feed, organization_id=None, ip=ip)
+    audit_record(
+        actor=user,
+        action="calendar_feed.created",
+        obj=feed,
+        organization_id=organization.pk if organization else None,
+        ip=ip,
+    )
+    feed.replaced = bool(replaced)
     return feed
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, user: Any, ip: str | None = None) -> int:
-    """Revoke `user`'s live feeds; returns how many were live."""
-    live = list(CalendarFeed.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+def calendar_feed_revoke(*, user: Any, organization: Any = None, ip: str | None = None) -> int:
+    """Revoke `user`'s live feeds of that kind (theirs, or `organization`'s); returns how
+    many were live."""
+    live = list(
+        CalendarFeed.objects.select_for_update().filter(
+            user=user, organization=organization, revoked_at__isnull=True
+        )
+    )
     now = timezone.now()
     for feed in live:
         feed.revoked_at = now
         feed.save(update_fields=["revoked_at"])
         audit_record(
-            actor=user, action="calendar_feed.revoked", obj=feed, organization_id=None, ip=ip
+            actor=user,
+            action="calendar_feed.revoked",
+            obj=feed,
+            organization_id=feed.organization_id,
+            ip=ip,
         )
     return len(live)
 

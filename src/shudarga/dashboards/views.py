@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -268,6 +269,7 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
         [(day, by_day.get(day, []), day.month == first.month) for day in week]
         for week in pycalendar.Calendar().monthdatescalendar(first.year, first.month)
     ]
+    organization_feed = calendar_feed_for_user(user=request.user, organization=organization)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = last + dt.timedelta(days=1)
     nav = request.GET.copy()
@@ -288,6 +290,12 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
             "prev_query": prev_query,
             "next_query": next_query,
             "feed": calendar_feed_for_user(user=request.user),
+            "organization_feed": organization_feed,
+            "organization_feed_url": (
+                request.build_absolute_uri(f"/ical/{organization_feed.token}.ics")
+                if organization_feed
+                else ""
+            ),
         },
     )
 
@@ -295,14 +303,27 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def feed(request: AuthedRequest) -> HttpResponse:
-    """Make a new personal feed URL (revoking the old one) or revoke it."""
+    """Make a new feed URL (revoking the old one) or revoke it: the person's own, or with
+    `organization` (a code the person may see, 404 otherwise) that organization's."""
+    code = request.POST.get("organization", "")
+    organization = get_organization_for_user(user=request.user, code=code) if code else None
     if request.POST.get("action") == "revoke":
-        calendar_feed_revoke(user=request.user, ip=client_ip(request))
+        calendar_feed_revoke(user=request.user, organization=organization, ip=client_ip(request))
         messages.success(request, _("The calendar address no longer works."))
     else:
-        calendar_feed_create(user=request.user, ip=client_ip(request))
-        messages.success(request, _("A new calendar address was made; the old one stopped."))
-    return redirect(request.POST.get("next") or "dashboards:notifications")
+        made = calendar_feed_create(
+            user=request.user, organization=organization, ip=client_ip(request)
+        )
+        messages.success(
+            request,
+            _("A new calendar address was made; the old one stopped working.")
+            if made.replaced
+            else _("Your calendar address is ready: subscribe to it in your calendar program."),
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "dashboards:notifications")
 
 
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -312,15 +333,23 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed_row is None:
         raise Http404
     today = timezone.localdate()
+    visible = organizations_for_user(user=feed_row.user)
+    if feed_row.organization_id is not None:
+        # Everything of one organization, while its person still sees it.
+        if not visible.filter(pk=feed_row.organization_id).exists():
+            raise Http404
+        organizations, person = [feed_row.organization], None
+        name = _("Shudarga: %(organization)s") % {"organization": feed_row.organization.name}
+    else:
+        organizations, person = list(visible), feed_row.user
+        name = _("Shudarga deadlines")
     items = obligations(
-        organizations=list(organizations_for_user(user=feed_row.user)),
+        organizations=organizations,
         date_from=today - dt.timedelta(FEED_PAST_DAYS),
         date_to=today + dt.timedelta(FEED_FUTURE_DAYS),
-        person=feed_row.user,
+        person=person,
     )
-    body = ical.calendar(
-        items, name=_("Shudarga deadlines"), base_url=request.build_absolute_uri("/")[:-1]
-    )
+    body = ical.calendar(items, name=name, base_url=request.build_absolute_uri("/")[:-1])
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     # Inline: calendar programs subscribe to it; sandboxed like any file shown in place.
