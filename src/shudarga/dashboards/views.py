@@ -16,9 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shudarga.core import charts
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.criteria.rules import Status
-from shudarga.dashboards import charts, ical, xlsx
+from shudarga.dashboards import ical, xlsx
 from shudarga.dashboards.forms import CalendarFilterForm, ChildrenFilterForm, RolloverForm
 from shudarga.dashboards.inbox import inbox_for_user
 from shudarga.dashboards.search import organization_search

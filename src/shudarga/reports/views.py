@@ -23,7 +23,7 @@ from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.reports import services
-from shudarga.reports.documents import chart
+from shudarga.reports.documents.model import chart_svg
 from shudarga.reports.exports import EXPORT_FORMATS, report_export, report_filename
 from shudarga.reports.forms import (
     CommentForm,
@@ -180,7 +180,7 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
-            "chart": mark_safe(chart.svg(page.chart(), width=560)),  # noqa: S308 - escaped inside
+            "chart": mark_safe(chart_svg(page.chart(), width=560)),  # noqa: S308 - escaped inside
             "due_form": DueDateForm(initial={"due_date": report.due_date}),
         },
     )
