@@ -59,6 +59,9 @@ HISTORY_LABELS = {
     "petition.reminded": gettext_lazy("Reminder sent"),
 }
 
+# Quarters as official statistics name them: "2026 оны IV улирал".
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
 
 def _add_service_error(form: BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError next to the fields it names, the rest on top."""
@@ -331,7 +334,12 @@ def _stats_context(request: AuthedRequest, code: str) -> dict[str, Any]:
     stats = petition_stats(
         organization_id=organization.pk, date_from=date_from, date_to=date_to, today=today
     )
-    period = f"{year} Q{quarter}" if quarter else str(year)
+    period = (
+        _("Quarter %(number)s of %(year)s")
+        % {"number": quarter, "roman": ROMAN[quarter], "year": year}
+        if quarter
+        else _("Year %(year)s") % {"year": year}
+    )
     return {
         "organization": organization,
         "form": form,
