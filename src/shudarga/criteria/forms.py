@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.rules import Kind, Rule
@@ -15,7 +16,9 @@ from shudarga.registers.registry import REGISTERS
 
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rule"), choices=CriterionRule.KIND_CHOICES)
-    register = forms.ChoiceField(label=_("Register"), required=False)
+    register = forms.ChoiceField(
+        label=pgettext_lazy("a register of records", "Register"), required=False
+    )
     n = forms.IntegerField(label=_("How many"), required=False, min_value=1, max_value=10000)
     kinds = forms.MultipleChoiceField(
         label=_("Only rows of these types"), required=False, widget=forms.CheckboxSelectMultiple

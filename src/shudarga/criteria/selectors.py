@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from shudarga.core.memo import AuditMemo, audit_stamp
 from shudarga.criteria.models import CriterionRule
@@ -236,6 +237,7 @@ def plan_evaluate(
     # are in the key, so a busy organization's page is evaluated once per change.
     def make_key() -> tuple:
         return (
+            get_language(),  # the evaluations' messages are worded in it
             plan.pk,
             repr(period),
             today,

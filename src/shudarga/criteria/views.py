@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from shudarga.core.activity import plain
 from shudarga.core.http import AuthedRequest, client_ip
 from shudarga.criteria import services
 from shudarga.criteria.forms import RuleForm
@@ -23,15 +25,16 @@ from shudarga.plans.selectors import get_plan_for_user
 from shudarga.registers.models import StaffMember
 from shudarga.registers.registry import REGISTERS
 
+# Lazy: worded in each request's language, not in the one active when the module loads.
 PERIOD_LABELS = {
-    "year": _("Year"),
-    "h1": _("First half"),
-    "h2": _("Second half"),
-    "q1": _("Q1"),
-    "q2": _("Q2"),
-    "q3": _("Q3"),
-    "q4": _("Q4"),
-    "9m": _("Nine months"),
+    "year": gettext_lazy("Year"),
+    "h1": gettext_lazy("First half"),
+    "h2": gettext_lazy("Second half"),
+    "q1": gettext_lazy("Q1"),
+    "q2": gettext_lazy("Q2"),
+    "q3": gettext_lazy("Q3"),
+    "q4": gettext_lazy("Q4"),
+    "9m": gettext_lazy("Nine months"),
 }
 
 
@@ -79,6 +82,18 @@ def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpRespon
     )
 
 
+def _row_value(row: object, name: str) -> str:
+    """One field of a register row in words: a choice's label, "hotline shown: yes" for a
+    yes/no field, never a bare True or None."""
+    if hasattr(row, f"get_{name}_display"):
+        return str(getattr(row, f"get_{name}_display")())
+    value = getattr(row, name)
+    if isinstance(value, bool):
+        label = row._meta.get_field(name).verbose_name
+        return f"{label}: {plain(value)}"
+    return plain(value)
+
+
 def _rows_behind(status, organization_id: int, code: str, period) -> list[dict]:
     """The register rows, staff or evidence an evaluation counted, for display."""
     rule, ids = status.rule, status.evaluation.row_ids
@@ -110,12 +125,7 @@ def _rows_behind(status, organization_id: int, code: str, period) -> list[dict]:
         {
             "label": str(row),
             "date": getattr(row, spec.date_field),
-            "detail": ", ".join(
-                str(getattr(row, f"get_{name}_display")())
-                if hasattr(row, f"get_{name}_display")
-                else str(getattr(row, name))
-                for name in (*rule.filters, *rule.require)
-            ),
+            "detail": ", ".join(_row_value(row, name) for name in (*rule.filters, *rule.require)),
             "url": reverse("registers:edit", args=[code, spec.key, row.pk]),
         }
         for row in spec.model.objects.filter(organization_id=organization_id, pk__in=ids)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shudarga.core.activity import action_label
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
@@ -175,7 +176,7 @@ def petition_detail(request: AuthedRequest, code: str, petition_id: int) -> Http
             "may_handle": may_handle,
             "attachments": list(petition.attachments.all()) if may_handle else [],
             "history": [
-                (entry, HISTORY_LABELS.get(entry.action, entry.action))
+                (entry, HISTORY_LABELS.get(entry.action) or action_label(entry.action))
                 for entry in petition_history(petition=petition)
             ],
             "rule": rule,

@@ -197,7 +197,7 @@ class ReportPage:
 
     def level_counts(self) -> list[tuple[int, str, int]]:
         scores = [row.score for row in self.rows if row.score is not None]
-        return [(lv.value, lv.label, scores.count(lv.value)) for lv in self.scale.levels]
+        return [(lv.value, lv.ui_label, scores.count(lv.value)) for lv in self.scale.levels]
 
     def chart(self) -> list[tuple[str, Decimal | None]]:
         """(goal number, percent) for the chart of scores per goal."""

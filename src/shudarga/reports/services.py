@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shudarga.core.services import audit_record, history_bulk_create, history_bulk_update
 from shudarga.plans.models import Measure, Plan
@@ -491,7 +492,7 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
     report = _fresh(report)
     if report.status == Report.Status.APPROVED:
         raise ValidationError(_("The report is already approved."), code="locked")
-    _require_scored(report, _("approved"))
+    _require_scored(report, pgettext("the report cannot be …", "approved"))
     _require_status(
         report,
         Report.Status.REVIEWED,

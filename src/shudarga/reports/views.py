@@ -34,7 +34,7 @@ from shudarga.reports.forms import (
     TransitionForm,
 )
 from shudarga.reports.models import Report, ReportBundle
-from shudarga.reports.periods import DOCUMENT_LABELS
+from shudarga.reports.periods import UI_LABELS
 from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
@@ -174,7 +174,7 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "report": report,
             "page": page,
             "title": report_title(year=report.plan.year),
-            "period_label": DOCUMENT_LABELS[report.period],
+            "period_label": UI_LABELS[report.period],
             "may": permissions,
             "transitions": _transitions(report),
             "history": report_history(report=report),
