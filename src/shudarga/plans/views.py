@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
@@ -47,6 +48,30 @@ from shudarga.plans.selectors import (
     plans_of_year,
 )
 from shudarga.plans.table import plan_table_context, reading_grid
+
+# What each step does, said before it is confirmed and after it is done.
+_TRANSITION_EXPLAINED = {
+    "approve": gettext_lazy(
+        "Approving seals the plan: its content and evidence are fingerprinted, and any later "
+        "change shows as a change since sealing. Approve only the final text."
+    ),
+    "publish": gettext_lazy(
+        "Publishing puts the plan on the public portal, where anyone can read it without "
+        "signing in."
+    ),
+    "unpublish": gettext_lazy(
+        "The plan is taken off the public portal; it stays approved and sealed."
+    ),
+    "reopen": gettext_lazy(
+        "The plan goes back to draft so it can be changed; it must be approved again."
+    ),
+}
+_TRANSITION_DONE = {
+    "approve": gettext_lazy("“%(title)s” was approved and sealed."),
+    "publish": gettext_lazy("“%(title)s” is published on the public portal."),
+    "unpublish": gettext_lazy("“%(title)s” was taken off the public portal."),
+    "reopen": gettext_lazy("“%(title)s” is a draft again."),
+}
 
 _TRANSITION_ACTIONS = {
     "approve": Action.APPROVE_PLAN,
@@ -293,6 +318,21 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
         return redirect(plan)
     transition = form.cleaned_data["transition"]
     plan.organization.access.require(_TRANSITION_ACTIONS[transition])
+    if request.POST.get("confirmed") != "1" and services.transition_applies(
+        plan=plan, transition=transition
+    ):
+        # A step that seals or publishes the plan is confirmed on a page that says so.
+        return render(
+            request,
+            "plans/plan_confirm_status.html",
+            {
+                "organization": plan.organization,
+                "plan": plan,
+                "transition": transition,
+                "label": dict(PlanStatusForm.base_fields["transition"].choices)[transition],
+                "explanation": _TRANSITION_EXPLAINED[transition],
+            },
+        )
     try:
         services.plan_change_status(
             plan=plan, transition=transition, actor=request.user, ip=client_ip(request)
@@ -300,7 +340,7 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The plan's status was changed."))
+        messages.success(request, _TRANSITION_DONE[transition] % {"title": plan.title})
     return redirect(plan)
 
 
