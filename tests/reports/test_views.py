@@ -309,3 +309,13 @@ def test_comparison_with_a_missing_last_year_says_so(client, officer, year_repor
     client.force_login(officer)
     html = client.get(_url("compare", year_report) + "?against=last_year").content.decode()
     assert "There is no Year report for 2022 to compare with." in html
+
+
+def test_the_default_reports_button_goes_once_they_exist(client, coordinator, seed_plan):
+    from shudarga.reports.services import report_create_defaults
+
+    client.force_login(coordinator)
+    url = reverse("reports:list", args=[seed_plan.organization.code])
+    assert "Create half-year and year reports" in client.get(url).content.decode()
+    report_create_defaults(plan=seed_plan, actor=None)
+    assert "Create half-year and year reports" not in client.get(url).content.decode()

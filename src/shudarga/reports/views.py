@@ -34,7 +34,7 @@ from shudarga.reports.forms import (
     TransitionForm,
 )
 from shudarga.reports.models import Report, ReportBundle
-from shudarga.reports.periods import UI_LABELS
+from shudarga.reports.periods import DEFAULT_PERIODS, UI_LABELS
 from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
@@ -96,7 +96,12 @@ def _errors(exc: ValidationError) -> str:
 def report_list(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
     may_edit = report_may(organization=organization, what="edit")
-    plans = report_list_for_organization(organization=organization)
+    listed = report_list_for_organization(organization=organization)
+    # The "create the default reports" button only while one of them is missing.
+    plans = [
+        (plan, summaries, not set(DEFAULT_PERIODS) <= {s.report.period for s in summaries})
+        for plan, summaries in listed
+    ]
     return render(
         request,
         "reports/report_list.html",
@@ -104,7 +109,7 @@ def report_list(request: AuthedRequest, code: str) -> HttpResponse:
             "organization": organization,
             "plans": plans,
             "may_edit": may_edit,
-            "form": ReportCreateForm(plans=[plan for plan, _reports in plans])
+            "form": ReportCreateForm(plans=[plan for plan, _reports in listed])
             if may_edit
             else None,
         },
