@@ -192,15 +192,18 @@ TABLE: dict[str, Page] = {
     "reports:create": Page(refused(MEMBER), need(Action.EDIT_REPORT)),
     "reports:redraft": Page(refused(MEMBER), need(Action.EDIT_REPORT)),
     "reports:due_date": Page(refused(MEMBER), need(Action.EDIT_REPORT)),
-    "reports:measure": Page(
-        need(MEMBER),
+    # The measure's page, and one address per thing done on it.
+    "reports:measure": Page(need(MEMBER), refused(MEMBER)),
+    "reports:measure_save": Page(refused(Action.EDIT_REPORT), need(Action.EDIT_REPORT)),
+    "reports:measure_redraft": Page(refused(Action.EDIT_REPORT), need(Action.EDIT_REPORT)),
+    "reports:measure_score": Page(
+        refused(Action.REVIEW_REPORT),
+        need(Action.REVIEW_REPORT),
+        posts={"score": ({"score": "100"}, need(Action.REVIEW_REPORT))},
+    ),
+    "reports:measure_comment": Page(
+        refused(Action.EDIT_REPORT, Action.REVIEW_REPORT),
         need(Action.EDIT_REPORT, Action.REVIEW_REPORT),
-        posts={
-            "save": ({"action": "save"}, need(Action.EDIT_REPORT)),
-            "redraft": ({"action": "redraft"}, need(Action.EDIT_REPORT)),
-            "score": ({"action": "score", "score": "100"}, need(Action.REVIEW_REPORT)),
-            "comment": ({"action": "comment"}, need(Action.EDIT_REPORT, Action.REVIEW_REPORT)),
-        },
     ),
     "reports:transition": Page(
         refused(MEMBER),
@@ -278,7 +281,7 @@ def test_every_url_pattern_is_in_the_table():
 def test_the_table_says_what_the_issue_says():
     """Issue #6: an officer cannot score, a reviewer cannot edit register rows, an auditor
     cannot change anything, a leader only approves and publishes."""
-    score = TABLE["reports:measure"].posts["score"][1]
+    score = TABLE["reports:measure_score"].posts["score"][1]
     assert not _allowed(score, frozenset({Role.OFFICER}))
     assert not _allowed(TABLE["registers:edit"].post, frozenset({Role.REVIEWER}))
     reads = {MEMBER, Action.EXPORT_PLAN, SIGNED_IN, ANYONE}
