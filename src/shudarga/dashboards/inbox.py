@@ -65,6 +65,8 @@ class Inbox:
     measures: list[MyMeasure] = field(default_factory=list)
     overdue_petitions: list[Petition] = field(default_factory=list)
     overdue_reports: list[Report] = field(default_factory=list)
+    # Whether the person holds a role that is given measures (coordinator, officer).
+    holds_measures: bool = False
 
     @property
     def groups(self) -> list[tuple[str, str, list[Waiting]]]:
@@ -313,6 +315,7 @@ def inbox_for_user(*, user: Any, today: dt.date) -> Inbox:
     orgs = _own_organizations(user)
     if not orgs:
         return inbox
+    inbox.holds_measures = any(a.may("records.edit") for _o, a in orgs.values())
     _report_items(inbox, orgs)
     _petition_items(inbox, user, orgs)
     _plan_items(inbox, orgs)

@@ -22,7 +22,11 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.services import organization_create
 from shudarga.plans.documents.reading import read_plan_document
 from shudarga.plans.models import Measure, Plan
-from shudarga.plans.services import measure_assign, plan_create_from_document
+from shudarga.plans.services import (
+    measure_assign,
+    plan_change_status,
+    plan_create_from_document,
+)
 from shudarga.registers.models import BoardUpdate
 from shudarga.registers.registry import REGISTERS
 from shudarga.registers.services import register_row_save
@@ -108,6 +112,8 @@ def load_demo_children(
                 recurrence=RECURRENCES.get(measure.code, measure.recurrence),
             )
         plan_confirm_proposed_rules(plan=plan, actor=actor)
+        if until is not None:  # a year in progress runs on an approved plan
+            plan_change_status(plan=plan, transition="approve", actor=actor)
         story = index % 4
         h1_over = until is None or until > dt.date(year, 6, 30)
         if story == 0:  # a full year, both reports scored (those whose period is over)

@@ -189,7 +189,14 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
-            "chart": mark_safe(chart_svg(page.chart(), width=560)),  # noqa: S308 - escaped inside
+            "chart": mark_safe(  # noqa: S308 - escaped inside
+                chart_svg(
+                    page.chart(),
+                    width=560,
+                    title=_("Implementation per goal, percent"),
+                    label=_("Goal %(n)s"),
+                )
+            ),
             "due_form": DueDateForm(initial={"due_date": report.due_date}),
         },
     )

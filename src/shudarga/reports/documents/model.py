@@ -181,11 +181,13 @@ class ReportDocument:
 CHART_TITLE = "Зорилго тус бүрийн хэрэгжилт, хувиар"
 
 
-def goal_bars(goals: list[tuple[str, Decimal | None]]) -> list[Bar]:
+def goal_bars(
+    goals: list[tuple[str, Decimal | None]], *, label: str = "Зорилго %(n)s"
+) -> list[Bar]:
     """One bar per (goal number, percent): "Зорилго 1", the percent as reports print it."""
     return [
         Bar(
-            label=f"Зорилго {number}",
+            label=label % {"n": number},
             percent=percent,
             text=format_percent(percent) + ("%" if percent is not None else ""),
         )
@@ -193,10 +195,17 @@ def goal_bars(goals: list[tuple[str, Decimal | None]]) -> list[Bar]:
     ]
 
 
-def chart_svg(goals: list[tuple[str, Decimal | None]], *, width: int = 640) -> str:
-    """The chart as inline SVG (all text escaped), with a 0-100 % axis."""
+def chart_svg(
+    goals: list[tuple[str, Decimal | None]],
+    *,
+    width: int = 640,
+    title: str = CHART_TITLE,
+    label: str = "Зорилго %(n)s",
+) -> str:
+    """The chart as inline SVG (all text escaped), with a 0-100 % axis; the document's
+    Mongolian words unless a page gives its reader's."""
     return bars_svg(
-        goal_bars(goals), title=CHART_TITLE, width=width, font_size=12, ticks=True,
+        goal_bars(goals, label=label), title=title, width=width, font_size=12, ticks=True,
         color=DOCUMENT_BAR,
     )  # fmt: skip
 

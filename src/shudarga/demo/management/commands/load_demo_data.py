@@ -146,12 +146,12 @@ class Command(BaseCommand):
             + f"; {evidence} evidence files."
         )
         report_create_defaults(plan=plan, actor=None)
-        # What the demo users were told while the history above was made is old news.
-        Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
         if today > dt.date(today.year, 7, 10):  # the half-year report is done and approved
             score_demo_reports(
                 plan=plan, reviewer=reviewer, leader=leader, until=dt.date(today.year, 7, 1)
             )
+        # What the demo users were told while the history above was made is old news.
+        Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
         period = next(
             (
                 name
