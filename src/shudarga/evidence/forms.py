@@ -41,7 +41,8 @@ class BootstrapForm(forms.Form):
 
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Plan) -> str:
-        return f"{obj.year} · {obj.title[:90]}"
+        title = obj.title[:100]
+        return title if str(obj.year) in title else f"{obj.year} · {title}"
 
 
 class MeasureChoiceField(forms.ModelChoiceField):

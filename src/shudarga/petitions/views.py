@@ -336,8 +336,7 @@ def _stats_context(request: AuthedRequest, code: str) -> dict[str, Any]:
         organization_id=organization.pk, date_from=date_from, date_to=date_to, today=today
     )
     period = (
-        _("Quarter %(roman)s of %(year)s")
-        % {"roman": ROMAN[quarter], "year": year}
+        _("Quarter %(roman)s of %(year)s") % {"roman": ROMAN[quarter], "year": year}
         if quarter
         else _("Year %(year)s") % {"year": year}
     )
