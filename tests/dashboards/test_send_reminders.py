@@ -92,3 +92,13 @@ def test_a_person_cannot_mark_anothers_notifications(client, officer, coordinato
     client.post(reverse("dashboards:notifications"), {"id": [note.pk]})
     note.refresh_from_db()
     assert note.read_at is None
+
+
+@time_machine.travel(dt.datetime(2023, 12, 20, 1, tzinfo=dt.UTC), tick=False)
+def test_the_daily_run_tells_the_handler_of_an_overdue_petition_once(org, officer):
+    from tests.factories import PetitionFactory
+
+    PetitionFactory(organization=org, assigned_to=officer, received_on=dt.date(2023, 10, 2))
+    _run()
+    _run()
+    assert Notification.objects.filter(user=officer, event="petition.overdue").count() == 1

@@ -25,6 +25,7 @@ from shudarga.dashboards.selectors import Obligation, obligations, unfinished_me
 from shudarga.notifications.events import labels
 from shudarga.notifications.services import notify
 from shudarga.organizations.selectors import organizations_for_user
+from shudarga.petitions.models import Petition
 from shudarga.petitions.notices import petition_overdue_notify
 from shudarga.plans.models import Criterion, Measure, Plan
 from shudarga.plans.selectors import plan_to_document
@@ -133,7 +134,19 @@ def reminders_send(*, today: dt.date, base_url: str = "") -> dict[str, int]:
     is inserted first, under a unique (user, day) constraint, in the same transaction as
     the notification and the e-mail; a second run hits the constraint and skips. If the
     e-mail fails the transaction rolls back, so the next run tries again.
+
+    Petitions that went overdue since are notified to their handlers first (once per
+    deadline), for those who do not open Shudarga that day.
     """
+    with transaction.atomic():
+        petition_overdue_notify(
+            petitions=list(
+                Petition.objects.filter(resolved_on__isnull=True, due_on__lt=today).select_related(
+                    "organization", "assigned_to"
+                )
+            ),
+            today=today,
+        )
     sent = skipped = 0
     users = get_user_model().objects.filter(is_active=True, memberships__isnull=False).distinct()
     for user in users.order_by("pk"):
