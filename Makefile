@@ -52,7 +52,7 @@ run: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-packages
 	$(MAKE) --no-print-directory messages
 	DEBUG=true $(BIN)/python manage.py migrate -v0
-	DEBUG=true $(BIN)/python manage.py load_demo_data
+	DEBUG=true $(BIN)/python manage.py load_demo_data --url http://$(HOST):$(PORT)/
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production stack on this machine: DEBUG off, JSON logs, collectstatic, migrate and

@@ -18,7 +18,7 @@ PUBLIC_NAMES = {
     "login",
     "logout",
     "set_language",
-    "criteria:my_work",
+    "dashboards:my_work",
     "organizations:set_password",
     "healthz",
     "readyz",

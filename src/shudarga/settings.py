@@ -238,6 +238,7 @@ INSTALLED_APPS = [
     "simple_history",
     "shudarga.core",
     "shudarga.organizations",
+    "shudarga.notifications",
     "shudarga.plans",
     "shudarga.registers",
     "shudarga.evidence",
@@ -302,7 +303,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "criteria:my_work"
+LOGIN_REDIRECT_URL = "dashboards:my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 # Mongolian first, English second.
@@ -338,6 +339,7 @@ EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_BYTES", 300 * 1024 
 # Reports: days after a period's end a report is due; bundles with more files than this
 # build in the background. REPORT_SCALE (the scoring scale) can be overridden in code only.
 REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 10)
+REPORT_REVIEW_DAYS = env_int("REPORT_REVIEW_DAYS", 10)  # the calendar's review steps
 REPORT_BUNDLE_SYNC_MAX_FILES = env_int("REPORT_BUNDLE_SYNC_MAX_FILES", 50)
 # Keep evaluated criteria and the parent view's rows per process until the next audited
 # change (shudarga.core.memo).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("shudarga.organizations.urls")),
+    path("", include("shudarga.notifications.urls")),
     path("", include("shudarga.plans.urls")),
     path("", include("shudarga.registers.urls")),
     path("", include("shudarga.evidence.urls")),

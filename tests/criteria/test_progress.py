@@ -180,3 +180,19 @@ def test_an_overdue_petition_makes_5_5_not_met(seed_plan):
     PetitionFactory(organization=seed_plan.organization, received_on=dt.date(2023, 5, 2))
     status = plan_evaluate(plan=seed_plan, today=dt.date(2024, 3, 1)).by_criterion[criterion.pk]
     assert (status.evaluation.status, status.evaluation.count) == ("not_met", 1)
+
+
+def test_the_rule_editor_shows_only_the_fields_of_the_rules_kind(client, coordinator, seed_plan):
+    import re
+
+    def shown(html):
+        rows = re.findall(r'<div class="mb-2( d-none)?"(?: data-kinds="([^"]*)")?>', html)
+        return len([1 for hidden, _kinds in rows if not hidden])
+
+    criterion = seed_plan.measures.get(code="1.2").criteria.first()
+    client.force_login(coordinator)
+    url = reverse("criteria:detail", args=[seed_plan.organization.code, seed_plan.pk, criterion.pk])
+    # "at least 2" events: the kind, the register, how many, their types, which rows count
+    assert shown(client.get(url).content.decode()) == 5
+    posted = client.post(url, {"kind": "evidence", "n": "x", "scope": "measure"})  # invalid
+    assert shown(posted.content.decode()) == 2  # the kind and how many

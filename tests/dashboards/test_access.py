@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 # Personal pages of the signed-in user and the token-keyed feed name no organization.
-PERSONAL = {"notifications", "feed", "ical"}
+PERSONAL = {"my_work", "notifications", "feed", "ical"}
 
 
 def _dashboard_routes():
@@ -35,7 +35,7 @@ def test_it_answers_404_to_an_outsider_for_every_url(client, outsider, values, m
         response = getattr(client, method)(url)
         assert response.status_code == 404, f"{method} {name}: {response.status_code}"
         checked += 1
-    assert checked == 8
+    assert checked == 9
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, values):

@@ -141,3 +141,66 @@ def test_it_makes_and_revokes_the_feed_from_the_page(client, officer):
     assert f"/ical/{feed.token}.ics" in page
     client.post(reverse("dashboards:feed"), {"action": "revoke"})
     assert not CalendarFeed.objects.filter(user=officer, revoked_at__isnull=True).exists()
+
+
+def _submitted(seed_plan, officer, when):
+    import time_machine
+
+    from shudarga.reports.services import report_submit
+
+    report = report_create(plan=seed_plan, period="h1", actor=None)
+    with time_machine.travel(when, tick=False):
+        report_submit(report=report, actor=officer)
+    return report
+
+
+def test_it_shows_the_review_step_of_a_submitted_report_to_whoever_takes_it(
+    client, officer, reviewer, seed_plan
+):
+    _submitted(seed_plan, officer, dt.datetime(2023, 7, 5, 3, tzinfo=dt.UTC))
+    url = reverse("dashboards:calendar", args=["HOME"])
+    client.force_login(reviewer)
+    july = client.get(url, {"month": "2023-07"}).context["items"]
+    assert [(o.kind, o.day) for o in july if o.kind == "review"] == [
+        ("review", dt.date(2023, 7, 15))  # REPORT_REVIEW_DAYS after submission
+    ]
+    mine = client.get(url, {"month": "2023-07", "person": reviewer.pk}).context["items"]
+    assert [o.kind for o in mine] == ["review"]
+    client.force_login(officer)
+    theirs = client.get(url, {"month": "2023-07", "person": officer.pk}).context["items"]
+    assert "review" not in {o.kind for o in theirs}  # officers do not review
+
+
+def test_the_organization_feed_has_every_deadline_of_the_organization(
+    client, coordinator, officer, reviewer, org, seed_plan
+):
+    import time_machine
+
+    petition = PetitionFactory(organization=org, assigned_to=officer)
+    with time_machine.travel(petition.received_on, tick=False):
+        client.force_login(coordinator)
+        response = client.post(
+            reverse("dashboards:feed"), {"action": "create", "organization": org.code}
+        )
+    assert response.status_code == 302
+    feed = CalendarFeed.objects.get(user=coordinator, organization=org, revoked_at__isnull=True)
+    body = client.get(reverse("dashboards:ical", args=[feed.token])).content.decode()
+    assert f"DTSTART;VALUE=DATE:{petition.due_on:%Y%m%d}" in body  # not the coordinator's own
+    assert "X-WR-CALNAME:" in body and org.name in body.replace("\r\n ", "")
+    coordinator.memberships.all().delete()
+    assert client.get(reverse("dashboards:ical", args=[feed.token])).status_code == 404
+
+
+def test_an_outsider_cannot_make_a_feed_of_another_organization(client, outsider, org):
+    client.force_login(outsider)
+    response = client.post(reverse("dashboards:feed"), {"action": "create", "organization": "HOME"})
+    assert response.status_code == 404
+
+
+def test_the_first_address_does_not_speak_of_an_old_one(client, officer):
+    client.cookies["django_language"] = "en"
+    client.force_login(officer)
+    first = client.post(reverse("dashboards:feed"), {"action": "create"}, follow=True)
+    assert "old one" not in first.content.decode()
+    second = client.post(reverse("dashboards:feed"), {"action": "create"}, follow=True)
+    assert "the old one stopped working" in second.content.decode()

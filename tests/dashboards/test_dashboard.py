@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from shudarga.core.activity import action_label
 from shudarga.criteria.selectors import plan_evaluate
 from shudarga.dashboards.selectors import organization_dashboard
 from shudarga.registers.registry import REGISTERS
@@ -86,7 +87,9 @@ def test_it_shows_recent_activity(client, leader, worked_plan):
     response = client.get(reverse("dashboards:dashboard", args=["HOME"]))
     activity = response.context["board"].activity
     assert 0 < len(activity) <= 10
-    assert activity[0].action in response.content.decode()
+    html = response.content.decode()
+    assert action_label(activity[0].action) in html  # in words,
+    assert f"> {activity[0].action} <" not in html and "<code>" not in html  # not its key
 
 
 def test_it_says_what_to_do_without_a_plan(client, leader):

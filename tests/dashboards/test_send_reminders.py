@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from shudarga.dashboards.models import Notification, ReminderDigest
+from shudarga.dashboards.models import ReminderDigest
+from shudarga.notifications.models import Notification
 from shudarga.plans.services import measure_assign
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_it_sends_one_digest_a_day_and_the_next_one_tomorrow(due_work, officer):
         _run()
     assert [m.to for m in mail.outbox] == [["officer@example.mn"]] * 2
     assert "sent 0 digests, 1 already sent today" in output or "sent 1" in output
-    assert Notification.objects.filter(user=officer).count() == 2
+    assert Notification.objects.filter(user=officer, event="reminder.digest").count() == 2
 
 
 @time_machine.travel(dt.datetime(2023, 6, 10, 1, tzinfo=dt.UTC), tick=False)
@@ -77,15 +78,27 @@ def test_notifications_are_read_and_unread(client, due_work, officer):
     client.force_login(officer)
     url = reverse("dashboards:notifications")
     response = client.get(url)
-    assert response.context["unread"] == 1
+    assert response.context["unread"] == 2  # 1.3 assigned to them, and the digest
     client.post(url)
     assert client.get(url).context["unread"] == 0
-    assert Notification.objects.get(user=officer).read_at is not None
+    assert not Notification.objects.filter(user=officer, read_at__isnull=True).exists()
 
 
 def test_a_person_cannot_mark_anothers_notifications(client, officer, coordinator):
-    note = Notification.objects.create(user=coordinator, day=dt.date(2023, 6, 1), text="x")
+    note = Notification.objects.create(
+        user=coordinator, day=dt.date(2023, 6, 1), event="legacy", params={"text": "x"}
+    )
     client.force_login(officer)
     client.post(reverse("dashboards:notifications"), {"id": [note.pk]})
     note.refresh_from_db()
     assert note.read_at is None
+
+
+@time_machine.travel(dt.datetime(2023, 12, 20, 1, tzinfo=dt.UTC), tick=False)
+def test_the_daily_run_tells_the_handler_of_an_overdue_petition_once(org, officer):
+    from tests.factories import PetitionFactory
+
+    PetitionFactory(organization=org, assigned_to=officer, received_on=dt.date(2023, 10, 2))
+    _run()
+    _run()
+    assert Notification.objects.filter(user=officer, event="petition.overdue").count() == 1

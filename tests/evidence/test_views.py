@@ -126,7 +126,46 @@ def test_the_form_offers_only_the_organizations_measures(
     offered = set(map(int, re.findall(r'<option value="(\d+)"', select)))
     assert offered == set(seed_plan.measures.values_list("pk", flat=True))
     assert not offered & set(other_plan.measures.values_list("pk", flat=True))
-    assert "<optgroup" in html  # criteria grouped by measure
+    criteria = re.search(r'<select name="criterion".*?</select>', html, re.S)[0]
+    assert re.findall(r'<option value="(\d+)"', criteria) == []  # a measure comes first
+
+
+def test_it_lists_only_the_chosen_measures_criteria(client, coordinator, org, seed_plan):
+    measure = seed_plan.measures.get(code="1.2")
+    client.force_login(coordinator)
+    response = client.get(reverse("evidence:add", args=[org.code]), {"measure": measure.pk})
+    html = response.content.decode()
+    criteria = re.search(r'<select name="criterion".*?</select>', html, re.S)[0]
+    offered = list(map(int, re.findall(r'<option value="(\d+)"', criteria)))
+    assert offered == list(measure.criteria.order_by("position").values_list("pk", flat=True))
+    measures = re.search(r'<select name="measure".*?</select>', html, re.S)[0]
+    assert re.search(rf'<option value="{measure.pk}" selected>1\.2\. ', measures)
+
+
+def test_it_offers_the_current_plans_measures_and_another_plan_on_request(
+    client, coordinator, org, seed_plan
+):
+    import dataclasses
+
+    from shudarga.plans.selectors import plan_to_document
+    from shudarga.plans.services import plan_create_from_document
+
+    newer = plan_create_from_document(
+        organization=org,
+        document=dataclasses.replace(plan_to_document(plan=seed_plan), year=2024),
+        actor=None,
+    )
+    client.force_login(coordinator)
+    url = reverse("evidence:add", args=[org.code])
+
+    def offered(response):
+        select = re.search(r'<select name="measure".*?</select>', response.content.decode(), re.S)
+        return set(map(int, re.findall(r'<option value="(\d+)"', select[0])))
+
+    assert offered(client.get(url)) == set(newer.measures.values_list("pk", flat=True))
+    assert offered(client.get(url, {"plan": seed_plan.pk})) == set(
+        seed_plan.measures.values_list("pk", flat=True)
+    )
 
 
 def test_it_refuses_another_organizations_measure(client, coordinator, org, other_measure):
@@ -280,8 +319,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     for i in range(n_items):
         EvidenceFactory(measure=measure, as_file=bool(i % 2), uploaded_by=coordinator)
     client.force_login(coordinator)
-    # session, user, organization, memberships (roles), measures for the filter select,
-    # count for the pager, the page of evidence with measure+plan+uploader, switcher
+    # session, user, organization, memberships (roles), the current plan's measures for
+    # the filter select, count for the pager, the page of evidence with
+    # measure+plan+uploader, switcher
     with django_assert_num_queries(8):
         response = client.get(reverse("evidence:list", args=[org.code]))
     assert response.status_code == 200

@@ -244,17 +244,29 @@ def test_the_reviewer_approves_and_the_coordinator_publishes(
     seed_plan.refresh_from_db()
     assert seed_plan.status == "draft"
     client.force_login(reviewer)
-    client.post(url, {"transition": "approve"})
+    client.post(url, {"transition": "approve", "confirmed": "1"})
     seed_plan.refresh_from_db()
     assert seed_plan.status == "approved"
     client.force_login(coordinator)
-    client.post(url, {"transition": "publish"})
+    client.post(url, {"transition": "publish", "confirmed": "1"})
     seed_plan.refresh_from_db()
     assert seed_plan.status == "published"
     actions = list(
         AuditEntry.objects.filter(object_id=str(seed_plan.pk)).values_list("action", flat=True)
     )
     assert "plan.approve" in actions and "plan.publish" in actions
+
+
+def test_approving_asks_first_and_then_says_what_happened(client, reviewer, seed_plan):
+    client.cookies["django_language"] = "en"
+    url = reverse("plans:status", args=[seed_plan.organization.code, seed_plan.pk])
+    client.force_login(reviewer)
+    asked = client.post(url, {"transition": "approve"})
+    assert asked.status_code == 200 and "seals the plan" in asked.content.decode()
+    seed_plan.refresh_from_db()
+    assert seed_plan.status == "draft"
+    done = client.post(url, {"transition": "approve", "confirmed": "1"}, follow=True)
+    assert "was approved and sealed" in done.content.decode()
 
 
 def test_an_officer_cannot_change_status(client, officer, seed_plan):

@@ -32,7 +32,7 @@ def test_the_pages_need_no_sign_in_and_show_the_hotline(client, org):
         html = response.content.decode()
         assert 'href="tel:110"' in html
         assert reverse("set_language") in html
-        assert "criteria:my_work" not in html and "/accounts/logout/" not in html
+        assert "dashboards:my_work" not in html and "/accounts/logout/" not in html
         assert "<script" not in html  # no inline or external scripts on public pages
 
 

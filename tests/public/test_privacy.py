@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shudarga.petitions.demo import load_demo_petitions
+from shudarga.demo.petitions import load_demo_petitions
 from shudarga.petitions.models import Petition, Survey
 from tests.factories import PetitionFactory
 

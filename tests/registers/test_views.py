@@ -78,7 +78,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     make_rows(key, org, n_rows, measures=measures)
     client.force_login(officer)
     # session, user, organization, memberships, row count (paginator), rows of the page,
-    # their measures (prefetch), the organization's measures (filter), switcher
+    # their measures (prefetch), the current plan's measures (filter), switcher
     with django_assert_num_queries(9):
         response = client.get(_url("list", org, key))
     assert response.status_code == 200
@@ -237,7 +237,30 @@ def test_the_form_offers_only_the_organizations_measures(
     offered = list(form.fields["measures"].queryset)
     assert offered and all(m.plan_id == seed_plan.pk for m in offered)
     label = form.fields["measures"].label_from_instance(offered[0])
-    assert label == f"{offered[0].code} {offered[0].text[:60]}"
+    assert label == f"{offered[0].code}. {offered[0].text[:80]}"
+
+
+def test_the_form_offers_the_current_plans_measures_and_a_rows_own_links(
+    client, officer, org, seed_plan
+):
+    import dataclasses
+
+    from shudarga.plans.selectors import plan_to_document
+    from shudarga.plans.services import plan_create_from_document
+
+    old_measure = seed_plan.measures.get(code="1.2")
+    row = make_rows("events", org, 1, measures=[old_measure])[0]
+    newer = plan_create_from_document(
+        organization=org,
+        document=dataclasses.replace(plan_to_document(plan=seed_plan), year=2024),
+        actor=None,
+    )
+    client.force_login(officer)
+    new_form = client.get(_url("create", org, "events")).context["form"]
+    assert {m.plan_id for m in new_form.fields["measures"].queryset} == {newer.pk}
+    edit = client.get(reverse("registers:edit", args=[org.code, "events", row.pk])).context["form"]
+    offered = set(edit.fields["measures"].queryset)
+    assert old_measure in offered and set(newer.measures.all()) <= offered
 
 
 def test_the_form_refuses_a_measure_of_another_organization(

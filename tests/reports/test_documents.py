@@ -17,11 +17,13 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from shudarga.core import charts
 from shudarga.evidence.services import evidence_add_file, evidence_add_link
 from shudarga.reports import services
-from shudarga.reports.documents import bundle, chart, json_format, pdf
+from shudarga.reports.documents import bundle, json_format, pdf
 from shudarga.reports.documents import docx as docx_format
 from shudarga.reports.documents import xlsx as xlsx_format
+from shudarga.reports.documents.model import chart_png, chart_svg
 from shudarga.reports.models import ReportBundle
 from shudarga.reports.selectors import report_to_document
 from tests.evidence.files import PDF, png
@@ -168,10 +170,11 @@ def test_the_json_carries_every_measure(scored_h1):
 
 def test_the_chart_draws_one_bar_per_goal():
     bars = [("1", None), ("2", __import__("decimal").Decimal("89.2"))]
-    svg = chart.svg(bars, title="<script>")
+    svg = chart_svg(bars)
     assert svg.count("<rect") == 1 and "89.2%" in svg and "—" in svg
-    assert "<script>" not in svg
-    image = chart.png(bars)
+    assert "Зорилго 1" in svg
+    assert "<script>" not in charts.bars_svg([charts.Bar("<script>", None)], title="<script>")
+    image = chart_png(bars)
     assert image.startswith(b"\x89PNG")
 
 

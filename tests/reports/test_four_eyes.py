@@ -125,10 +125,13 @@ def test_the_pages_hold_back_the_buttons_and_say_why(client, one_person, year_re
     measure_url = reverse(
         "reports:measure", args=[report.plan.organization.code, report.pk, measure.pk]
     )
+    score_url = reverse(
+        "reports:measure_score", args=[report.plan.organization.code, report.pk, measure.pk]
+    )
     html = client.get(measure_url).content.decode()
-    assert 'data-test="four-eyes"' in html and 'value="score"' not in html
+    assert 'data-test="four-eyes"' in html and score_url not in html
     # Posting anyway changes nothing and says why.
-    response = client.post(measure_url, {"action": "score", "score": "100"}, follow=True)
+    response = client.post(score_url, {"score": "100"}, follow=True)
     assert "someone else must review" in response.content.decode()
     response = client.post(_url("transition", report), {"transition": "review"}, follow=True)
     assert "someone else must review" in response.content.decode()

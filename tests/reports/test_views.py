@@ -20,6 +20,11 @@ def _url(name, report, *extra):
     return reverse(f"reports:{name}", args=[report.plan.organization.code, report.pk, *extra])
 
 
+def _action_url(report, code, action):
+    measure = report.plan.measures.get(code=code)
+    return reverse(f"reports:measure_{action}", args=["HOME", report.pk, measure.pk])
+
+
 def _measure_url(report, code):
     return _url("measure", report, report.plan.measures.get(code=code).pk)
 
@@ -75,10 +80,8 @@ def test_only_writers_create_reports(client, request, seed_plan, who):
 
 def test_the_officer_edits_a_measure_on_its_page(client, officer, year_report):
     client.force_login(officer)
-    url = _measure_url(year_report, "1.2")
-    response = client.post(
-        url, {"action": "save", "text": "Хоёр өдөрлөг хийсэн.", "self_score": "100"}
-    )
+    url = _action_url(year_report, "1.2", "save")
+    response = client.post(url, {"text": "Хоёр өдөрлөг хийсэн.", "self_score": "100"})
     assert response.status_code == 302
     item = ReportItem.objects.get(report=year_report, measure__code="1.2")
     assert (item.text, item.self_score, item.text_edited) == ("Хоёр өдөрлөг хийсэн.", 100, True)
@@ -88,7 +91,7 @@ def test_a_missed_target_without_reason_is_shown_next_to_the_field(client, offic
     client.force_login(officer)
     year_report.plan.measures.filter(code="1.2").update(baseline="0", target="2")
     response = client.post(
-        _measure_url(year_report, "1.2"), {"action": "save", "text": "…", "target_reached": "no"}
+        _action_url(year_report, "1.2", "save"), {"text": "…", "target_reached": "no"}
     )
     assert response.status_code == 400
     assert "Say why the target level was not reached." in response.content.decode()
@@ -97,7 +100,7 @@ def test_a_missed_target_without_reason_is_shown_next_to_the_field(client, offic
 @pytest.mark.parametrize("who", ["reviewer", "leader", "auditor"])
 def test_only_writers_edit_the_text(client, request, year_report, who):
     client.force_login(request.getfixturevalue(who))
-    response = client.post(_measure_url(year_report, "1.2"), {"action": "save", "text": "X"})
+    response = client.post(_action_url(year_report, "1.2", "save"), {"text": "X"})
     assert response.status_code == 403
 
 
@@ -105,7 +108,7 @@ def test_only_writers_edit_the_text(client, request, year_report, who):
 def test_only_the_reviewer_scores(client, request, year_report, who):
     services.report_submit(report=year_report, actor=None)
     client.force_login(request.getfixturevalue(who))
-    response = client.post(_measure_url(year_report, "1.2"), {"action": "score", "score": "100"})
+    response = client.post(_action_url(year_report, "1.2", "score"), {"score": "100"})
     assert response.status_code == 403
     assert not ReportItem.objects.filter(score__isnull=False).exists()
 
@@ -113,13 +116,11 @@ def test_only_the_reviewer_scores(client, request, year_report, who):
 def test_the_reviewer_scores_and_an_off_scale_score_is_refused(client, reviewer, year_report):
     services.report_submit(report=year_report, actor=None)
     client.force_login(reviewer)
-    url = _measure_url(year_report, "1.2")
-    response = client.post(url, {"action": "score", "score": "50"})
+    url = _action_url(year_report, "1.2", "score")
+    response = client.post(url, {"score": "50"})
     assert response.status_code == 400
     assert "50 is not on the scale; use one of 100, 70, 30, 0." in response.content.decode()
-    assert (
-        client.post(url, {"action": "score", "score": "70", "comment": "Дутуу."}).status_code == 302
-    )
+    assert client.post(url, {"score": "70", "comment": "Дутуу."}).status_code == 302
     item = ReportItem.objects.get(report=year_report, measure__code="1.2")
     assert (item.score, item.score_comment, item.scored_by) == (70, "Дутуу.", reviewer)
 
@@ -131,11 +132,12 @@ def test_editing_a_locked_report_is_refused_with_a_message(
     services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     url = _measure_url(report, "1.2")
-    response = client.post(url, {"action": "save", "text": "Өөрчилсөн"}, follow=True)
+    save = _action_url(report, "1.2", "save")
+    response = client.post(save, {"text": "Өөрчилсөн"}, follow=True)
     assert "approved and locked" in response.content.decode()
     assert ReportItem.objects.get(report=report, measure__code="1.2").text != "Өөрчилсөн"
     # The page offers no form to a locked report.
-    assert 'name="action" value="save"' not in client.get(url).content.decode()
+    assert save not in client.get(url).content.decode()
 
 
 def test_the_workflow_buttons_follow_role_and_status(
@@ -176,14 +178,15 @@ def test_the_officer_cannot_reopen_an_approved_report(
 
 def test_comments_from_the_measure_page(client, officer, reviewer, auditor, year_report):
     url = _measure_url(year_report, "1.3")
+    comment = _action_url(year_report, "1.3", "comment")
     client.force_login(reviewer)
-    client.post(url, {"action": "comment", "text": "8-р сарын нотломж?"})
+    client.post(comment, {"text": "8-р сарын нотломж?"})
     client.force_login(officer)
-    client.post(url, {"action": "comment", "text": "Нэмлээ."})
+    client.post(comment, {"text": "Нэмлээ."})
     html = client.get(url).content.decode()
     assert html.index("8-р сарын нотломж?") < html.index("Нэмлээ.")
     client.force_login(auditor)
-    assert client.post(url, {"action": "comment", "text": "Би"}).status_code == 403
+    assert client.post(comment, {"text": "Би"}).status_code == 403
 
 
 def test_a_measure_of_another_plan_is_404(client, officer, year_report, other_plan):
@@ -323,3 +326,21 @@ def test_the_list_shows_a_report_the_system_approved(client, auditor, reviewer, 
     response = client.get(reverse("reports:list", args=[report.plan.organization.code]))
     assert response.status_code == 200
     assert "—" in response.content.decode()
+
+
+def test_the_default_reports_button_goes_once_they_exist(client, coordinator, seed_plan):
+    from shudarga.reports.services import report_create_defaults
+
+    client.force_login(coordinator)
+    url = reverse("reports:list", args=[seed_plan.organization.code])
+    assert "Create half-year and year reports" in client.get(url).content.decode()
+    report_create_defaults(plan=seed_plan, actor=None)
+    assert "Create half-year and year reports" not in client.get(url).content.decode()
+
+
+def test_each_action_of_the_measure_page_has_its_own_address(client, officer, year_report):
+    client.force_login(officer)
+    assert client.get(_action_url(year_report, "1.2", "save")).status_code == 405
+    assert client.post(_measure_url(year_report, "1.2"), {"text": "X"}).status_code == 405
+    response = client.post(_action_url(year_report, "1.2", "redraft"))
+    assert response["Location"] == _measure_url(year_report, "1.2")

@@ -123,7 +123,7 @@ def test_no_page_of_the_demo_has_inline_script_or_style(client, demo):
 
     client.force_login(get_user_model().objects.get(username="admin"))
     start = [
-        reverse("criteria:my_work"),
+        reverse("dashboards:my_work"),
         "/o/UB-AGENCY/",
         "/o/UB-CITY/children/",
         "/public/",

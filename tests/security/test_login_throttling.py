@@ -56,7 +56,7 @@ def test_it_locks_out_then_lets_the_right_password_in_after_the_cool_off(client,
         traveller.shift(timedelta(seconds=2))
         response = sign_in(client, "victim", "password")
         assert response.status_code == 302
-        assert response["Location"] == reverse("criteria:my_work")
+        assert response["Location"] == reverse("dashboards:my_work")
         assert client.session["_auth_user_id"] == str(victim.pk)
 
 

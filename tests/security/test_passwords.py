@@ -52,7 +52,7 @@ def user(db):
 
 def test_the_user_menu_links_to_the_page(client, user):
     client.force_login(user)
-    html = client.get(reverse("criteria:my_work")).content.decode()
+    html = client.get(reverse("dashboards:my_work")).content.decode()
     assert f'href="{reverse("accounts:password_change")}"' in html
 
 
@@ -71,7 +71,7 @@ def test_it_changes_the_password_keeps_the_session_and_records_it(client, user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(GOOD)
-    assert client.get(reverse("criteria:my_work")).status_code == 200  # still signed in
+    assert client.get(reverse("dashboards:my_work")).status_code == 200  # still signed in
     entry = AuditEntry.objects.get(action="user.password_changed")
     assert entry.actor == user and entry.object_id == str(user.pk)
 

@@ -56,3 +56,31 @@ def csv_writer(out: IO[str], **options: Any) -> _SafeWriter:
     """`csv.writer(out, **options)` that writes every text cell formula-safe (`csv_text`):
     the only way Shudarga writes CSV."""
     return _SafeWriter(out, **options)
+
+
+def page_setup(
+    sheet: Any,
+    *,
+    landscape: bool = True,
+    title_rows: str | None = None,
+    freeze: str | None = None,
+) -> Any:
+    """The one page setup of every XLSX Shudarga writes: A4, landscape unless told
+    otherwise, fitted to the page's width (as many pages down as needed), half-inch
+    margins, "page / pages" in the footer; `title_rows` ("4:5") repeat on every printed
+    page and `freeze` ("A2") keeps the header in sight on screen. Works on normal and
+    write-only sheets (call it before writing rows). Returns the sheet."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.5, bottom=0.6)
+    sheet.oddFooter.center.text = "&P / &N"
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if freeze:
+        sheet.freeze_panes = freeze
+    return sheet

@@ -6,15 +6,30 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.rules import Kind, Rule
 from shudarga.registers.registry import REGISTERS
 
+# Which fields each kind of rule reads; the others are not shown for it.
+FIELDS_FOR_KIND: dict[str, tuple[str, ...]] = {
+    Kind.AT_LEAST: ("register", "n", "kinds", "scope"),
+    Kind.EVERY_MONTH: ("register", "n", "kinds", "scope"),
+    Kind.ALL_ROWS: ("register", "kinds", "require", "scope"),
+    Kind.COVERAGE: ("days",),
+    Kind.EVIDENCE: ("n",),
+    Kind.NO_OVERDUE_PETITIONS: (),
+    Kind.SURVEY_RESPONSES: ("n",),
+    Kind.MANUAL: (),
+}
+
 
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rule"), choices=CriterionRule.KIND_CHOICES)
-    register = forms.ChoiceField(label=_("Register"), required=False)
+    register = forms.ChoiceField(
+        label=pgettext_lazy("a register of records", "Register"), required=False
+    )
     n = forms.IntegerField(label=_("How many"), required=False, min_value=1, max_value=10000)
     kinds = forms.MultipleChoiceField(
         label=_("Only rows of these types"), required=False, widget=forms.CheckboxSelectMultiple
@@ -62,6 +77,20 @@ class RuleForm(forms.Form):
                 kinds=[f"{base.register}:{v}" for v in base.filters.get(kind_field or "", [])],
                 require=next((f"{base.register}:{k}" for k in base.require), ""),
             )
+
+    def rows(self) -> list[tuple[Any, str, bool]]:
+        """(bound field, the kinds it serves as "at_least every_month", whether it is hidden
+        for the kind chosen now) in order; the kind itself serves every kind. The page
+        shows and hides them as the kind changes (`shudarga.js`)."""
+        chosen = (self.data.get("kind") if self.is_bound else self.initial.get("kind")) or ""
+        result = []
+        for bound in self:
+            if bound.name == "kind":
+                result.append((bound, "", False))
+                continue
+            kinds = [k for k, names in FIELDS_FOR_KIND.items() if bound.name in names]
+            result.append((bound, " ".join(kinds), chosen not in kinds))
+        return result
 
     def to_rule(self) -> Rule:
         data = self.cleaned_data

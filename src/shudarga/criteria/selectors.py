@@ -147,6 +147,7 @@ def plan_evaluate(
     # are in the key, so a busy organization's page is evaluated once per change.
     def make_key() -> tuple:
         return (
+            get_language(),  # the evaluations' messages are worded in it
             plan.pk,
             plan.status,
             repr(period),

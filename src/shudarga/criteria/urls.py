@@ -6,7 +6,6 @@ from shudarga.criteria import views
 
 app_name = "criteria"
 urlpatterns = [
-    path("my/", views.my_work, name="my_work"),
     path("o/<str:code>/plans/<int:plan_id>/progress/", views.plan_progress, name="progress"),
     path(
         "o/<str:code>/plans/<int:plan_id>/criteria/<int:criterion_id>/",

@@ -9,33 +9,31 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shudarga.core.http import AuthedRequest, client_ip
 from shudarga.criteria import services
 from shudarga.criteria.forms import RuleForm
 from shudarga.criteria.rules import Kind
-from shudarga.criteria.selectors import PERIODS, measures_of_person, plan_evaluate, plan_period
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.criteria.selectors import PERIODS, plan_evaluate, plan_period
+from shudarga.organizations.roles import Action
 from shudarga.plans.models import Criterion
 from shudarga.plans.schedule import next_due
 from shudarga.plans.selectors import get_plan_for_user
 from shudarga.registers.fields import is_choice_list
 from shudarga.registers.registry import REGISTERS
 
+# Lazy: worded in each request's language, not in the one active when the module loads.
 PERIOD_LABELS = {
-    "year": _("Year"),
-    "h1": _("First half"),
-    "h2": _("Second half"),
-    "q1": _("Q1"),
-    "q2": _("Q2"),
-    "q3": _("Q3"),
-    "q4": _("Q4"),
-    "9m": _("Nine months"),
+    "year": gettext_lazy("Year"),
+    "h1": gettext_lazy("First half"),
+    "h2": gettext_lazy("Second half"),
+    "q1": gettext_lazy("Q1"),
+    "q2": gettext_lazy("Q2"),
+    "q3": gettext_lazy("Q3"),
+    "q4": gettext_lazy("Q4"),
+    "9m": gettext_lazy("Nine months"),
 }
-
-
-def _may_edit_rules(roles: set[str]) -> bool:
-    return any(role_allows(role, Action.EDIT_RULES) for role in roles)
 
 
 @login_required
@@ -76,10 +74,8 @@ def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpRespon
             "period_name": period_name,
             "periods": [(key, str(PERIOD_LABELS[key])) for key in PERIODS],
             "unconfirmed": sum(1 for s in evaluation.by_criterion.values() if not s.confirmed),
-            "may_edit_rules": _may_edit_rules(plan.organization.user_roles),
-            "may_assign": any(
-                role_allows(r, Action.IMPORT_PLAN) for r in plan.organization.user_roles
-            ),
+            "may_edit_rules": plan.organization.access.may(Action.EDIT_RULES),
+            "may_assign": plan.organization.access.may(Action.IMPORT_PLAN),
         },
     )
 
@@ -146,7 +142,7 @@ def criterion_detail(
     except Criterion.DoesNotExist:
         raise Http404 from None
     criterion.measure.plan = plan
-    may_edit = _may_edit_rules(plan.organization.user_roles)
+    may_edit = plan.organization.access.may(Action.EDIT_RULES)
     period_name = request.GET.get("period", "year")
     evaluation = plan_evaluate(plan=plan, period=plan_period(plan=plan, name=period_name))
     status = evaluation.by_criterion[criterion.pk]
@@ -200,27 +196,9 @@ def rules_confirm_all(request: AuthedRequest, code: str, plan_id: int) -> HttpRe
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not _may_edit_rules(plan.organization.user_roles):
-        raise PermissionDenied
+    plan.organization.access.require(Action.EDIT_RULES)
     count = services.plan_confirm_proposed_rules(
         plan=plan, actor=request.user, ip=client_ip(request)
     )
     messages.success(request, _("%(count)s proposed rules were confirmed.") % {"count": count})
     return redirect("criteria:progress", code, plan_id)
-
-
-@login_required
-def my_work(request: AuthedRequest) -> HttpResponse:
-    """An officer's start page: their measures, what is due next and what is missing."""
-    from shudarga.organizations.selectors import organizations_for_user
-
-    return render(
-        request,
-        "criteria/my_work.html",
-        {
-            "items": measures_of_person(user=request.user),
-            "organizations": list(
-                organizations_for_user(user=request.user).select_related("parent").order_by("path")
-            ),
-        },
-    )

@@ -1,36 +1,11 @@
-"""What the dashboards keep of their own: in-app notifications, the record that a day's
-digest went out, and the secret tokens of personal calendar feeds."""
+"""What the dashboards keep of their own: the record that a day's digest went out, and the
+secret tokens of calendar feeds. Notifications live in `shudarga.notifications`."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Notification(models.Model):
-    """One in-app message to one person (unread until `read_at` is set)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="shudarga_notifications",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    day = models.DateField(_("day"))
-    text = models.CharField(_("text"), max_length=500)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 class ReminderDigest(models.Model):
@@ -59,12 +34,22 @@ class ReminderDigest(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A person's secret iCalendar URL. Revoking sets `revoked_at`; a new one gets a new
-    token, so an old subscription stops working."""
+    """A secret iCalendar URL: a person's own deadlines (no `organization`), or everything
+    of one organization the person sees. Revoking sets `revoked_at`; a new one gets a new
+    token, so an old subscription stops working. The feed answers only while its person
+    still sees the organization."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )

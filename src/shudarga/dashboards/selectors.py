@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shudarga.core.memo import AuditMemo, audit_stamp
@@ -25,9 +27,9 @@ from shudarga.core.selectors import audit_entries_for_organization
 from shudarga.criteria.facts import measures_with_records
 from shudarga.criteria.rules import Status
 from shudarga.criteria.selectors import plan_evaluate, plan_period
-from shudarga.dashboards.models import CalendarFeed, Notification
+from shudarga.dashboards.models import CalendarFeed
 from shudarga.organizations.models import Membership, Organization
-from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Role
+from shudarga.organizations.roles import Action, role_allows
 from shudarga.petitions.models import Petition
 from shudarga.petitions.selectors import petition_due_counts
 from shudarga.plans.models import Goal, Measure, Plan
@@ -48,12 +50,6 @@ def criteria_percent(*, met: int, not_met: int) -> Decimal | None:
     those with nothing to check ("every contract…" without contracts) are left out: they
     are neither a success nor a failure, as ХБ is left out of a report's percent."""
     return mean_percent([100] * met + [0] * not_met)
-
-
-def may_see_descendants(organization: Organization) -> bool:
-    """Whether the roles `get_organization_for_user` put on `organization` open its
-    descendants (auditor, leader): who may use the parent body's view."""
-    return bool(set(getattr(organization, "user_roles", ())) & ROLES_SEEING_DESCENDANTS)
 
 
 def _latest_plans(organization_ids: list[int]) -> dict[int, Plan]:
@@ -408,10 +404,19 @@ def _count_overdue_measures(rows: list[ChildRow], today: dt.date) -> None:
 # -- dated obligations ---------------------------------------------------------------------
 
 
+# Days a reviewer has to score a submitted report, and a leader to approve a reviewed one:
+# the review steps' dates in the calendar (REPORT_REVIEW_DAYS).
+DEFAULT_REVIEW_DAYS = 10
+
+
+def review_days() -> int:
+    return int(getattr(settings, "REPORT_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
+
+
 @dataclass(frozen=True)
 class Obligation:
     day: dt.date
-    kind: str  # "measure", "report" or "petition"
+    kind: str  # "measure", "report", "review", "approval" or "petition"
     title: str
     organization: Organization
     url: str
@@ -426,11 +431,15 @@ def obligations(
     person: Any = None,
 ) -> list[Obligation]:
     """Every dated obligation of `organizations` between `date_from` and `date_to` (both
-    included), by date: each due date of each measure (from its recurrence), report due
-    dates of reports not yet submitted, deadlines of open petitions.
+    included), by date: each due date of each measure (from its recurrence; measures
+    assessed in every period have no date of their own), the due date of each report not
+    yet submitted, the review steps of reports under way (score a submitted report, approve
+    a reviewed one, each REPORT_REVIEW_DAYS after the step before), deadlines of open
+    petitions.
 
     With `person`, only theirs: measures they are responsible for, petitions assigned to
-    them, and reports of organizations where they are the coordinator. Three queries.
+    them, and the report steps their roles in each organization take (writing and
+    submitting, reviewing, approving). Four queries.
     """
     by_id = {o.pk: o for o in organizations}
     result: list[Obligation] = []
@@ -461,29 +470,7 @@ def obligations(
             for day in days
             if date_from <= day <= date_to
         )
-    reports = Report.objects.filter(
-        plan__organization_id__in=list(by_id),
-        due_date__range=(date_from, date_to),
-        status=Report.Status.DRAFT,
-    ).select_related("plan")
-    if person is not None:
-        coordinated = Membership.objects.filter(user=person, role=Role.COORDINATOR).values(
-            "organization_id"
-        )
-        reports = reports.filter(plan__organization_id__in=coordinated)
-    for report in reports:
-        org = by_id[report.plan.organization_id]
-        report.plan.organization = org
-        result.append(
-            Obligation(
-                day=report.due_date,
-                kind="report",
-                title=str(report),
-                organization=org,
-                url=report.get_absolute_url(),
-                uid=f"report-{report.pk}",
-            )
-        )
+    result.extend(_report_steps(by_id, date_from, date_to, person))
     petitions = Petition.objects.filter(
         Q(resolved_on__isnull=True) | Q(resolved_on__gt=date_to),
         organization_id__in=list(by_id),
@@ -508,25 +495,89 @@ def obligations(
     return result
 
 
+def _report_steps(
+    by_id: dict[int, Organization], date_from: dt.date, date_to: dt.date, person: Any
+) -> list[Obligation]:
+    """Report steps of `by_id`'s organizations dated within the range: writing a draft (its
+    due date), reviewing a submitted report and approving a reviewed one (REVIEW_DAYS after
+    the step before). With `person`, only the steps their roles there take. Two queries."""
+    step_actions = {
+        "report": Action.EDIT_REPORT,
+        "review": Action.REVIEW_REPORT,
+        "approval": Action.APPROVE_REPORT,
+    }
+    allowed: dict[int, set[str]] | None = None
+    if person is not None:
+        allowed = {}
+        for org_id, role in Membership.objects.filter(
+            user=person, organization_id__in=list(by_id)
+        ).values_list("organization_id", "role"):
+            allowed.setdefault(org_id, set()).update(
+                kind for kind, action in step_actions.items() if role_allows(role, action)
+            )
+    days = dt.timedelta(review_days())
+    # A step is dated from the one before, which may lie before `date_from`.
+    reports = Report.objects.filter(
+        Q(status=Report.Status.DRAFT, due_date__range=(date_from, date_to))
+        | Q(
+            status=Report.Status.SUBMITTED,
+            submitted_at__date__range=(date_from - days, date_to - days),
+        )
+        | Q(
+            status=Report.Status.REVIEWED,
+            reviewed_at__date__range=(date_from - days, date_to - days),
+        ),
+        plan__organization_id__in=list(by_id),
+    ).select_related("plan")
+    result = []
+    for report in reports:
+        org = by_id[report.plan.organization_id]
+        report.plan.organization = org
+        if report.status == Report.Status.DRAFT:
+            kind, day = "report", report.due_date
+            title = _("Report due: %(report)s") % {"report": report}
+        elif report.status == Report.Status.SUBMITTED:
+            kind, day = "review", timezone.localtime(report.submitted_at).date() + days
+            title = _("Review and score: %(report)s") % {"report": report}
+        else:
+            kind, day = "approval", timezone.localtime(report.reviewed_at).date() + days
+            title = _("Approve: %(report)s") % {"report": report}
+        if allowed is not None and kind not in allowed.get(org.pk, set()):
+            continue
+        if not date_from <= day <= date_to:
+            continue
+        result.append(
+            Obligation(
+                day=day,
+                kind=kind,
+                title=title,
+                organization=org,
+                url=report.get_absolute_url(),
+                uid=f"{kind}-{report.pk}-{day:%Y%m%d}",
+            )
+        )
+    return result
+
+
 def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
-    """The live (not revoked) feed with `token`, with its user; None otherwise."""
+    """The live (not revoked) feed with `token`, with its user and organization; None
+    otherwise."""
     if not token or len(token) > 64:
         return None
     return (
-        CalendarFeed.objects.select_related("user")
+        CalendarFeed.objects.select_related("user", "organization")
         .filter(token=token, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
 
 
-def calendar_feed_for_user(*, user: Any) -> CalendarFeed | None:
-    """The user's live feed, if they made one."""
-    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
-
-
-def notifications_for_user(*, user: Any) -> QuerySet[Notification]:
-    """The user's notifications, newest first."""
-    return Notification.objects.filter(user=user)
+def calendar_feed_for_user(
+    *, user: Any, organization: Organization | None = None
+) -> CalendarFeed | None:
+    """The user's live feed: their own (no `organization`) or that organization's."""
+    return CalendarFeed.objects.filter(
+        user=user, organization=organization, revoked_at__isnull=True
+    ).first()
 
 
 # -- year rollover -------------------------------------------------------------------------

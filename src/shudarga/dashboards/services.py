@@ -19,14 +19,19 @@ from django.utils.translation import gettext as _
 from shudarga.core.services import audit_record
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.services import criterion_rule_save
-from shudarga.dashboards.models import CalendarFeed, Notification, ReminderDigest
+from shudarga.dashboards.inbox import Inbox
+from shudarga.dashboards.models import CalendarFeed, ReminderDigest
 from shudarga.dashboards.selectors import (
     Obligation,
     measure_years,
     obligations,
     unfinished_measures,
 )
+from shudarga.notifications.events import labels
+from shudarga.notifications.services import notify
 from shudarga.organizations.selectors import organizations_for_user
+from shudarga.petitions.models import Petition
+from shudarga.petitions.notices import petition_overdue_notify
 from shudarga.plans.models import Criterion, Measure, Plan
 from shudarga.plans.selectors import plan_to_document
 from shudarga.plans.services import measure_assign, plan_create_from_document
@@ -39,26 +44,46 @@ OVERDUE_DAYS = 90  # overdue petitions and reports are repeated for this long
 
 
 @transaction.atomic
-def calendar_feed_create(*, user: Any, ip: str | None = None) -> CalendarFeed:
-    """A new secret feed URL for `user`; any earlier one is revoked (one live feed each)."""
-    calendar_feed_revoke(user=user, ip=ip)
-    feed = CalendarFeed(user=user, token=secrets.token_urlsafe(32))
+def calendar_feed_create(
+    *, user: Any, organization: Any = None, ip: str | None = None
+) -> CalendarFeed:
+    """A new secret feed URL for `user`: their own deadlines, or with `organization` (one
+    they see) everything of that organization. Any earlier feed of the same kind is
+    revoked (one live feed each); `replaced` on the result says whether there was one."""
+    replaced = calendar_feed_revoke(user=user, organization=organization, ip=ip)
+    feed = CalendarFeed(user=user, organization=organization, token=secrets.token_urlsafe(32))
     feed.full_clean()
     feed.save()
-    audit_record(actor=user, action="calendar_feed.created", obj=feed, organization_id=None, ip=ip)
+    audit_record(
+        actor=user,
+        action="calendar_feed.created",
+        obj=feed,
+        organization_id=organization.pk if organization else None,
+        ip=ip,
+    )
+    feed.replaced = bool(replaced)
     return feed
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, user: Any, ip: str | None = None) -> int:
-    """Revoke `user`'s live feeds; returns how many were live."""
-    live = list(CalendarFeed.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+def calendar_feed_revoke(*, user: Any, organization: Any = None, ip: str | None = None) -> int:
+    """Revoke `user`'s live feeds of that kind (theirs, or `organization`'s); returns how
+    many were live."""
+    live = list(
+        CalendarFeed.objects.select_for_update().filter(
+            user=user, organization=organization, revoked_at__isnull=True
+        )
+    )
     now = timezone.now()
     for feed in live:
         feed.revoked_at = now
         feed.save(update_fields=["revoked_at"])
         audit_record(
-            actor=user, action="calendar_feed.revoked", obj=feed, organization_id=None, ip=ip
+            actor=user,
+            action="calendar_feed.revoked",
+            obj=feed,
+            organization_id=feed.organization_id,
+            ip=ip,
         )
     return len(live)
 
@@ -66,15 +91,23 @@ def calendar_feed_revoke(*, user: Any, ip: str | None = None) -> int:
 # -- notifications and reminders ---------------------------------------------------------
 
 
-def notifications_mark_read(*, user: Any, ids: list[str] | None = None) -> int:
-    """Mark `user`'s notifications `ids` (all unread ones when None or empty) read.
-
-    Not audited: read marks are the user's own bookkeeping, not plan data."""
-    rows = Notification.objects.filter(user=user, read_at__isnull=True)
-    wanted = [int(i) for i in (ids or []) if str(i).isdigit()]
-    if wanted:
-        rows = rows.filter(pk__in=wanted)
-    return rows.update(read_at=timezone.now())
+def overdue_notify(*, inbox: Inbox, user: Any) -> None:
+    """Tell `user` (once per deadline) of the petitions and reports their `inbox` found
+    overdue: the event of a deadline passing has no request of its own, so it is noticed
+    at the person's next look, or by the daily reminders, whichever comes first."""
+    petition_overdue_notify(petitions=inbox.overdue_petitions, today=inbox.today)
+    for report in inbox.overdue_reports:
+        notify(
+            users=[user],
+            event="report.overdue",
+            key=f"report.overdue:{report.pk}:{report.due_date:%Y-%m-%d}",
+            params={
+                "title": labels(lambda report=report: str(report)),
+                "due": report.due_date.isoformat(),
+            },
+            url=report.get_absolute_url(),
+            organization_id=report.plan.organization_id,
+        )
 
 
 def reminder_items(*, user: Any, today: dt.date) -> list[Obligation]:
@@ -106,7 +139,19 @@ def reminders_send(*, today: dt.date, base_url: str = "") -> dict[str, int]:
     is inserted first, under a unique (user, day) constraint, in the same transaction as
     the notification and the e-mail; a second run hits the constraint and skips. If the
     e-mail fails the transaction rolls back, so the next run tries again.
+
+    Petitions that went overdue since are notified to their handlers first (once per
+    deadline), for those who do not open Shudarga that day.
     """
+    with transaction.atomic():
+        petition_overdue_notify(
+            petitions=list(
+                Petition.objects.filter(resolved_on__isnull=True, due_on__lt=today).select_related(
+                    "organization", "assigned_to"
+                )
+            ),
+            today=today,
+        )
     sent = skipped = 0
     users = get_user_model().objects.filter(is_active=True, memberships__isnull=False).distinct()
     for user in users.order_by("pk"):
@@ -126,8 +171,13 @@ def reminders_send(*, today: dt.date, base_url: str = "") -> dict[str, int]:
                     "n": len(items) - overdue,
                     "overdue": overdue,
                 }
-                Notification.objects.create(
-                    user=user, day=today, text=text, url=items[0].url if items else ""
+                notify(
+                    users=[user],
+                    event="reminder.digest",
+                    key=f"reminder.digest:{today:%Y-%m-%d}",
+                    params={"soon": len(items) - overdue, "overdue": overdue},
+                    url=items[0].url if items else "",
+                    email=False,  # the digest below is the e-mail
                 )
                 send_mail(
                     subject=_("Shudarga: %(text)s") % {"text": text},

@@ -12,19 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shudarga.core import charts
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.criteria.rules import Status
-from shudarga.dashboards import charts, ical, xlsx
+from shudarga.dashboards import ical, xlsx
 from shudarga.dashboards.forms import CalendarFilterForm, ChildrenFilterForm, RolloverForm
+from shudarga.dashboards.inbox import inbox_for_user
+from shudarga.dashboards.search import organization_search
 from shudarga.dashboards.selectors import (
     Dashboard,
     calendar_feed_for_token,
     calendar_feed_for_user,
-    may_see_descendants,
-    notifications_for_user,
     obligations,
     organization_dashboard,
     parent_overview,
@@ -34,9 +36,11 @@ from shudarga.dashboards.selectors import (
 from shudarga.dashboards.services import (
     calendar_feed_create,
     calendar_feed_revoke,
-    notifications_mark_read,
+    overdue_notify,
     plan_rollover,
 )
+from shudarga.notifications.selectors import notifications_for_user
+from shudarga.notifications.services import notifications_mark_read
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import (
@@ -54,7 +58,7 @@ def _parent_for_user(user: object, code: str) -> Organization:
     """Organization `code` for its parent body's view: 404 for outsiders, 403 for a member
     whose role does not open descendants (only auditors and leaders see them)."""
     organization = get_organization_for_user(user=user, code=code)
-    if not may_see_descendants(organization):
+    if not organization.access.sees_descendants:
         raise PermissionDenied
     return organization
 
@@ -81,6 +85,45 @@ def _center(board: Dashboard) -> str:
 
 
 @login_required
+def my_work(request: AuthedRequest) -> HttpResponse:
+    """Each person's start page: what waits for them by role, then their own measures.
+    Overdue petitions and reports found here are notified (once each) on the way."""
+    today = timezone.localdate()
+    inbox = inbox_for_user(user=request.user, today=today)
+    overdue_notify(inbox=inbox, user=request.user)
+    return render(
+        request,
+        "dashboards/my_work.html",
+        {
+            "inbox": inbox,
+            "items": inbox.measures,
+            "organizations": list(
+                organizations_for_user(user=request.user).select_related("parent").order_by("path")
+            ),
+        },
+    )
+
+
+@login_required
+def search(request: AuthedRequest, code: str) -> HttpResponse:
+    """The search box's page: measures, register rows, evidence and petitions of the
+    organization that match, within what the person may see there."""
+    organization = get_organization_for_user(user=request.user, code=code)
+    q = request.GET.get("q", "")
+    return render(
+        request,
+        "dashboards/search.html",
+        {
+            "organization": organization,
+            "q": q,
+            "results": organization_search(
+                organization=organization, q=q, today=timezone.localdate()
+            ),
+        },
+    )
+
+
+@login_required
 def dashboard(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
     board = organization_dashboard(organization=organization, today=timezone.localdate())
@@ -95,7 +138,8 @@ def dashboard(request: AuthedRequest, code: str) -> HttpResponse:
             "donut_svg": charts.donut_svg(
                 slices, title=_("Criteria by status"), center=_center(board)
             ),
-            "sees_children": may_see_descendants(organization) and organization.children.exists(),
+            "sees_children": organization.access.sees_descendants
+            and organization.children.exists(),
         },
     )
 
@@ -198,7 +242,7 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
     today = timezone.localdate()
     scope = [organization]
-    if may_see_descendants(organization):
+    if organization.access.sees_descendants:
         scope += list(
             Organization.objects.filter(path__startswith=organization.path)
             .exclude(pk=organization.pk)
@@ -222,6 +266,7 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
         [(day, by_day.get(day, []), day.month == first.month) for day in week]
         for week in pycalendar.Calendar().monthdatescalendar(first.year, first.month)
     ]
+    organization_feed = calendar_feed_for_user(user=request.user, organization=organization)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = last + dt.timedelta(days=1)
     nav = request.GET.copy()
@@ -242,6 +287,12 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
             "prev_query": prev_query,
             "next_query": next_query,
             "feed": calendar_feed_for_user(user=request.user),
+            "organization_feed": organization_feed,
+            "organization_feed_url": (
+                request.build_absolute_uri(f"/ical/{organization_feed.token}.ics")
+                if organization_feed
+                else ""
+            ),
         },
     )
 
@@ -249,14 +300,27 @@ def calendar(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def feed(request: AuthedRequest) -> HttpResponse:
-    """Make a new personal feed URL (revoking the old one) or revoke it."""
+    """Make a new feed URL (revoking the old one) or revoke it: the person's own, or with
+    `organization` (a code the person may see, 404 otherwise) that organization's."""
+    code = request.POST.get("organization", "")
+    organization = get_organization_for_user(user=request.user, code=code) if code else None
     if request.POST.get("action") == "revoke":
-        calendar_feed_revoke(user=request.user, ip=client_ip(request))
+        calendar_feed_revoke(user=request.user, organization=organization, ip=client_ip(request))
         messages.success(request, _("The calendar address no longer works."))
     else:
-        calendar_feed_create(user=request.user, ip=client_ip(request))
-        messages.success(request, _("A new calendar address was made; the old one stopped."))
-    return redirect(request.POST.get("next") or "dashboards:notifications")
+        made = calendar_feed_create(
+            user=request.user, organization=organization, ip=client_ip(request)
+        )
+        messages.success(
+            request,
+            _("A new calendar address was made; the old one stopped working.")
+            if made.replaced
+            else _("Your calendar address is ready: subscribe to it in your calendar program."),
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "dashboards:notifications")
 
 
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -266,15 +330,23 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed_row is None:
         raise Http404
     today = timezone.localdate()
+    visible = organizations_for_user(user=feed_row.user)
+    if feed_row.organization_id is not None:
+        # Everything of one organization, while its person still sees it.
+        if not visible.filter(pk=feed_row.organization_id).exists():
+            raise Http404
+        organizations, person = [feed_row.organization], None
+        name = _("Shudarga: %(organization)s") % {"organization": feed_row.organization.name}
+    else:
+        organizations, person = list(visible), feed_row.user
+        name = _("Shudarga deadlines")
     items = obligations(
-        organizations=list(organizations_for_user(user=feed_row.user)),
+        organizations=organizations,
         date_from=today - dt.timedelta(FEED_PAST_DAYS),
         date_to=today + dt.timedelta(FEED_FUTURE_DAYS),
-        person=feed_row.user,
+        person=person,
     )
-    body = ical.calendar(
-        items, name=_("Shudarga deadlines"), base_url=request.build_absolute_uri("/")[:-1]
-    )
+    body = ical.calendar(items, name=name, base_url=request.build_absolute_uri("/")[:-1])
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     # Inline: calendar programs subscribe to it; sandboxed like any file shown in place.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from shudarga.core.spreadsheets import page_setup
 from shudarga.dashboards.selectors import ParentOverview
 from shudarga.reports.periods import PERIOD_CHOICES
 
@@ -57,7 +58,7 @@ def overview_workbook(overview: ParentOverview) -> bytes:
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        sheet.freeze_panes = "B2"
+        page_setup(sheet, title_rows="1:1", freeze="B2")
         sheet.column_dimensions["A"].width = 45
     out = io.BytesIO()
     wb.save(out)

@@ -66,14 +66,19 @@ def _pdf(title: str, organization: Organization, date: dt.date) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def load_demo_evidence(*, organization: Organization, plan: Plan, actor: Any = None) -> int:
-    """Attach the demo evidence to `plan`'s measures; returns how many items were added."""
+def load_demo_evidence(
+    *, organization: Organization, plan: Plan, actor: Any = None, until: dt.date | None = None
+) -> int:
+    """Attach the demo evidence to `plan`'s measures, up to `until` (nothing dated later);
+    returns how many items were added."""
     measures = {m.code: m for m in plan.measures.all()}
     added = 0
     for index, (code, title, month, kind) in enumerate(ITEMS, start=1):
         if code not in measures:
             continue
         date = dt.date(plan.year, month, 10 + index)
+        if until is not None and date > until:
+            continue
         if kind == "png":
             upload = SimpleUploadedFile(f"zurag-{index}.png", _png(title), "image/png")
         else:

@@ -69,14 +69,24 @@ UNITS = ["Захиргаа, санхүүгийн хэлтэс", "Хяналт ш
 
 
 def load_year_of_records(
-    *, organization: Organization, plan: Plan, actor: Any = None
+    *, organization: Organization, plan: Plan, actor: Any = None, until: dt.date | None = None
 ) -> dict[str, int]:
-    """Fill every register of `organization` with the year `plan.year`; returns row counts."""
+    """Fill every register of `organization` with the year `plan.year`, up to `until` (a year
+    in progress: nothing dated later is recorded); returns row counts. Staff who were there
+    before the year (from an earlier year's demo) are kept, not registered twice."""
     rng = random.Random(20231010)  # noqa: S311 - demo data, not security
     year = plan.year
     measures = {m.code: m for m in Measure.objects.filter(plan=plan)}
+    known_staff = list(
+        StaffMember.objects.filter(
+            organization=organization, appointed_on__lt=dt.date(year, 1, 1)
+        ).order_by("id")
+    )
 
     def save(key: str, row: Any, codes: tuple[str, ...]) -> Any:
+        spec = REGISTERS[key]
+        if until is not None and getattr(row, spec.date_field) > until:
+            return None  # not done yet
         return register_row_save(
             spec=REGISTERS[key],
             organization=organization,
@@ -170,8 +180,8 @@ def load_year_of_records(
         )
 
     # 2.1, 5.7: staff and trainings. Four appointed this year; Ж.Өлзийбаяр was not trained.
-    staff = []
-    for index, name in enumerate(NAMES[:9] + NAMES[12:]):
+    staff = known_staff[:13]
+    for index, name in enumerate((NAMES[:9] + NAMES[12:]) if not staff else []):
         appointed = dt.date(year - rng.randint(1, 12), rng.randint(1, 12), rng.randint(1, 28))
         staff.append(
             save(
@@ -229,7 +239,8 @@ def load_year_of_records(
             Training(date=date, kind=kind, topic=topic, organizer="Авлигатай тэмцэх газар"),
             codes,
         )
-        training.attendees.set(attendees)
+        if training is not None:
+            training.attendees.set([a for a in attendees if a is not None])
 
     # 3.1: contracts; the fifth lacks the damages clause.
     counterparties = [

@@ -3,6 +3,7 @@ waiting for approval — scored from what the criteria say, as a reviewer would 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from shudarga.criteria.selectors import plan_evaluate, plan_period
@@ -26,8 +27,14 @@ def _score(statuses: list[str]) -> int:
     return 70
 
 
-def score_demo_reports(*, plan: Plan, reviewer: Any, leader: Any) -> None:
+def score_demo_reports(
+    *, plan: Plan, reviewer: Any, leader: Any, until: dt.date | None = None
+) -> None:
+    """Submit and score each report of `plan` whose period ended before `until` (all of
+    them without it), approving the half-year one."""
     for report in Report.objects.filter(plan=plan).order_by("id"):
+        if until is not None and plan_period(plan=plan, name=report.period).end >= until:
+            continue  # its period is still running
         report_submit(report=report, actor=None)
         evaluation = plan_evaluate(plan=plan, period=plan_period(plan=plan, name=report.period))
         for item in report.items.select_related("measure").filter(due=True):

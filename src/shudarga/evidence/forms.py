@@ -8,16 +8,20 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shudarga.evidence.filetypes import FILE_TYPES
 from shudarga.evidence.models import Evidence
-from shudarga.evidence.selectors import criteria_for_evidence, measures_for_evidence
+from shudarga.evidence.selectors import (
+    criteria_for_evidence,
+    measures_for_evidence,
+    plans_for_evidence,
+)
 from shudarga.organizations.models import Organization
-from shudarga.plans.models import Criterion, Measure
+from shudarga.plans.models import Criterion, Measure, Plan
+from shudarga.plans.selectors import current_plan, current_plan_subquery
 
 # A hint for the browser's file picker; the server decides by the file's content.
 ACCEPT = ",".join(ext for t in FILE_TYPES.values() for ext in t.extensions)
@@ -35,36 +39,45 @@ class BootstrapForm(forms.Form):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Plan) -> str:
+        title = obj.title[:100]
+        return title if str(obj.year) in title else f"{obj.year} · {title}"
+
+
 class MeasureChoiceField(forms.ModelChoiceField):
+    """A measure with its code ("1.3. Мэдээллийн самбар…"); the plan is chosen before."""
+
     def label_from_instance(self, obj: Measure) -> str:
-        return f"{obj.plan.year} · {obj.code} {obj.text[:90]}"
-
-
-class _CriteriaByMeasure(ModelChoiceIterator):
-    def __iter__(self) -> Any:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        groups: dict[str, list[Any]] = {}
-        for criterion in self.queryset:
-            measure = criterion.measure
-            groups.setdefault(f"{measure.plan.year} · {measure.code}", []).append(
-                self.choice(criterion)
-            )
-        yield from groups.items()
+        return f"{obj.code}. {obj.text[:100]}"
 
 
 class CriterionChoiceField(forms.ModelChoiceField):
-    """Criteria grouped under their measure (`<optgroup>`), so the list stays readable."""
-
-    iterator = _CriteriaByMeasure
+    """The chosen measure's criteria, numbered as the plan prints them."""
 
     def label_from_instance(self, obj: Criterion) -> str:
-        return obj.text[:120]
+        return f"{obj.position}) {obj.text[:120]}"
+
+
+def _chosen(form: forms.Form, name: str) -> str:
+    """The value of `name` the form was bound with, or else its initial value, as text."""
+    value = form.data.get(name) if form.is_bound else form.initial.get(name)
+    value = getattr(value, "pk", value)
+    return str(value) if value not in (None, "") else ""
 
 
 class EvidenceAddForm(BootstrapForm):
-    """A file or a link, for one of the organization's measures."""
+    """A file or a link, for one measure of one of the organization's plans: the plan
+    first (the current one unless another is chosen), then the measure, then optionally
+    one of that measure's criteria. The pickers are reloaded in place (htmx) as the plan
+    or the measure changes; without a script, the "Show" button does the same."""
 
+    plan = PlanChoiceField(
+        queryset=Plan.objects.none(),
+        required=False,  # a picker: the measure is what is saved
+        label=gettext_lazy("Plan"),
+        empty_label=None,
+    )
     measure = MeasureChoiceField(
         queryset=Measure.objects.none(),
         label=gettext_lazy("Measure"),
@@ -107,10 +120,39 @@ class EvidenceAddForm(BootstrapForm):
     )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("relates_to", timezone.localdate())
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("relates_to", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures_for_evidence(organization=organization)
-        self.fields["criterion"].queryset = criteria_for_evidence(organization=organization)
+        plans = list(plans_for_evidence(organization=organization))
+        self.fields["plan"].queryset = plans_for_evidence(organization=organization)
+        # The plan: as chosen, else the initial measure's, else the current one.
+        plan_id = _chosen(self, "plan")
+        if not plan_id and (measure_id := _chosen(self, "measure")).isdigit():
+            owner = measures_for_evidence(organization=organization).filter(pk=measure_id).first()
+            plan_id = str(owner.plan_id) if owner else ""
+        plan = next((p for p in plans if str(p.pk) == plan_id), None) or current_plan(
+            organization=organization
+        )
+        if plan is not None and not self.is_bound:
+            self.initial["plan"] = plan.pk
+        self.plan = plan
+        self.fields["measure"].queryset = measures_for_evidence(
+            organization=organization, plan=plan.pk if plan else -1
+        )
+        measure_id = _chosen(self, "measure")
+        measure = (
+            self.fields["measure"].queryset.filter(pk=measure_id).first()
+            if measure_id.isdigit()
+            else None
+        )
+        self.measure = measure
+        self.fields["criterion"].queryset = criteria_for_evidence(
+            organization=organization, measure=measure
+        )
+        if measure is None:
+            self.fields["criterion"].help_text = gettext_lazy(
+                "Choose the measure first; its criteria are listed then."
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -171,7 +213,9 @@ class EvidenceFilterForm(BootstrapForm):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures_for_evidence(organization=organization)
+        self.fields["measure"].queryset = measures_for_evidence(
+            organization=organization, plan=current_plan_subquery(organization=organization)
+        )
         for field in self.fields.values():  # compact, to fit on one line
             css = field.widget.attrs["class"]
             field.widget.attrs["class"] = f"{css} {css.split()[-1]}-sm"

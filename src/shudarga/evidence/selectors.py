@@ -13,32 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models import Count, F, Max, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from shudarga.core.text import fold
 from shudarga.evidence.models import Evidence
 from shudarga.organizations.models import Organization
-from shudarga.organizations.roles import Action, role_allows
 from shudarga.organizations.selectors import get_organization_for_user
-from shudarga.plans.models import Criterion, Measure
-
-
-def may_change_evidence(*, organization: Organization) -> bool:
-    """Whether the user `organization` was fetched for (by `get_organization_for_user`,
-    which sets `user_roles`) may add, replace or delete its evidence. The one place the
-    write rule lives; templates get its answer as `may_change`."""
-    roles = getattr(organization, "user_roles", ())
-    return any(role_allows(role, Action.EDIT_RECORDS) for role in roles)
-
-
-def require_evidence_write(*, organization: Organization) -> None:
-    """Raise PermissionDenied (403) unless `may_change_evidence`. Call it after the lookup
-    that 404s outsiders, so outsiders never learn the page exists."""
-    if not may_change_evidence(organization=organization):
-        raise PermissionDenied
+from shudarga.plans.models import Criterion, Measure, Plan
 
 
 def get_evidence_for_user(*, user: Any, code: str, evidence_id: int) -> Evidence:
@@ -46,7 +29,7 @@ def get_evidence_for_user(*, user: Any, code: str, evidence_id: int) -> Evidence
     404 otherwise — also for another organization's evidence id under one's own code.
 
     Any version is found (old ones are downloadable from the history). The returned row's
-    `organization` carries `user_roles` for `may_change_evidence` and the templates.
+    `organization` carries `access` for the write checks and the templates.
     """
     organization = get_organization_for_user(user=user, code=code)
     try:
@@ -98,22 +81,33 @@ def evidence_versions(*, evidence: Evidence) -> QuerySet[Evidence]:
     )
 
 
-def measures_for_evidence(*, organization: Organization) -> QuerySet[Measure]:
-    """Measures evidence of `organization` may be attached to: those of its own plans,
-    latest plan first, in document order."""
-    return (
-        Measure.objects.filter(plan__organization=organization)
-        .select_related("plan")
-        .order_by("-plan__year", "-plan_id", "position")
-    )
+def plans_for_evidence(*, organization: Organization) -> QuerySet[Plan]:
+    """Plans of `organization` evidence may be attached to, newest year first."""
+    return Plan.objects.filter(organization=organization).order_by("-year", "-created_at", "-id")
 
 
-def criteria_for_evidence(*, organization: Organization) -> QuerySet[Criterion]:
-    """Criteria of `organization`'s measures, grouped by measure in document order."""
+def measures_for_evidence(
+    *, organization: Organization, plan: Plan | int | Subquery | None = None
+) -> QuerySet[Measure]:
+    """Measures evidence of `organization` may be attached to, in document order: those of
+    `plan` (one of its own), or of all its plans, latest plan first, when no plan is named."""
+    rows = Measure.objects.filter(plan__organization=organization)
+    if plan is not None:
+        rows = rows.filter(plan_id=getattr(plan, "pk", plan))
+    return rows.select_related("plan").order_by("-plan__year", "-plan_id", "position")
+
+
+def criteria_for_evidence(
+    *, organization: Organization, measure: Measure | int | None = None
+) -> QuerySet[Criterion]:
+    """Criteria of `measure` (one of `organization`'s), in order; none without a measure:
+    a criterion is chosen after its measure, never from every plan's list."""
+    if measure is None:
+        return Criterion.objects.none()
     return (
-        Criterion.objects.filter(measure__plan__organization=organization)
+        Criterion.objects.filter(measure=measure, measure__plan__organization=organization)
         .select_related("measure__plan")
-        .order_by("-measure__plan__year", "-measure__plan_id", "measure__position", "position")
+        .order_by("position")
     )
 
 

@@ -32,12 +32,11 @@ from shudarga.evidence.selectors import (
     evidence_for_organization,
     evidence_versions,
     get_evidence_for_user,
-    may_change_evidence,
-    require_evidence_write,
 )
 from shudarga.evidence.uploads import guard_upload, upload_was_cut
 from shudarga.evidence.validators import max_upload_bytes
 from shudarga.organizations.models import Organization
+from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 
 PAGE_SIZE = 25
@@ -63,7 +62,7 @@ def evidence_list(request: AuthedRequest, code: str) -> HttpResponse:
             "filter_form": filter_form,
             "page": page,
             "filtered": any(request.GET.get(name) for name in filter_form.fields),
-            "may_change": may_change_evidence(organization=organization),
+            "may_change": organization.access.may(Action.EDIT_RECORDS),
         },
     )
 
@@ -72,7 +71,7 @@ def evidence_list(request: AuthedRequest, code: str) -> HttpResponse:
 @csrf_exempt  # checked in _evidence_add_page, once guard_upload has limited the upload
 def evidence_add(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
-    require_evidence_write(organization=organization)
+    organization.access.require(Action.EDIT_RECORDS)
     return guard_upload(request, context={"organization": organization}) or _evidence_add_page(
         request, organization
     )
@@ -80,7 +79,11 @@ def evidence_add(request: AuthedRequest, code: str) -> HttpResponse:
 
 @csrf_protect
 def _evidence_add_page(request: AuthedRequest, organization: Organization) -> HttpResponse:
-    initial = {"measure": request.GET.get("measure"), "criterion": request.GET.get("criterion")}
+    initial = {
+        name: request.GET.get(name)
+        for name in ("plan", "measure", "criterion")
+        if request.GET.get(name)
+    }
     posted = request.method == "POST"
     form = EvidenceAddForm(
         request.POST if posted else None,
@@ -135,7 +138,7 @@ def evidence_detail(request: AuthedRequest, code: str, evidence_id: int) -> Http
             "versions": versions,
             "current": next((v for v in versions if v.is_current), None),
             "register_row": evidence.register_row if evidence.register_type_id else None,
-            "may_change": may_change_evidence(organization=organization) and evidence.is_current,
+            "may_change": organization.access.may(Action.EDIT_RECORDS) and evidence.is_current,
         },
     )
 
@@ -185,7 +188,7 @@ def evidence_inline(request: AuthedRequest, code: str, evidence_id: int) -> Http
 @csrf_exempt  # checked in _evidence_replace_page, once guard_upload has limited the upload
 def evidence_replace(request: AuthedRequest, code: str, evidence_id: int) -> HttpResponse:
     evidence = get_evidence_for_user(user=request.user, code=code, evidence_id=evidence_id)
-    require_evidence_write(organization=evidence.organization)
+    evidence.organization.access.require(Action.EDIT_RECORDS)
     if not evidence.is_current:
         messages.error(request, _("Only the current version can be replaced."))
         return redirect("evidence:detail", code, evidence.pk)
@@ -228,7 +231,7 @@ def _evidence_replace_page(request: AuthedRequest, evidence: Evidence) -> HttpRe
 @login_required
 def evidence_delete(request: AuthedRequest, code: str, evidence_id: int) -> HttpResponse:
     evidence = get_evidence_for_user(user=request.user, code=code, evidence_id=evidence_id)
-    require_evidence_write(organization=evidence.organization)
+    evidence.organization.access.require(Action.EDIT_RECORDS)
     if not evidence.is_current:
         messages.error(request, _("Only the current version can be deleted."))
         return redirect("evidence:detail", code, evidence.pk)

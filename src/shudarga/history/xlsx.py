@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from shudarga.core.spreadsheets import set_text
+from shudarga.core.spreadsheets import page_setup, set_text
 from shudarga.history.selectors import Version
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +29,7 @@ def history_xlsx(versions: Iterable[Version]) -> IO[bytes]:
     sheet = workbook.create_sheet(title=_("History")[:31])
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    page_setup(sheet, title_rows="1:1", freeze="A2")
     header = [
         _("When"),
         _("Who"),

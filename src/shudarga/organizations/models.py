@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.history import TrackedHistory
 from shudarga.core.models import TimeStampedModel
+from shudarga.organizations.access import NO_ACCESS, Access
 from shudarga.organizations.roles import Role
 
 code_validator = RegexValidator(
@@ -32,6 +33,10 @@ class Organization(TimeStampedModel):
     # Materialised path of primary keys, "/1/7/12/": descendants are one indexed
     # prefix query instead of a recursive walk. Kept by the services, never edited.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
+
+    # What the person the organization was looked up for may do there: set by
+    # `selectors.get_organization_for_user`; nothing until then.
+    access: Access = NO_ACCESS
 
     class Meta:
         verbose_name = _("organization")

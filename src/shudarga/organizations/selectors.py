@@ -9,13 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from shudarga.organizations.access import Access
 from shudarga.organizations.models import Membership, Organization, Unit
-from shudarga.organizations.roles import (
-    PERMISSIONS,
-    ROLES_SEEING_DESCENDANTS,
-    Action,
-    role_allows,
-)
+from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Action
 
 
 def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
@@ -63,29 +59,38 @@ def roles_for_user(*, user: Any, organization: Organization) -> set[str]:
     }
 
 
-def user_may(*, user: Any, organization: Organization, action: str) -> bool:
-    return any(
-        role_allows(role, action) for role in roles_for_user(user=user, organization=organization)
+def access_for(*, user: Any, organization: Organization) -> Access:
+    """What `user` may do in `organization` (no roles: an outsider). No query beyond the
+    memberships read once per request."""
+    return Access(
+        organization_id=organization.pk,
+        roles=frozenset(roles_for_user(user=user, organization=organization)),
     )
+
+
+def user_may(*, user: Any, organization: Organization, action: str) -> bool:
+    return access_for(user=user, organization=organization).may(action)
 
 
 def get_organization_for_user(*, user: Any, code: str, action: str | None = None) -> Organization:
     """The organization with `code` if `user` may see it, else 404 (outsiders learn nothing).
 
-    With `action`, a user who may see it but not do `action` gets 403.
+    With `action`, a user who may see it but not do `action` gets 403. The organization
+    returned carries `access` (what the user may do there) for views and templates.
     """
     try:
         org = Organization.objects.select_related("parent").get(code=code)
     except Organization.DoesNotExist:
         raise Http404 from None
-    roles = roles_for_user(user=user, organization=org)
-    if not roles:
+    access = access_for(user=user, organization=org)
+    if not access.sees:
         raise Http404
-    if action is not None and not any(role_allows(role, action) for role in roles):
+    if action is not None and not access.may(action):
         raise PermissionDenied
-    org.user_roles = roles  # read by templates to show or hide buttons
-    # What those roles allow, for templates: `{% if "members.manage" in org.user_actions %}`.
-    org.user_actions = frozenset().union(*(PERMISSIONS.get(role, ()) for role in roles))
+    org.access = access
+    # Older names of the same answer, kept for code that still reads them.
+    org.user_roles = set(access.roles)
+    org.user_actions = access.actions
     return org
 
 
@@ -158,7 +163,7 @@ def get_membership_for_user(*, user: Any, code: str, membership_id: int) -> Memb
         )
     except Membership.DoesNotExist:
         raise Http404 from None
-    membership.organization = organization  # keeps user_roles for the templates
+    membership.organization = organization  # keeps the access for the templates
     return membership
 
 

@@ -30,7 +30,7 @@ from shudarga.core.models import AuditEntry
 from shudarga.core.selectors import audit_entries_for_object
 from shudarga.core.text import fold
 from shudarga.organizations.models import Organization
-from shudarga.organizations.roles import PERMISSIONS, Action, role_allows
+from shudarga.organizations.roles import PERMISSIONS, Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.models import Answer, Petition, Question, Survey, SurveyResponse
 from shudarga.petitions.statistics import quarter_bounds as quarter_bounds
@@ -47,10 +47,11 @@ def due_soon_days() -> int:
 
 
 def may_handle_petitions(organization: Organization) -> bool:
-    """Whether the user whose roles `get_organization_for_user` put on `organization` may
-    register and handle its petitions and see petitioners' personal data (coordinator,
-    officer). Reviewers, leaders and auditors read the register without personal data."""
-    return bool(set(getattr(organization, "user_roles", ())) & HANDLER_ROLES)
+    """Whether the user `get_organization_for_user` fetched `organization` for may register
+    and handle its petitions and see petitioners' personal data (coordinator, officer):
+    `organization.access.handles_petitions`. Reviewers, leaders and auditors read the
+    register without personal data."""
+    return organization.access.handles_petitions
 
 
 def get_petition_for_user(
@@ -67,7 +68,7 @@ def get_petition_for_user(
         )
     except Petition.DoesNotExist:
         raise Http404 from None
-    petition.organization = organization  # keeps user_roles for the templates
+    petition.organization = organization  # keeps the access for the templates
     return petition
 
 
@@ -326,10 +327,9 @@ def petition_stats(
 
 
 def may_manage_surveys(organization: Organization) -> bool:
-    """Whether the user (roles on `organization.user_roles`) builds, opens and closes
-    surveys: the coordinator. Everyone who sees the organization reads the results."""
-    roles = getattr(organization, "user_roles", ())
-    return any(role_allows(role, Action.MANAGE_SURVEYS) for role in roles)
+    """Whether the user builds, opens and closes surveys (the coordinator), as
+    `organization.access` says. Everyone who sees the organization reads the results."""
+    return organization.access.may(Action.MANAGE_SURVEYS)
 
 
 def survey_list(*, organization: Organization) -> QuerySet[Survey]:

@@ -38,6 +38,7 @@ from shudarga.petitions.models import (
     Survey,
     SurveyResponse,
 )
+from shudarga.petitions.notices import petition_notify
 from shudarga.petitions.selectors import petition_officers
 from shudarga.petitions.statistics import petition_quarter_stats, quarter_bounds
 from shudarga.petitions.validators import (
@@ -205,6 +206,11 @@ def petition_register(
         },
         ip=ip,
     )
+    petition_notify(
+        petition=petition,
+        event="petition.assigned" if assigned_to else "petition.received",
+        actor=actor,
+    )
     return Registered(petition=petition, tracking_code=code)
 
 
@@ -254,6 +260,7 @@ def petition_assign(*, petition: Petition, officer: Any, actor: Any, ip: str | N
         changes={"assigned_to": [before, officer.get_username()]},
         ip=ip,
     )
+    petition_notify(petition=locked, event="petition.assigned", actor=actor)
     _copy_back(petition, locked)
 
 
@@ -319,6 +326,7 @@ def petition_extend(
         },
         ip=ip,
     )
+    petition_notify(petition=locked, event="petition.extended", actor=actor)
     _copy_back(petition, locked)
 
 

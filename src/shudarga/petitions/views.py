@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shudarga.core.activity import action_label
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
@@ -62,6 +63,9 @@ HISTORY_LABELS = {
     "petition.closed": gettext_lazy("Closed"),
     "petition.reminded": gettext_lazy("Reminder sent"),
 }
+
+# Quarters as official statistics name them: "2026 оны IV улирал".
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def _add_service_error(form: BaseForm, exc: ValidationError) -> None:
@@ -176,7 +180,7 @@ def petition_detail(request: AuthedRequest, code: str, petition_id: int) -> Http
             "may_handle": may_handle,
             "attachments": list(petition.attachments.all()) if may_handle else [],
             "history": [
-                (entry, HISTORY_LABELS.get(entry.action, entry.action))
+                (entry, HISTORY_LABELS.get(entry.action) or action_label(entry.action))
                 for entry in petition_history(petition=petition)
             ],
             "rule": rule,
@@ -340,7 +344,11 @@ def _stats_context(request: AuthedRequest, code: str) -> dict[str, Any]:
     )
     snapshots = stats_snapshots(organization_id=organization.pk, year=year, quarter=quarter)
     submitted = QuarterStats.from_data(snapshots[0].data) if snapshots else None
-    period = f"{year} Q{quarter}" if quarter else str(year)
+    period = (
+        _("Quarter %(roman)s of %(year)s") % {"roman": ROMAN[quarter], "year": year}
+        if quarter
+        else _("Year %(year)s") % {"year": year}
+    )
     return {
         "organization": organization,
         "form": form,

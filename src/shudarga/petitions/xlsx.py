@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from shudarga.core.spreadsheets import set_text
+from shudarga.core.spreadsheets import page_setup, set_text
 from shudarga.petitions.selectors import QuestionResult
 from shudarga.petitions.statistics import QuarterRow, QuarterStats
 
@@ -41,6 +41,7 @@ class _Book:
 
     def sheet(self, title: str, widths: Sequence[int]) -> Any:
         sheet = self.workbook.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", title)[:31])
+        page_setup(sheet)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         return sheet

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shudarga.core.http import AuthedRequest, client_ip
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.roles import Action
 from shudarga.plans.amendments import (
     AMENDABLE,
     AmendmentForm,
@@ -25,8 +25,7 @@ from shudarga.plans.selectors import get_plan_for_user
 def plan_amend(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     """Add a measure to an approved plan: those who approve plans record it."""
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
-    if not any(role_allows(r, Action.APPROVE_PLAN) for r in plan.organization.user_roles):
-        raise PermissionDenied
+    plan.organization.access.require(Action.APPROVE_PLAN)
     form = AmendmentForm(
         request.POST or None, plan=plan, initial={"decided_on": timezone.localdate()}
     )

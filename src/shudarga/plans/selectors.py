@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, QuerySet, Subquery, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from shudarga.organizations.models import Organization, Unit
 from shudarga.organizations.roles import Action
@@ -37,6 +39,31 @@ def plan_list_for_organization(*, organization: Organization) -> QuerySet[Plan]:
     )
 
 
+def current_plan(*, organization: Organization, today: dt.date | None = None) -> Plan | None:
+    """The plan people work on now: the organization's plan of `today`'s year (the newest
+    import if there are two), else its latest plan. One query."""
+    year = (today or timezone.localdate()).year
+    plans = list(organization.plans.order_by("-year", "-created_at", "-id"))
+    return next((p for p in plans if p.year == year), None) or next(
+        (p for p in plans if p.year < year), plans[0] if plans else None
+    )
+
+
+def current_plan_subquery(*, organization: Organization, today: dt.date | None = None) -> Subquery:
+    """`current_plan`'s id as a subquery, for filters that may never run (a list's filter
+    select): it costs no query of its own."""
+    year = (today or timezone.localdate()).year
+    rank = Case(
+        When(year=year, then=Value(0)), When(year__lt=year, then=Value(1)), default=Value(2)
+    )
+    return Subquery(
+        Plan.objects.filter(organization=organization)
+        .annotate(rank=rank)
+        .order_by("rank", "-year", "-created_at", "-id")
+        .values("pk")[:1]
+    )
+
+
 def get_plan_for_user(*, user: Any, code: str, plan_id: int, action: str | None = None) -> Plan:
     """The plan `plan_id` of organization `code`, if `user` may see it; 404 otherwise.
 
@@ -48,7 +75,7 @@ def get_plan_for_user(*, user: Any, code: str, plan_id: int, action: str | None 
         plan = Plan.objects.get(pk=plan_id, organization=organization)
     except Plan.DoesNotExist:
         raise Http404 from None
-    plan.organization = organization  # keeps user_roles for the templates
+    plan.organization = organization  # keeps the access for the templates
     return plan
 
 
@@ -124,7 +151,7 @@ def get_import_draft_for_user(*, user: Any, code: str, draft_id: int) -> PlanImp
         draft = PlanImportDraft.objects.get(pk=draft_id, organization=organization, created_by=user)
     except PlanImportDraft.DoesNotExist:
         raise Http404 from None
-    draft.organization = organization  # keeps user_roles for the templates
+    draft.organization = organization  # keeps the access for the templates
     return draft
 
 

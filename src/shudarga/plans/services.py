@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shudarga.core.services import audit_record, history_bulk_create
 from shudarga.core.text import name_key
+from shudarga.notifications.services import notify
 from shudarga.organizations.models import Membership, Organization, Unit
 from shudarga.organizations.selectors import organization_people
 from shudarga.organizations.services import units_get_or_create
@@ -379,6 +380,7 @@ def measure_assign(
     if units is not None:
         fields["responsible_unit"] = units_text(units)
     before = {k: str(getattr(measure, k) or "") for k in fields}
+    before_person = measure.responsible_person_id
     before_units = sorted(measure.units.values_list("name", flat=True))
     for name, value in fields.items():
         setattr(measure, name, value)
@@ -400,6 +402,16 @@ def measure_assign(
         changes=changes,
         ip=ip,
     )
+    if responsible_person is not None and responsible_person.pk != before_person:
+        notify(
+            users=[responsible_person],
+            event="measure.assigned",
+            key=f"measure.assigned:{measure.pk}:{responsible_person.pk}:{timezone.now().isoformat()}",
+            params={"code": measure.code, "year": measure.plan.year},
+            url=f"{measure.plan.get_absolute_url()}#m-{measure.code}",
+            organization_id=organization_id,
+            actor=actor,
+        )
     return measure
 
 

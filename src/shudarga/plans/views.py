@@ -6,16 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import (
     get_organization_for_user,
     organization_people,
@@ -49,16 +50,36 @@ from shudarga.plans.selectors import (
 )
 from shudarga.plans.table import plan_table_context, reading_grid
 
+# What each step does, said before it is confirmed and after it is done.
+_TRANSITION_EXPLAINED = {
+    "approve": gettext_lazy(
+        "Approving seals the plan: its content and evidence are fingerprinted, and any later "
+        "change shows as a change since sealing. Approve only the final text."
+    ),
+    "publish": gettext_lazy(
+        "Publishing puts the plan on the public portal, where anyone can read it without "
+        "signing in."
+    ),
+    "unpublish": gettext_lazy(
+        "The plan is taken off the public portal; it stays approved and sealed."
+    ),
+    "reopen": gettext_lazy(
+        "The plan goes back to draft so it can be changed; it must be approved again."
+    ),
+}
+_TRANSITION_DONE = {
+    "approve": gettext_lazy("“%(title)s” was approved and sealed."),
+    "publish": gettext_lazy("“%(title)s” is published on the public portal."),
+    "unpublish": gettext_lazy("“%(title)s” was taken off the public portal."),
+    "reopen": gettext_lazy("“%(title)s” is a draft again."),
+}
+
 _TRANSITION_ACTIONS = {
     "approve": Action.APPROVE_PLAN,
     "reopen": Action.APPROVE_PLAN,
     "publish": Action.PUBLISH_PLAN,
     "unpublish": Action.PUBLISH_PLAN,
 }
-
-
-def _allowed(roles: set[str], action: str) -> bool:
-    return any(role_allows(role, action) for role in roles)
 
 
 @login_required
@@ -70,7 +91,7 @@ def plan_list(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "organization": organization,
             "plans": plan_list_for_organization(organization=organization),
-            "may_import": _allowed(organization.user_roles, Action.IMPORT_PLAN),
+            "may_import": organization.access.may(Action.IMPORT_PLAN),
             "children": organizations_for_user(user=request.user).filter(parent=organization),
         },
     )
@@ -226,12 +247,12 @@ def plan_import_confirm(request: AuthedRequest, code: str, draft_id: int) -> Htt
 @login_required
 def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
-    roles = plan.organization.user_roles
+    access = plan.organization.access
     document = plan_to_document(plan=plan)
     transitions = [
         (name, label)
         for name, label in PlanStatusForm.base_fields["transition"].choices
-        if _allowed(roles, _TRANSITION_ACTIONS[name])
+        if access.may(_TRANSITION_ACTIONS[name])
         and services.transition_applies(plan=plan, transition=name)
     ]
     return render(
@@ -242,13 +263,13 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "organization": plan.organization,
             "plan": plan,
             "measure_count": len(document.measures),
-            "export_formats": EXPORT_FORMATS if _allowed(roles, Action.EXPORT_PLAN) else (),
+            "export_formats": EXPORT_FORMATS if access.may(Action.EXPORT_PLAN) else (),
             "transitions": transitions,
-            "may_delete": _allowed(roles, Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
-            "may_import": _allowed(roles, Action.IMPORT_PLAN),
+            "may_delete": access.may(Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
+            "may_import": access.may(Action.IMPORT_PLAN),
             "seal_check": plan_seal_badge(plan=plan, document=document),
             "seal_url": reverse("plans:seal", args=[plan.organization.code, plan.pk]),
-            "may_amend": _allowed(roles, Action.APPROVE_PLAN) and plan.status in AMENDABLE,
+            "may_amend": access.may(Action.APPROVE_PLAN) and plan.status in AMENDABLE,
             "amendments": plan_amendments(plan=plan),
         },
     )
@@ -293,15 +314,29 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not any(_allowed(plan.organization.user_roles, a) for a in _TRANSITION_ACTIONS.values()):
-        raise PermissionDenied  # before the form: whoever may change no status learns nothing
+    # Before the form: whoever may change no status learns nothing.
+    plan.organization.access.require(*_TRANSITION_ACTIONS.values())
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown plan status change."))
         return redirect(plan)
     transition = form.cleaned_data["transition"]
-    if not _allowed(plan.organization.user_roles, _TRANSITION_ACTIONS[transition]):
-        raise PermissionDenied
+    plan.organization.access.require(_TRANSITION_ACTIONS[transition])
+    if request.POST.get("confirmed") != "1" and services.transition_applies(
+        plan=plan, transition=transition
+    ):
+        # A step that seals or publishes the plan is confirmed on a page that says so.
+        return render(
+            request,
+            "plans/plan_confirm_status.html",
+            {
+                "organization": plan.organization,
+                "plan": plan,
+                "transition": transition,
+                "label": dict(PlanStatusForm.base_fields["transition"].choices)[transition],
+                "explanation": _TRANSITION_EXPLAINED[transition],
+            },
+        )
     try:
         services.plan_change_status(
             plan=plan, transition=transition, actor=request.user, ip=client_ip(request)
@@ -309,7 +344,7 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The plan's status was changed."))
+        messages.success(request, _TRANSITION_DONE[transition] % {"title": plan.title})
     return redirect(plan)
 
 
@@ -342,8 +377,7 @@ def measure_assign_view(
         measure = Measure.objects.select_related("responsible_person").get(pk=measure_id, plan=plan)
     except Measure.DoesNotExist:
         raise Http404 from None
-    if not _allowed(plan.organization.user_roles, Action.IMPORT_PLAN):
-        raise PermissionDenied
+    plan.organization.access.require(Action.IMPORT_PLAN)
     measure.plan = plan
     people = organization_people(organization=plan.organization)
     initial = {

@@ -15,18 +15,18 @@ from shudarga.plans.models import Measure
 from shudarga.registers.importing import MEASURES
 from shudarga.registers.models import RegisterRow
 from shudarga.registers.registry import RegisterSpec
-from shudarga.registers.selectors import latest_plan_measures, organization_measures
+from shudarga.registers.selectors import organization_measures
 from shudarga.registers.tabular import MAX_BYTES, Table, TableError, read_table
 
 
 class MeasureChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Measure) -> str:
-        return f"{obj.code} {obj.text[:60]}"
+        return f"{obj.code}. {obj.text[:80]}"
 
 
 class MeasureFilterField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Measure) -> str:
-        return f"{obj.code} {obj.text[:60]}"
+        return f"{obj.code}. {obj.text[:60]}"
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -66,11 +66,22 @@ class RegisterRowForm(forms.ModelForm):
     )
 
     def __init__(
-        self, *args: Any, spec: RegisterSpec, organization: Organization, **kwargs: Any
+        self,
+        *args: Any,
+        spec: RegisterSpec,
+        organization: Organization,
+        initial_measure: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec
-        self.fields["measures"].queryset = organization_measures(organization=organization)
+        # The current plan's measures (and those a row already links, whatever their plan):
+        # not every measure of every year.
+        linked = (
+            list(self.instance.measures.values_list("pk", flat=True)) if self.instance.pk else []
+        )
+        measures = organization_measures(organization=organization, current=True, including=linked)
+        self.fields["measures"].queryset = measures
         for name in extra_links(spec):
             related = spec.model._meta.get_field(name).related_model
             self.fields[name].queryset = related.objects.filter(organization=organization).order_by(
@@ -79,9 +90,14 @@ class RegisterRowForm(forms.ModelForm):
             self.fields[name].required = False
         _style(self)
         if self.instance.pk is not None:
-            self.initial["measures"] = [m.pk for m in self.instance.measures.all()]
+            self.initial["measures"] = linked
+        elif initial_measure and initial_measure.isdigit():
+            # Recording for one measure ("My work"): that measure, if it is one of the list.
+            self.initial["measures"] = [
+                m.pk for m in self.fields["measures"].queryset if str(m.pk) == initial_measure
+            ]
         else:
-            defaults = latest_plan_measures(organization=organization)
+            defaults = {m.code: m for m in measures}  # a new row: the current plan's only
             self.initial["measures"] = [
                 defaults[code].pk for code in spec.measure_codes if code in defaults
             ]
@@ -154,7 +170,9 @@ class RegisterFilterForm(forms.Form):
         self, *args: Any, spec: RegisterSpec, organization: Organization, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = organization_measures(organization=organization)
+        self.fields["measure"].queryset = organization_measures(
+            organization=organization, current=True
+        )
         if spec.kind_field:
             kind_field = spec.field(spec.kind_field)
             self.fields["kind"].label = capfirst(str(kind_field.verbose_name))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shudarga.core.text import fold
 from shudarga.organizations.models import Organization
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Measure, Plan
+from shudarga.plans.selectors import current_plan_subquery
 from shudarga.registers.fields import is_choice_list
 from shudarga.registers.models import RegisterRow
 from shudarga.registers.registry import REGISTERS, RegisterSpec
@@ -80,16 +81,21 @@ def register_counts(*, organization: Organization) -> list[tuple[RegisterSpec, i
     ]
 
 
-def organization_measures(*, organization: Organization) -> QuerySet[Measure]:
-    """Measures of all of `organization`'s plans, newest plan first, in document order.
+def organization_measures(
+    *, organization: Organization, current: bool = False, including: list[int] | None = None
+) -> QuerySet[Measure]:
+    """Measures of `organization`'s plans in document order, newest plan first; with
+    `current`, of its current plan only (`plans.selectors.current_plan`) and the measures
+    `including` names (a row's links made under last year's plan).
 
     The plan is joined because the services check each measure's organization through it.
     """
-    return (
-        Measure.objects.filter(plan__organization=organization)
-        .select_related("plan")
-        .order_by("-plan__year", "-plan__created_at", "position")
-    )
+    rows = Measure.objects.filter(plan__organization=organization)
+    if current:
+        rows = rows.filter(
+            Q(plan_id=current_plan_subquery(organization=organization)) | Q(pk__in=including or [])
+        )
+    return rows.select_related("plan").order_by("-plan__year", "-plan__created_at", "position")
 
 
 def latest_plan(*, organization: Organization) -> Plan | None:

@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shudarga.core import filekinds
-from shudarga.core.spreadsheets import set_text
+from shudarga.core.spreadsheets import page_setup, set_text
 
 Table = list[list[Any]]
 
@@ -145,7 +145,7 @@ def write_xlsx(
     sheet = workbook.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet")
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    page_setup(sheet, title_rows="1:1", freeze="A2")
     bold = Font(bold=True)
     header_cells = []
     for text in header:

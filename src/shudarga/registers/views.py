@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.organizations.models import Organization
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.registers import display
 from shudarga.registers.fields import is_choice_list
@@ -46,9 +46,9 @@ MAX_ERRORS_SHOWN = 200
 
 
 def may_edit_registers(organization: Organization) -> bool:
-    """Whether the user whose roles `get_organization_for_user` put on `organization`
-    (its `user_roles`) may create, change, delete and import register rows."""
-    return any(role_allows(role, Action.EDIT_RECORDS) for role in organization.user_roles)
+    """Whether the user `get_organization_for_user` fetched `organization` for may create,
+    change, delete and import register rows (its `access`)."""
+    return organization.access.may(Action.EDIT_RECORDS)
 
 
 def _register_for_user(
@@ -135,7 +135,13 @@ def _row_form_page(
     request: AuthedRequest, organization: Organization, spec: RegisterSpec, row: RegisterRow
 ) -> HttpResponse:
     form_class = register_form_class(spec)
-    form = form_class(request.POST or None, instance=row, spec=spec, organization=organization)
+    form = form_class(
+        request.POST or None,
+        instance=row,
+        spec=spec,
+        organization=organization,
+        initial_measure=request.GET.get("measure", ""),
+    )
     is_new = row.pk is None
     if request.method == "POST" and form.is_valid():
         try:

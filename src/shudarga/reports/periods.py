@@ -40,6 +40,17 @@ DOCUMENT_LABELS = {
     "year": "жилийн эцсийн байдлаар",
 }
 
+# The same, for pages: in the reader's language.
+UI_LABELS = {
+    "q1": _("as of the first quarter"),
+    "q2": _("as of the second quarter"),
+    "h1": _("as of the half-year"),
+    "q3": _("as of the third quarter"),
+    "9m": _("as of nine months"),
+    "q4": _("as of the fourth quarter"),
+    "year": _("as of the year end"),
+}
+
 # A report is due this many days after its period ends, unless the coordinator sets a date.
 DEFAULT_DUE_DAYS = 10
 

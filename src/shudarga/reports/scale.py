@@ -23,6 +23,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_SCALE: tuple[tuple[int | str, str], ...] = (
     (100, "бүрэн хэрэгжсэн"),
@@ -31,6 +32,14 @@ DEFAULT_SCALE: tuple[tuple[int | str, str], ...] = (
     (0, "хэрэгжээгүй"),
     ("ХБ", "хугацаа болоогүй"),
 )
+# The official labels in the reader's language for pages (documents keep the Mongolian).
+UI_LABELS = {
+    "бүрэн хэрэгжсэн": gettext_lazy("fully implemented"),
+    "хэрэгжих шатандаа": gettext_lazy("being implemented"),
+    "хэрэгжилт хангалтгүй": gettext_lazy("implementation insufficient"),
+    "хэрэгжээгүй": gettext_lazy("not implemented"),
+    "хугацаа болоогүй": gettext_lazy("not yet due"),
+}
 NO_PERCENT = "—"  # what a total shows when nothing is due
 _TENTH = Decimal("0.1")
 
@@ -41,7 +50,12 @@ class Level:
     label: str
 
     def __str__(self) -> str:
-        return f"{self.value} — {self.label}"
+        return f"{self.value} — {self.ui_label}"
+
+    @property
+    def ui_label(self) -> str:
+        """The label in the reader's language (an installation's own labels as they are)."""
+        return str(UI_LABELS.get(self.label, self.label))
 
 
 @dataclass(frozen=True)
@@ -54,11 +68,16 @@ class Scale:
     def values(self) -> tuple[int, ...]:
         return tuple(level.value for level in self.levels)
 
+    @property
+    def ui_not_due_label(self) -> str:
+        return str(UI_LABELS.get(self.not_due_label, self.not_due_label))
+
     def label(self, value: int | None) -> str:
         return next((level.label for level in self.levels if level.value == value), "")
 
     def choices(self) -> list[tuple[str, str]]:
-        """For a form's select: `("100", "100 — бүрэн хэрэгжсэн")`, …"""
+        """For a form's select: `("100", "100 — бүрэн хэрэгжсэн")`, … in the reader's
+        language."""
         return [(str(level.value), str(level)) for level in self.levels]
 
 

@@ -20,7 +20,7 @@ from shudarga.criteria.selectors import plan_evaluate, plan_period, rules_for_cr
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.selectors import evidence_for_measures, evidence_sample_for_measures
 from shudarga.organizations.models import Organization
-from shudarga.organizations.roles import Action, role_allows
+from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions.selectors import survey_summary, surveys_answered
 from shudarga.petitions.statistics import petition_quarter_stats
@@ -47,10 +47,10 @@ from shudarga.reports.scale import Scale, format_percent, get_scale, mean_percen
 
 # -- who may do what ----------------------------------------------------------------------
 
-# The report rule lives in the permission table (`organizations.roles`): coordinators and
-# officers write the implementation text and self-assessment and submit; the reviewer scores
-# and marks the report reviewed; the reviewer or the leader approves (and reopens an approved
-# report); auditors read.
+# The report rule lives in the permission table (`organizations.roles`), asked through the
+# organization's `access`: coordinators and officers write the implementation text and
+# self-assessment and submit; the reviewer scores and marks the report reviewed; the
+# reviewer or the leader approves (and reopens an approved report); auditors read.
 REPORT_ACTIONS: dict[str, str] = {
     "edit": Action.EDIT_REPORT,
     "review": Action.REVIEW_REPORT,
@@ -59,12 +59,11 @@ REPORT_ACTIONS: dict[str, str] = {
 
 
 def report_may(*, organization: Organization, what: str) -> bool:
-    """Whether the user `organization` was fetched for (`get_organization_for_user` sets
-    `user_roles`) may `what`: "edit" (text, self-assessment, submit), "review" (score,
-    mark reviewed, send back), "approve" (approve, reopen), or "comment" (edit or review)."""
-    roles = set(getattr(organization, "user_roles", ()))
+    """Whether the user `organization` was fetched for may `what`: "edit" (text,
+    self-assessment, submit), "review" (score, mark reviewed, send back), "approve"
+    (approve, reopen), or "comment" (edit or review). `organization.access` answers."""
     wanted = ("edit", "review") if what == "comment" else (what,)
-    return any(role_allows(role, REPORT_ACTIONS[w]) for role in roles for w in wanted)
+    return organization.access.may_any(*(REPORT_ACTIONS[w] for w in wanted))
 
 
 def report_permissions(*, organization: Organization) -> dict[str, bool]:
@@ -139,7 +138,7 @@ def get_report_for_user(*, user: Any, code: str, report_id: int) -> Report:
     """Report `report_id` of a plan of organization `code` if `user` may see that
     organization; 404 otherwise, also for another organization's report under one's own code.
 
-    The report's `plan.organization` carries `user_roles` for `report_may`.
+    The report's `plan.organization` carries `access` for `report_may`.
     """
     organization = get_organization_for_user(user=user, code=code)
     try:
@@ -286,7 +285,7 @@ class ReportPage:
 
     def level_counts(self) -> list[tuple[int, str, int]]:
         scores = [row.score for row in self.rows if row.score is not None]
-        return [(lv.value, lv.label, scores.count(lv.value)) for lv in self.scale.levels]
+        return [(lv.value, lv.ui_label, scores.count(lv.value)) for lv in self.scale.levels]
 
     def chart(self) -> list[tuple[str, Decimal | None]]:
         """(goal number, percent) for the chart of scores per goal."""

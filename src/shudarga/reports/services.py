@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shudarga.core.services import (
     audit_record,
@@ -40,6 +41,7 @@ from shudarga.reports.models import (
     ReportItem,
     ReportPolicy,
 )
+from shudarga.reports.notices import report_step_notify
 from shudarga.reports.periods import (
     DEFAULT_PERIODS,
     PERIOD_KEYS,
@@ -471,7 +473,7 @@ def report_submit(
     history_bulk_update(
         changed, ["text", "due", "updated_at"], model=ReportItem, actor=actor, ip=ip
     )
-    return _move(
+    report = _move(
         report,
         to=Report.Status.SUBMITTED,
         by="submitted",
@@ -479,6 +481,8 @@ def report_submit(
         actor=actor,
         ip=ip,
     )
+    report_step_notify(report=report, step="submitted", actor=actor)
+    return report
 
 
 @transaction.atomic
@@ -492,7 +496,7 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
     )
     _require_four_eyes(report, actor, "review")
     _require_scored(report, _("marked reviewed"))
-    return _move(
+    report = _move(
         report,
         to=Report.Status.REVIEWED,
         by="reviewed",
@@ -500,6 +504,8 @@ def report_mark_reviewed(*, report: Report, actor: Any, ip: str | None = None) -
         actor=actor,
         ip=ip,
     )
+    report_step_notify(report=report, step="reviewed", actor=actor)
+    return report
 
 
 @transaction.atomic
@@ -511,7 +517,7 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
     report = _fresh(report)
     if report.status == Report.Status.APPROVED:
         raise ValidationError(_("The report is already approved."), code="locked")
-    _require_scored(report, _("approved"))
+    _require_scored(report, pgettext("the report cannot be …", "approved"))
     _require_status(
         report,
         Report.Status.REVIEWED,
@@ -528,6 +534,7 @@ def report_approve(*, report: Report, actor: Any, ip: str | None = None) -> Repo
     )
     report_seal(report=report, actor=actor, ip=ip)
     _lock_records(report)
+    report_step_notify(report=report, step="approved", actor=actor)
     return report
 
 
@@ -555,6 +562,7 @@ def report_reopen(*, report: Report, actor: Any, reason: str, ip: str | None = N
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the report is reopened.")}, code="reason")
     source = report.status
+    report_step_notify(report=report, step="returned", actor=actor, reason=reason.strip())
     report.status = Report.Status.DRAFT
     report.submitted_by = report.reviewed_by = report.approved_by = None
     report.submitted_at = report.reviewed_at = report.approved_at = None

@@ -12,6 +12,20 @@ urlpatterns = [
     path("o/<str:code>/reports/rules/", views.report_rules, name="rules"),
     path(f"{_R}/", views.report_detail, name="detail"),
     path(f"{_R}/measures/<int:measure_id>/", views.report_measure, name="measure"),
+    path(f"{_R}/measures/<int:measure_id>/save/", views.report_measure_save, name="measure_save"),
+    path(
+        f"{_R}/measures/<int:measure_id>/redraft/",
+        views.report_measure_redraft,
+        name="measure_redraft",
+    ),
+    path(
+        f"{_R}/measures/<int:measure_id>/score/", views.report_measure_score, name="measure_score"
+    ),
+    path(
+        f"{_R}/measures/<int:measure_id>/comment/",
+        views.report_measure_comment,
+        name="measure_comment",
+    ),
     path(f"{_R}/status/", views.report_transition, name="transition"),
     path(f"{_R}/redraft/", views.report_redraft_view, name="redraft"),
     path(f"{_R}/due-date/", views.report_due_date, name="due_date"),

@@ -7,6 +7,7 @@ anything else, then asks `report_may` whether the user may press the button (403
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,9 @@ from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.plans.models import Measure
 from shudarga.reports import services
-from shudarga.reports.documents import chart
+from shudarga.reports.documents.model import chart_svg
 from shudarga.reports.exports import EXPORT_FORMATS, report_export, report_filename
 from shudarga.reports.forms import (
     CommentForm,
@@ -38,7 +40,7 @@ from shudarga.reports.forms import (
     TransitionForm,
 )
 from shudarga.reports.models import Report, ReportBundle
-from shudarga.reports.periods import DOCUMENT_LABELS
+from shudarga.reports.periods import DEFAULT_PERIODS, UI_LABELS
 from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
@@ -108,7 +110,12 @@ def _errors(exc: ValidationError) -> str:
 def report_list(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
     may_edit = report_may(organization=organization, what="edit")
-    plans = report_list_for_organization(organization=organization)
+    listed = report_list_for_organization(organization=organization)
+    # The "create the default reports" button only while one of them is missing.
+    plans = [
+        (plan, summaries, not set(DEFAULT_PERIODS) <= {s.report.period for s in summaries})
+        for plan, summaries in listed
+    ]
     return render(
         request,
         "reports/report_list.html",
@@ -116,7 +123,7 @@ def report_list(request: AuthedRequest, code: str) -> HttpResponse:
             "organization": organization,
             "plans": plans,
             "may_edit": may_edit,
-            "form": ReportCreateForm(plans=[plan for plan, _reports in plans])
+            "form": ReportCreateForm(plans=[plan for plan, _reports in listed])
             if may_edit
             else None,
         },
@@ -190,104 +197,56 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "report": report,
             "page": page,
             "title": report_title(year=report.plan.year),
-            "period_label": DOCUMENT_LABELS[report.period],
+            "period_label": UI_LABELS[report.period],
             "may": permissions,
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
-            "chart": mark_safe(chart.svg(page.chart(), width=560)),  # noqa: S308 - escaped inside
+            "chart": mark_safe(  # noqa: S308 - escaped inside
+                chart_svg(
+                    page.chart(),
+                    width=560,
+                    title=_("Implementation per goal, percent"),
+                    label=_("Goal %(n)s"),
+                )
+            ),
             "due_form": DueDateForm(initial={"due_date": report.due_date}),
         },
     )
 
 
-@login_required
-def report_measure(
-    request: AuthedRequest, code: str, report_id: int, measure_id: int
+def _measure_page(
+    request: AuthedRequest,
+    report: Report,
+    measure: Measure,
+    *,
+    item_form: ItemForm | None = None,
+    score_form: ScoreForm | None = None,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
-    measure = get_report_measure(report=report, measure_id=measure_id)
+    """One measure of a report: its text and self-assessment, its score and the comments;
+    the forms post to the views below and come back here, bound, when they are refused."""
     organization = report.plan.organization
     page = report_page(report=report)
     rows = page.rows
     index = next(i for i, r in enumerate(rows) if r.measure.pk == measure.pk)
     row = rows[index]
     may = report_permissions(organization=organization)
-    item_form = ItemForm(initial=ItemForm.initial_for(row.item))
-    score_form = ScoreForm(
-        initial={
-            "score": "" if row.item is None or row.item.score is None else str(row.item.score),
-            "comment": row.item.score_comment if row.item else "",
-        }
-    )
-    comment_form = CommentForm()
+    if item_form is None:
+        item_form = ItemForm(initial=ItemForm.initial_for(row.item))
+    if score_form is None:
+        score_form = ScoreForm(
+            initial={
+                "score": "" if row.item is None or row.item.score is None else str(row.item.score),
+                "comment": row.item.score_comment if row.item else "",
+            }
+        )
     score_refusal = (
         four_eyes_refusal(report=report, user=request.user, step="score")
         if report.status in (Report.Status.SUBMITTED, Report.Status.REVIEWED) and may["review"]
         else None
     )
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        needs = {"save": "edit", "redraft": "edit", "score": "review", "comment": "comment"}
-        if not any(may[what] for what in needs.values()):
-            raise PermissionDenied  # leaders and auditors change nothing here, whatever is sent
-        if action not in needs:
-            return HttpResponse(status=400)
-        if not may[needs[action]]:
-            raise PermissionDenied
-        ip = client_ip(request)
-        try:
-            if action == "save":
-                item_form = ItemForm(request.POST)
-                if item_form.is_valid():
-                    services.report_item_save(
-                        report=report,
-                        measure=measure,
-                        actor=request.user,
-                        ip=ip,
-                        **item_form.cleaned_data,
-                    )
-                    messages.success(request, _("Saved."))
-                    return redirect(request.path)
-            elif action == "redraft":
-                services.report_redraft(report=report, measure=measure, actor=request.user, ip=ip)
-                messages.success(request, _("The text was drafted again from the records."))
-                return redirect(request.path)
-            elif action == "score":
-                score_form = ScoreForm(request.POST)
-                if score_form.is_valid():
-                    services.report_item_score(
-                        report=report,
-                        measure=measure,
-                        actor=request.user,
-                        score=score_form.cleaned_data["score"],
-                        comment=score_form.cleaned_data["comment"],
-                        ip=ip,
-                    )
-                    messages.success(request, _("The score was saved."))
-                    return redirect(request.path)
-            else:
-                comment_form = CommentForm(request.POST)
-                if comment_form.is_valid():
-                    services.report_comment_add(
-                        report=report,
-                        measure=measure,
-                        actor=request.user,
-                        text=comment_form.cleaned_data["text"],
-                        ip=ip,
-                    )
-                    return redirect(f"{request.path}#comments")
-        except ValidationError as exc:
-            # Field errors go next to the field; a refusal of the whole action (a locked or
-            # submitted report) is a message on the page, which may show no form at all.
-            target = {"save": item_form, "score": score_form, "comment": comment_form}.get(action)
-            if target is None or not hasattr(exc, "error_dict"):
-                messages.error(request, _errors(exc))
-                return redirect(request.path)
-            for field, errors in exc.message_dict.items():
-                target.add_error(field if field in target.fields else None, errors)
-        status = 400
     return render(
         request,
         "reports/report_measure.html",
@@ -312,10 +271,149 @@ def report_measure(
             "commentable": not report.is_locked and may["comment"],
             "item_form": item_form,
             "score_form": score_form,
-            "comment_form": comment_form,
+            "comment_form": comment_form or CommentForm(),
         },
         status=status,
     )
+
+
+@login_required
+def report_measure(
+    request: AuthedRequest, code: str, report_id: int, measure_id: int
+) -> HttpResponse:
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    measure = get_report_measure(report=report, measure_id=measure_id)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return _measure_page(request, report, measure)
+
+
+def _measure_for_action(
+    request: AuthedRequest, code: str, report_id: int, measure_id: int, what: str
+) -> tuple[Report, Measure]:
+    """The report and measure an action posts to: 404 for outsiders, 403 unless the user
+    may `what` ("edit", "review", "comment"), then only POST (405)."""
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    measure = get_report_measure(report=report, measure_id=measure_id)
+    if not report_may(organization=report.plan.organization, what=what):
+        raise PermissionDenied
+    if request.method != "POST":
+        raise _NotAllowed
+    return report, measure
+
+
+class _NotAllowed(Exception):
+    """The action views answer only POST."""
+
+
+def _refused(
+    request: AuthedRequest,
+    report: Report,
+    measure: Measure,
+    exc: ValidationError,
+    form_name: str | None = None,
+    form: Any = None,
+) -> HttpResponse:
+    """A service's refusal: next to the fields it names when it names some, else a message
+    on the measure's page (a locked or submitted report may show no form at all)."""
+    if form is None or not hasattr(exc, "error_dict"):
+        messages.error(request, _errors(exc))
+        return redirect(_measure_url(report, measure))
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+    return _measure_page(request, report, measure, status=400, **{form_name: form})
+
+
+def _measure_url(report: Report, measure: Measure) -> str:
+    return reverse("reports:measure", args=[report.plan.organization.code, report.pk, measure.pk])
+
+
+def _action_view(what: str):
+    """Decorate an action view: the lookups and checks of `_measure_for_action`."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(
+            request: AuthedRequest, code: str, report_id: int, measure_id: int
+        ) -> HttpResponse:
+            try:
+                report, measure = _measure_for_action(request, code, report_id, measure_id, what)
+            except _NotAllowed:
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, report, measure)
+
+        return wrapper
+
+    return decorate
+
+
+@_action_view("edit")
+def report_measure_save(request: AuthedRequest, report: Report, measure: Measure) -> HttpResponse:
+    """Save the measure's implementation text, self-assessment and level reached."""
+    form = ItemForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, report, measure, item_form=form, status=400)
+    try:
+        services.report_item_save(
+            report=report, measure=measure, actor=request.user, ip=client_ip(request),
+            **form.cleaned_data,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, report, measure, exc, "item_form", form)
+    messages.success(request, _("Saved."))
+    return redirect(_measure_url(report, measure))
+
+
+@_action_view("edit")
+def report_measure_redraft(
+    request: AuthedRequest, report: Report, measure: Measure
+) -> HttpResponse:
+    """Draft the measure's text again from the period's records."""
+    try:
+        services.report_redraft(
+            report=report, measure=measure, actor=request.user, ip=client_ip(request)
+        )
+    except ValidationError as exc:
+        return _refused(request, report, measure, exc)
+    messages.success(request, _("The text was drafted again from the records."))
+    return redirect(_measure_url(report, measure))
+
+
+@_action_view("review")
+def report_measure_score(request: AuthedRequest, report: Report, measure: Measure) -> HttpResponse:
+    """The reviewer's score of the measure, with a comment."""
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, report, measure, score_form=form, status=400)
+    try:
+        services.report_item_score(
+            report=report, measure=measure, actor=request.user,
+            score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
+            ip=client_ip(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, report, measure, exc, "score_form", form)
+    messages.success(request, _("The score was saved."))
+    return redirect(_measure_url(report, measure))
+
+
+@_action_view("comment")
+def report_measure_comment(
+    request: AuthedRequest, report: Report, measure: Measure
+) -> HttpResponse:
+    """A note between the reviewer and the officer about this measure."""
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, report, measure, comment_form=form, status=400)
+    try:
+        services.report_comment_add(
+            report=report, measure=measure, actor=request.user,
+            text=form.cleaned_data["text"], ip=client_ip(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, report, measure, exc, "comment_form", form)
+    return redirect(f"{_measure_url(report, measure)}#comments")
 
 
 @login_required
@@ -519,7 +617,7 @@ def report_rules(request: AuthedRequest, code: str) -> HttpResponse:
     """The organization's report rules (the four-eyes rule): every member reads them; the
     leader changes them, with a reason to turn the rule off."""
     organization = get_organization_for_user(user=request.user, code=code)
-    may_change = Action.SET_REPORT_RULES in organization.user_actions
+    may_change = organization.access.may(Action.SET_REPORT_RULES)
     policy = report_policy(organization_id=organization.pk)
     form = ReportPolicyForm(
         request.POST or None, initial={"four_eyes": policy is None or policy.four_eyes}

@@ -27,7 +27,6 @@ from shudarga.evidence.selectors import (
     evidence_for_organization,
     evidence_versions,
     get_evidence_for_user,
-    require_evidence_write,
 )
 from shudarga.evidence.uploads import REQUEST_OVERHEAD, EvidenceUploadLimit, upload_was_cut
 from shudarga.evidence.validators import max_upload_bytes
@@ -214,7 +213,7 @@ def evidence_upload(request: HttpRequest, code: OrgCode) -> Status:
     JPEG, PNG, MP4, DOCX, XLSX; no macros, no zip bombs), extension agreeing with it.
     413 `too_large` over the size limit; 400 `invalid` naming what is wrong otherwise."""
     organization = get_organization_for_user(user=request.user, code=code)
-    require_evidence_write(organization=organization)
+    organization.access.require(Action.EDIT_RECORDS)
     _limit_upload(request)
     data = request.POST.copy()
     if upload_was_cut(request):

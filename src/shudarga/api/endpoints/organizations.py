@@ -19,7 +19,7 @@ from shudarga.organizations.selectors import (
 router = Router(tags=["organizations"])
 
 
-def organization_out(organization: Organization, roles: set[str]) -> dict:
+def organization_out(organization: Organization, roles: set[str] | frozenset[str]) -> dict:
     return {
         "code": organization.code,
         "name": organization.name,
@@ -49,4 +49,4 @@ def organization_list(request: HttpRequest) -> list[dict]:
 )
 def organization_detail(request: HttpRequest, code: OrgCode) -> dict:
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
-    return organization_out(organization, organization.user_roles)
+    return organization_out(organization, organization.access.roles)

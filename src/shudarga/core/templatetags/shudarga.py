@@ -32,3 +32,27 @@ def person(user: Any, fallback: str = "—") -> str:
     if user is None:
         return fallback
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def action_label(value: str) -> str:
+    """An audit action key ("petition.answered") in words."""
+    from shudarga.core.activity import action_label as label
+
+    return label(str(value))
+
+
+@register.filter
+def change_items(value: dict | None) -> list[tuple[str, str]]:
+    """An audit entry's recorded changes as (field, words) pairs."""
+    from shudarga.core.activity import change_items as items
+
+    return items(value)
+
+
+@register.filter
+def plain(value: object) -> str:
+    """A value in words: never `None`, `True` or a Python list."""
+    from shudarga.core.activity import plain as words
+
+    return words(value)

@@ -32,7 +32,6 @@ from shudarga.core.word import (
     set_up_landscape_page,
     shade,
 )
-from shudarga.reports.documents import chart
 from shudarga.reports.documents.model import (
     COLUMNS,
     GOAL_TOTAL,
@@ -41,6 +40,7 @@ from shudarga.reports.documents.model import (
     SHORTFALL,
     DocItem,
     ReportDocument,
+    chart_png,
 )
 
 _WIDTHS = {  # cm; each set adds up to the width between the margins (27.16 cm)
@@ -83,7 +83,7 @@ def write(document: ReportDocument) -> bytes:
     picture = doc.add_paragraph()
     picture.alignment = center
     picture.add_run().add_picture(
-        io.BytesIO(chart.png([(str(g.number), g.percent) for g in document.goals])),
+        io.BytesIO(chart_png([(str(g.number), g.percent) for g in document.goals])),
         width=Cm(16),
     )
     scale = "; ".join(f"{value} — {label}" for value, label in document.scale)

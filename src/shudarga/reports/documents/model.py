@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from shudarga.core.charts import DOCUMENT_BAR, Bar, bars_png, bars_svg
 from shudarga.reports.scale import format_percent
 
 # The official column titles, in order; the level columns appear only when the plan has
@@ -173,3 +174,45 @@ class ReportDocument:
         for goal, raw in zip(self.goals, data["goals"], strict=True):
             raw["percent_text"] = goal.percent_text
         return data
+
+
+# -- the chart of implementation per goal, as the documents and the report page draw it ---
+
+CHART_TITLE = "Зорилго тус бүрийн хэрэгжилт, хувиар"
+
+
+def goal_bars(
+    goals: list[tuple[str, Decimal | None]], *, label: str = "Зорилго %(n)s"
+) -> list[Bar]:
+    """One bar per (goal number, percent): "Зорилго 1", the percent as reports print it."""
+    return [
+        Bar(
+            label=label % {"n": number},
+            percent=percent,
+            text=format_percent(percent) + ("%" if percent is not None else ""),
+        )
+        for number, percent in goals
+    ]
+
+
+def chart_svg(
+    goals: list[tuple[str, Decimal | None]],
+    *,
+    width: int = 640,
+    title: str = CHART_TITLE,
+    label: str = "Зорилго %(n)s",
+) -> str:
+    """The chart as inline SVG (all text escaped), with a 0-100 % axis; the document's
+    Mongolian words unless a page gives its reader's."""
+    return bars_svg(
+        goal_bars(goals, label=label), title=title, width=width, font_size=12, ticks=True,
+        color=DOCUMENT_BAR,
+    )  # fmt: skip
+
+
+def chart_png(goals: list[tuple[str, Decimal | None]], *, scale: int = 3) -> bytes:
+    """The same chart as a PNG, for Word."""
+    return bars_png(
+        goal_bars(goals), title=CHART_TITLE, width=640, font_size=12, scale=scale, ticks=True,
+        color=DOCUMENT_BAR,
+    )  # fmt: skip

@@ -16,11 +16,10 @@ import openpyxl
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shudarga.core.dates import format_mn_date
-from shudarga.core.spreadsheets import set_text
+from shudarga.core.spreadsheets import page_setup, set_text
 from shudarga.reports.documents.model import (
     COLUMNS,
     GOAL_TOTAL,
@@ -174,16 +173,12 @@ def write(document: ReportDocument) -> bytes:
         _put(sheet, row, 2, f"____________________ {signer.name}".rstrip())
         row += 2
 
-    sheet.freeze_panes = sheet.cell(row=header_row + 2, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row + 1}"
+    page_setup(
+        sheet,
+        title_rows=f"{header_row}:{header_row + 1}",
+        freeze=sheet.cell(row=header_row + 2, column=1).coordinate,
+    )
     sheet.print_area = f"A1:{get_column_letter(width)}{max(row, last_table_row)}"
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.5, bottom=0.6)
-    sheet.oddFooter.center.text = "&P / &N"
 
     out = io.BytesIO()
     workbook.save(out)

@@ -17,9 +17,31 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { sizeBars(document); });
+  // Buttons that do by a page load what htmx does in place are hidden once htmx runs.
+  function hideNoScript(root) {
+    if (!window.htmx) { return; }
+    Array.prototype.forEach.call(root.querySelectorAll(".sh-nojs"), function (el) {
+      el.classList.add("d-none");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    sizeBars(document);
+    hideNoScript(document);
+  });
+  document.addEventListener("htmx:load", function (event) { hideNoScript(event.target); });
   // Content htmx swaps in (the evidence bundle's progress) gets the same treatment.
   document.addEventListener("htmx:load", function (event) { sizeBars(event.target); });
+
+  // The rule editor shows only the fields the chosen kind of rule reads.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("form[data-rule-form] select[name=kind]")) { return; }
+    Array.prototype.forEach.call(select.form.querySelectorAll("[data-kinds]"), function (row) {
+      var kinds = row.getAttribute("data-kinds").split(" ");
+      row.classList.toggle("d-none", kinds.indexOf(select.value) === -1);
+    });
+  });
 
   // A one-time secret shown for copying is selected as soon as it gets the focus.
   document.addEventListener("focusin", function (event) {

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from shudarga.dashboards.demo import load_demo_children
 from shudarga.dashboards.selectors import parent_overview
+from shudarga.demo.children import load_demo_children
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shudarga.petitions.demo import load_demo_petitions
+from shudarga.demo.petitions import load_demo_petitions
 from shudarga.petitions.models import Petition, Survey
 from shudarga.petitions.selectors import petition_due_counts
 

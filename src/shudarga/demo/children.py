@@ -8,6 +8,7 @@ reports at all. Safe to run again: organizations that exist are left alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,11 @@ from shudarga.organizations.models import Organization
 from shudarga.organizations.services import organization_create
 from shudarga.plans.documents.reading import read_plan_document
 from shudarga.plans.models import Measure, Plan
-from shudarga.plans.services import measure_assign, plan_create_from_document
+from shudarga.plans.services import (
+    measure_assign,
+    plan_change_status,
+    plan_create_from_document,
+)
 from shudarga.registers.models import BoardUpdate
 from shudarga.registers.registry import REGISTERS
 from shudarga.registers.services import register_row_save
@@ -62,10 +67,21 @@ def _score_h1(plan: Plan, score: int) -> None:
 
 
 @transaction.atomic
-def load_demo_children(*, parent: Organization, count: int = 4, actor: Any = None) -> list:
+def load_demo_children(
+    *,
+    parent: Organization,
+    count: int = 4,
+    actor: Any = None,
+    year: int = 2023,
+    today: dt.date | None = None,
+) -> list:
     """Create `count` organizations under `parent` (codes `<parent>-C1`, …), each with the
-    seed plan and one of four stories by its index. Returns the organizations."""
+    seed plan moved to `year` and one of four stories by its index, told up to `today` (a
+    year in progress: nothing later is recorded, no report of a running period is scored).
+    Returns the organizations."""
     document_bytes = SEED.read_bytes()
+    until = today if today is not None and today.year == year else None
+    months = until.month - 1 if until is not None else 12  # whole months done
     result = []
     for index in range(count):
         code = f"{parent.code}-C{index + 1}"
@@ -76,9 +92,13 @@ def load_demo_children(*, parent: Organization, count: int = 4, actor: Any = Non
         name = NAMES[index % len(NAMES)] + (f" {index // len(NAMES) + 1}" if index >= 6 else "")
         org = organization_create(name=name, code=code, parent=parent)
         result.append(org)
+        document = read_plan_document(document_bytes, SEED.name)
+        document = dataclasses.replace(
+            document, year=year, title=document.title.replace(str(document.year), str(year))
+        )
         plan = plan_create_from_document(
             organization=org,
-            document=read_plan_document(document_bytes, SEED.name),
+            document=document,
             actor=actor,
             source_name=SEED.name,
         )
@@ -92,17 +112,21 @@ def load_demo_children(*, parent: Organization, count: int = 4, actor: Any = Non
                 recurrence=RECURRENCES.get(measure.code, measure.recurrence),
             )
         plan_confirm_proposed_rules(plan=plan, actor=actor)
+        if until is not None:  # a year in progress runs on an approved plan
+            plan_change_status(plan=plan, transition="approve", actor=actor)
         story = index % 4
-        if story == 0:  # a full year, both reports scored
-            load_year_of_records(organization=org, plan=plan, actor=actor)
+        h1_over = until is None or until > dt.date(year, 6, 30)
+        if story == 0:  # a full year, both reports scored (those whose period is over)
+            load_year_of_records(organization=org, plan=plan, actor=actor, until=until)
             report_create_defaults(plan=plan, actor=actor)
-            score_demo_reports(plan=plan, reviewer=actor, leader=actor)
+            score_demo_reports(plan=plan, reviewer=actor, leader=actor, until=until)
         elif story == 1:  # half a year of board updates, the half-year report scored
-            _board_updates(org, plan, months=6)
+            _board_updates(org, plan, months=min(6, months))
             report_create_defaults(plan=plan, actor=actor)
-            _score_h1(plan, score=70)
+            if h1_over:
+                _score_h1(plan, score=70)
         elif story == 2:  # a few board updates, reports drafted, never submitted
-            _board_updates(org, plan, months=2)
+            _board_updates(org, plan, months=min(2, months))
             report_create_defaults(plan=plan, actor=actor)
         # story 3: the plan only — nothing recorded, no report
     return result
