@@ -76,6 +76,18 @@ def test_an_unreadable_deadline_is_kept_and_assessed_in_every_period():
     assert (reading.recurrence, reading.understood) == ("continuous", False)
 
 
+def test_the_reading_is_worded_in_the_language_of_the_moment():
+    """The summaries are lazy: a process that loaded the module in one language words them
+    in each request's language."""
+    monthly, dated = parse_due_text("Сар бүр", YEAR), parse_due_text("2023.03.31", YEAR)
+    with translation.override("en"):
+        assert monthly.describe() == "every month"
+        assert dated.describe() == "by March 31, 2023"
+    with translation.override("mn"):
+        assert monthly.describe() == "сар бүр"
+        assert dated.describe() == "2023 оны 3 дугаар сарын 31-ны дотор"
+
+
 @pytest.mark.parametrize(
     ("text", "parties"),
     [

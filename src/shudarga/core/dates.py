@@ -25,6 +25,17 @@ def format_mn_date(value: dt.date) -> str:
     return f"{value.year} оны {value.month} {mn_month_ordinal(value.month)} сарын {value.day}"
 
 
+def format_date(value: dt.date) -> str:
+    """A date in the active language: `2023 оны 10 дугаар сарын 10` in Mongolian, the
+    locale's long date otherwise ("Oct. 10, 2023")."""
+    from django.utils import formats
+    from django.utils.translation import get_language
+
+    if (get_language() or "mn").startswith("mn"):
+        return format_mn_date(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
 def parse_mn_date(text: str) -> dt.date | None:
     """The first `YYYY оны M дугаар сарын D` in `text` as a date, or None.
 

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from shudarga.core.dates import format_mn_date
+from shudarga.core.dates import format_date
 from shudarga.core.text import fold, squash
 
 ONCE = "once"
@@ -122,21 +123,22 @@ class ScheduleReading:
     def describe(self) -> str:
         """The reading in the user's language: "every month", "by 2023 оны 3 дугаар сарын 31"."""
         if self.recurrence == DATES:
-            return _("on %(dates)s") % {"dates": ", ".join(format_mn_date(d) for d in self.dates)}
+            return _("on %(dates)s") % {"dates": ", ".join(format_date(d) for d in self.dates)}
         if self.recurrence == ONCE and self.due_date:
-            return _("by %(date)s") % {"date": format_mn_date(self.due_date)}
+            return _("by %(date)s") % {"date": format_date(self.due_date)}
         return str(RECURRENCE_SUMMARY.get(self.recurrence, self.recurrence))
 
 
+# Lazy: worded in the language of each request, not of the process that loaded the module.
 RECURRENCE_SUMMARY = {
-    ONCE: _("once, by year end"),
-    MONTHLY: _("every month"),
-    QUARTERLY: _("every quarter"),
-    PRESENTATIONS: _("Q1, half-year and year end"),
-    HALF_YEARLY: _("half-year and year end"),
-    YEAR_END: _("by year end"),
-    CONTINUOUS: _("throughout the year, assessed in every report period"),
-    AS_NEEDED: _("as it arises, assessed in every report period"),
+    ONCE: gettext_lazy("once, by year end"),
+    MONTHLY: gettext_lazy("every month"),
+    QUARTERLY: gettext_lazy("every quarter"),
+    PRESENTATIONS: gettext_lazy("Q1, half-year and year end"),
+    HALF_YEARLY: gettext_lazy("half-year and year end"),
+    YEAR_END: gettext_lazy("by year end"),
+    CONTINUOUS: gettext_lazy("throughout the year, assessed in every report period"),
+    AS_NEEDED: gettext_lazy("as it arises, assessed in every report period"),
 }
 
 # The words are matched on folded text (lower case); each pattern says what it means.

@@ -6,10 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import formats
-from django.utils.translation import get_language
 
-from shudarga.core.dates import format_mn_date
+from shudarga.core.dates import format_date
 
 register = template.Library()
 
@@ -19,9 +17,7 @@ def doc_date(value: dt.date | None) -> str:
     """`2023 оны 10 дугаар сарын 10` in Mongolian, the locale's long date otherwise."""
     if value is None:
         return ""
-    if (get_language() or "mn").startswith("mn"):
-        return format_mn_date(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    return format_date(value)
 
 
 @register.filter
