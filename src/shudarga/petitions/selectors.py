@@ -14,8 +14,6 @@ Definitions used everywhere here (as of a day `today`):
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,122 +203,6 @@ def petition_deadline_counts(
         organization_id=organization_id, received_on__gte=date_from, received_on__lte=date_to
     ).aggregate(received=Count("pk"), overdue=Count("pk", filter=overdue))
     return counts["received"], counts["overdue"]
-
-
-@dataclass
-class StatsRow:
-    """One line of the quarterly table. received = answered + transferred + closed +
-    overdue + not_yet_due; late + on_time = answered + transferred + closed."""
-
-    key: str
-    label: str
-    received: int = 0
-    answered: int = 0
-    transferred: int = 0
-    closed: int = 0  # closed without answer or transfer (withdrawn, not considered)
-    on_time: int = 0  # resolved on or before the deadline
-    late: int = 0  # resolved after the deadline ("answered late")
-    overdue: int = 0  # still open, deadline passed
-    not_yet_due: int = 0  # still open, deadline today or later
-
-    @property
-    def resolved(self) -> int:
-        return self.answered + self.transferred + self.closed
-
-    @property
-    def percent_on_time(self) -> float | None:
-        """Resolved on time, as a share of the petitions whose deadline came (resolved or
-        overdue), truncated to one decimal so 100.0 means every one; None if none came."""
-        due = self.received - self.not_yet_due
-        if due <= 0:
-            return None
-        return math.floor(self.on_time * 1000 / due) / 10
-
-    def add(self, fact: PetitionFact, today: dt.date) -> None:
-        self.received += 1
-        resolved_on = fact.resolved_on if fact.resolved_on and fact.resolved_on <= today else None
-        if resolved_on is None:
-            if fact.due_on < today:
-                self.overdue += 1
-            else:
-                self.not_yet_due += 1
-            return
-        if fact.answered_on and fact.answered_on <= today:
-            self.answered += 1
-        elif fact.transferred_on and fact.transferred_on <= today:
-            self.transferred += 1
-        else:
-            self.closed += 1
-        if resolved_on > fact.due_on:
-            self.late += 1
-        else:
-            self.on_time += 1
-
-
-@dataclass(frozen=True)
-class PetitionFact:
-    channel: str
-    kind: str
-    received_on: dt.date
-    due_on: dt.date
-    resolved_on: dt.date | None
-    answered_on: dt.date | None
-    transferred_on: dt.date | None
-
-
-@dataclass
-class PetitionStats:
-    date_from: dt.date
-    date_to: dt.date
-    today: dt.date
-    total: StatsRow
-    by_channel: list[StatsRow] = field(default_factory=list)
-    by_kind: list[StatsRow] = field(default_factory=list)
-
-
-def compute_stats(
-    facts: Iterable[PetitionFact], *, date_from: dt.date, date_to: dt.date, today: dt.date
-) -> PetitionStats:
-    """The quarterly table from plain facts (no database): totals, then one row per
-    channel and per type, every channel and type listed even when zero."""
-    total = StatsRow(key="total", label="")
-    channels = {v: StatsRow(key=v, label=label) for v, label in Petition.Channel.choices}
-    kinds = {v: StatsRow(key=v, label=label) for v, label in Petition.Kind.choices}
-    for fact in facts:
-        total.add(fact, today)
-        channels[fact.channel].add(fact, today)
-        kinds[fact.kind].add(fact, today)
-    return PetitionStats(
-        date_from=date_from,
-        date_to=date_to,
-        today=today,
-        total=total,
-        by_channel=list(channels.values()),
-        by_kind=list(kinds.values()),
-    )
-
-
-def petition_stats(
-    *, organization_id: int, date_from: dt.date, date_to: dt.date, today: dt.date
-) -> PetitionStats:
-    """The statistics government bodies report for petitions of organization
-    `organization_id` received between `date_from` and `date_to` (both included), in the
-    state they were in on `today`: received, answered, transferred, closed, resolved on
-    time and late, overdue, not yet due, percent on time; in total, by channel, by type.
-
-    One query (the petitions' dates, channel and type), counted in Python.
-    """
-    rows = Petition.objects.filter(
-        organization_id=organization_id, received_on__gte=date_from, received_on__lte=date_to
-    ).values_list(
-        "channel", "kind", "received_on", "due_on", "resolved_on", "answered_on", "transferred_on"
-    )
-    return compute_stats(
-        (PetitionFact(*row) for row in rows.iterator()),
-        date_from=date_from,
-        date_to=date_to,
-        today=today,
-    )
 
 
 # --- Satisfaction survey (measure 4.3) ---------------------------------------------------
