@@ -433,6 +433,7 @@ def test_one_person_with_every_role_still_needs_a_second(client, world, org):
     assert report.status == "submitted" and report.submitted_by == person
     measure_id = report.items.filter(due=True).values_list("measure_id", flat=True).first()
     score = reverse("reports:measure_score", args=[code, report_id, measure_id])
+    client.cookies["django_language"] = "en"
     refused = client.post(score, {"score": "100"}, follow=True)
     assert "someone else must review" in refused.content.decode()
     client.post(transition, {"transition": "review"})

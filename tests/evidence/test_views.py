@@ -346,8 +346,8 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
         )  # fmt: skip
     client.force_login(coordinator)
     # session, user, organization, memberships, evidence with measure+plan+criterion+users,
-    # versions with uploaders, organizations for the switcher
-    with django_assert_num_queries(7):
+    # versions with uploaders, the approved reports' locks, organizations for the switcher
+    with django_assert_num_queries(8):
         response = client.get(reverse("evidence:detail", args=[org.code, latest.pk]))
     assert response.status_code == 200
     # one per version, the button, and the PDF viewer's fallback link

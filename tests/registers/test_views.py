@@ -78,8 +78,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     make_rows(key, org, n_rows, measures=measures)
     client.force_login(officer)
     # session, user, organization, memberships, row count (paginator), rows of the page,
-    # their measures (prefetch), the current plan's measures (filter), switcher
-    with django_assert_num_queries(9):
+    # their measures (prefetch), the current plan's measures (filter), the approved reports'
+    # locks (rows they hold show no buttons), switcher
+    with django_assert_num_queries(10):
         response = client.get(_url("list", org, key))
     assert response.status_code == 200
     assert len(response.context["table"]) == n_rows

@@ -221,3 +221,43 @@ def test_the_register_pages_say_why(client, seed_plan, officer, year_report, rev
     response = client.post(url, follow=True)
     assert "approved and locked" in response.content.decode()
     assert type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_the_pages_hold_back_the_buttons_of_locked_records(
+    client, seed_plan, officer, year_report, listed, reviewer, leader
+):
+    """Locked evidence and rows show why instead of buttons that would only be refused; a
+    row the report does not hold keeps its buttons."""
+    organization = seed_plan.organization
+    held, free = [
+        register_row_save(
+            spec=REGISTERS["events"],
+            organization=organization,
+            row=EventFactory.build(organization=organization, date=day),
+            measures=[seed_plan.measures.get(code="1.2")],
+            actor=officer,
+        )
+        for day in (IN_THE_YEAR, dt.date(2024, 2, 1))
+    ]
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    code = organization.code
+    evidence_url = reverse("evidence:detail", args=[code, listed.pk])
+    replace_url = reverse("evidence:replace", args=[code, listed.pk])
+    assert replace_url in client.get(evidence_url).content.decode()  # not locked yet
+
+    report = services.report_mark_reviewed(report=score_all(year_report, reviewer), actor=reviewer)
+    services.report_approve(report=report, actor=leader)
+
+    html = client.get(evidence_url).content.decode()
+    assert 'data-test="locked"' in html and replace_url not in html
+    html = client.get(reverse("registers:list", args=[code, "events"])).content.decode()
+    assert reverse("registers:delete", args=[code, "events", held.pk]) not in html
+    assert reverse("registers:delete", args=[code, "events", free.pk]) in html
+    assert html.count('data-test="locked"') == 1
+    html = client.get(reverse("registers:edit", args=[code, "events", held.pk])).content.decode()
+    assert "<fieldset disabled>" in html and ">Save</button>" not in html
+    html = client.get(reverse("registers:delete", args=[code, "events", held.pk])).content.decode()
+    assert 'data-test="locked"' in html and 'class="btn btn-danger"' not in html
+    html = client.get(reverse("registers:edit", args=[code, "events", free.pk])).content.decode()
+    assert "<fieldset>" in html and ">Save</button>" in html

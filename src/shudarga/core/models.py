@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -206,3 +209,13 @@ class RecordLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.start} – {self.end}"
+
+    def covers(self, *, day: Any, plan_ids: Iterable[int], register: str = "") -> bool:
+        """Whether a record dated `day`, serving measures of `plan_ids` (or in register
+        `register`), falls inside what this lock holds: the one test the writes refuse by and
+        the pages hide their buttons by."""
+        if day is None or not (self.start <= day <= self.end):
+            return False
+        return self.plan_id in set(plan_ids) or bool(
+            register and (register in self.registers or "*" in self.registers)
+        )

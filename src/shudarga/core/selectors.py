@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from shudarga.core.audit_chain import ChainBreak, ChainReport, Head, check_chain
 from shudarga.core.audit_keys import known_keys
 from shudarga.core.history import ACTION_PREFIX, historical_models, version_digest
-from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, Seal
+from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, RecordLock, Seal
 from shudarga.core.sealing import Difference, content_digest, digest_of_seal, seal_fault
 
 
@@ -259,3 +259,24 @@ def history_check(*, chunk_size: int = 2000) -> HistoryReport:
                     reason = "has no audit entry: it was added behind the application's back"
                     return HistoryReport(checked, VersionBreak(label, pk, reason))
     return HistoryReport(checked, None)
+
+
+# -- record locks -------------------------------------------------------------------------
+
+
+def record_locks_of(*, organization_id: int) -> list[RecordLock]:
+    """The organization's locks (one per approved report), oldest period first: read once
+    per page, then asked per record with `lock_covering`. One query."""
+    return list(RecordLock.objects.filter(organization_id=organization_id).order_by("start", "id"))
+
+
+def lock_covering(
+    locks: Iterable[RecordLock], *, day: Any, plan_ids: Iterable[int], register: str = ""
+) -> RecordLock | None:
+    """The first of `locks` that holds a record dated `day` serving measures of `plan_ids`
+    (or in register `register`); None when the record may change. No query."""
+    plan_ids = set(plan_ids)
+    return next(
+        (lock for lock in locks if lock.covers(day=day, plan_ids=plan_ids, register=register)),
+        None,
+    )

@@ -420,9 +420,7 @@ def record_lock_check(
     for lock in RecordLock.objects.filter(
         organization_id=organization_id, start__lte=day, end__gte=day
     ).order_by("start", "id"):
-        if lock.plan_id in plan_ids or (
-            register and (register in lock.registers or "*" in lock.registers)
-        ):
+        if lock.covers(day=day, plan_ids=plan_ids, register=register):
             raise ValidationError(
                 _(
                     "The report “%(what)s” is approved and locked, and this record falls "

@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.selectors import lock_covering, record_locks_of
 from shudarga.evidence import services
 from shudarga.evidence.forms import (
     EvidenceAddForm,
@@ -129,6 +130,18 @@ def evidence_detail(request: AuthedRequest, code: str, evidence_id: int) -> Http
     evidence = get_evidence_for_user(user=request.user, code=code, evidence_id=evidence_id)
     organization = evidence.organization
     versions = list(evidence_versions(evidence=evidence))
+    may_edit = organization.access.may(Action.EDIT_RECORDS) and evidence.is_current
+    # An approved report holds it: the buttons go and the page says why (the services
+    # refuse the change anyway).
+    lock = (
+        lock_covering(
+            record_locks_of(organization_id=organization.pk),
+            day=evidence.relates_to,
+            plan_ids=[evidence.measure.plan_id],
+        )
+        if may_edit
+        else None
+    )
     return render(
         request,
         "evidence/evidence_detail.html",
@@ -138,7 +151,8 @@ def evidence_detail(request: AuthedRequest, code: str, evidence_id: int) -> Http
             "versions": versions,
             "current": next((v for v in versions if v.is_current), None),
             "register_row": evidence.register_row if evidence.register_type_id else None,
-            "may_change": organization.access.may(Action.EDIT_RECORDS) and evidence.is_current,
+            "may_change": may_edit and lock is None,
+            "lock": lock,
         },
     )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.selectors import lock_covering, record_locks_of
 from shudarga.organizations.models import Organization
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
@@ -112,8 +113,14 @@ def row_list(request: AuthedRequest, code: str, register: str) -> HttpResponse:
     filter_form = RegisterFilterForm(request.GET, spec=spec, organization=organization)
     rows = register_rows(spec=spec, organization=organization, **filter_form.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    locks = record_locks_of(organization_id=organization.pk)
     table = [
-        {"row": row, "cells": display.row_cells(spec, row), "codes": display.measure_codes(row)}
+        {
+            "row": row,
+            "cells": display.row_cells(spec, row),
+            "codes": display.measure_codes(row),
+            "lock": _lock_of(spec, row, locks),
+        }
         for row in page.object_list
     ]
     return render(
@@ -131,6 +138,19 @@ def row_list(request: AuthedRequest, code: str, register: str) -> HttpResponse:
     )
 
 
+def _lock_of(spec: RegisterSpec, row: RegisterRow, locks: list) -> object | None:
+    """The approved report's lock that holds `row`, if one does (reads the prefetched
+    measures; no query)."""
+    if row.pk is None:
+        return None
+    return lock_covering(
+        locks,
+        day=getattr(row, spec.date_field),
+        plan_ids={measure.plan_id for measure in row.measures.all()},
+        register=spec.key,
+    )
+
+
 def _row_form_page(
     request: AuthedRequest, organization: Organization, spec: RegisterSpec, row: RegisterRow
 ) -> HttpResponse:
@@ -143,6 +163,7 @@ def _row_form_page(
         initial_measure=request.GET.get("measure", ""),
     )
     is_new = row.pk is None
+    lock = None if is_new else _lock_of(spec, row, record_locks_of(organization_id=organization.pk))
     if request.method == "POST" and form.is_valid():
         try:
             register_row_save(
@@ -165,7 +186,7 @@ def _row_form_page(
     return render(
         request,
         "registers/row_form.html",
-        _context(organization, spec, form=form, row=row, is_new=is_new),
+        _context(organization, spec, form=form, row=row, is_new=is_new, lock=lock),
         status=status,
     )
 
@@ -191,8 +212,11 @@ def row_delete(request: AuthedRequest, code: str, register: str, row_id: int) ->
         request.user, code, register, edit=True, row_id=row_id
     )
     if request.method != "POST":
+        lock = _lock_of(spec, row, record_locks_of(organization_id=organization.pk))
         return render(
-            request, "registers/row_confirm_delete.html", _context(organization, spec, row=row)
+            request,
+            "registers/row_confirm_delete.html",
+            _context(organization, spec, row=row, lock=lock),
         )
     try:
         register_row_delete(spec=spec, row=row, actor=request.user, ip=client_ip(request))
