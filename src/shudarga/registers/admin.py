@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -25,6 +25,7 @@ class RegisterRowAdmin(admin.ModelAdmin):
     spec: RegisterSpec
     list_select_related = ("organization",)
     readonly_fields = ("created_by", "created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         links = tuple(f.name for f in self.model._meta.many_to_many)
