@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.audit_chain import LEGACY_CHAIN_ID
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -147,6 +149,11 @@ class AuditAnchor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} #{self.last_entry_id} {self.digest[:12]}"
+
+    @property
+    def of_legacy_chain(self) -> bool:
+        """An anchor of the chain of entries from before chains per organization."""
+        return self.chain_id == LEGACY_CHAIN_ID
 
 
 class Seal(models.Model):
