@@ -314,3 +314,19 @@ def test_an_audited_write_costs_three_queries(django_assert_num_queries):
     # lock the head (made by the chain's first entry), insert the entry, move the head
     with transaction.atomic(), django_assert_num_queries(3):
         audit_record(actor=user, action="test.done", obj=user, organization_id=None)
+
+
+def test_each_chain_records_its_own_key_rotation(settings):
+    user = UserFactory()
+    for organization_id in (7, 8):
+        audit_record(actor=user, action="test.done", obj=user, organization_id=organization_id)
+    settings.SHUDARGA_AUDIT_OLD_KEYS = [settings.SHUDARGA_AUDIT_KEY]
+    settings.SHUDARGA_AUDIT_KEY = "another-key-" + "x" * 40
+    audit_record(actor=user, action="test.done", obj=user, organization_id=7)
+    rotations = AuditEntry.objects.filter(action="audit.key_rotated")
+    assert list(rotations.values_list("organization_id", flat=True)) == [7]
+    audit_record(actor=user, action="test.done", obj=user, organization_id=8)
+    assert sorted(rotations.values_list("organization_id", flat=True)) == [7, 8]
+    assert audit_chain_check().intact
+    # The chain's business, not a person's action: not in the organization's history.
+    assert not audit_entries_for_organization(organization_id=7).filter(action="audit.key_rotated")

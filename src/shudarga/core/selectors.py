@@ -13,7 +13,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.audit_chain import ChainBreak, ChainReport, Head, check_chain
+from shudarga.core.audit_chain import (
+    ROTATION_ACTION,
+    ChainBreak,
+    ChainReport,
+    Head,
+    check_chain,
+)
 from shudarga.core.audit_keys import known_keys
 from shudarga.core.history import ACTION_PREFIX, historical_models, version_digest
 from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, RecordLock, Seal
@@ -39,10 +45,12 @@ def audit_entries_for_organization(
     `object_type` is a model label (`plans.plan`); `date_from`/`date_to` are inclusive days
     in the current time zone. The caller checks that the user may see the organization.
     """
-    # The seals of historical rows are the chain's business, not a person's action.
+    # The seals of historical rows, and a chain's move to a new key, are the chain's
+    # business, not a person's action.
     entries = (
         AuditEntry.objects.filter(organization_id=organization_id)
         .exclude(action__startswith=ACTION_PREFIX)
+        .exclude(action=ROTATION_ACTION)
         .select_related("actor")
     )
     if action_prefix:
