@@ -20,7 +20,12 @@ from shudarga.core.services import audit_record
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL"
+    connection.vendor != "postgresql",
+    reason=(
+        "row locks need PostgreSQL: SQLite serialises every writer by design (one write "
+        "lock for the whole database), and its in-memory test database is not shared "
+        "between threads"
+    ),
 )
 
 THREADS = 2
