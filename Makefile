@@ -10,7 +10,7 @@ TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run prod test lint format system-packages install install-dev messages clean bench
+.PHONY: run prod test lint format system-packages install install-dev messages clean bench bench-writes
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,5 +88,10 @@ clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
 
 # National-scale benchmark on PostgreSQL (BENCH_DATABASE_URL); see scripts/bench.py.
+# Then audited writes at once (BENCH_WRITES_DATABASE_URL); see scripts/bench_writes.py.
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_writes.py
+
+bench-writes: $(VENV)/.installed
+	$(BIN)/python scripts/bench_writes.py

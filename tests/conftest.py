@@ -115,6 +115,15 @@ def _anchor_file(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The memo of audited results (`core.memo`) is on in tests, keyed by audit ids that
+    repeat once a test's data is rolled back: each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _uploads_final_at_once(monkeypatch):
     """A test's transaction never commits, so an upload would stay pending
     (`core.storage`); here it becomes final at once, as it does at commit in the app.

@@ -341,8 +341,8 @@ EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_BYTES", 300 * 1024 
 REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 10)
 REPORT_REVIEW_DAYS = env_int("REPORT_REVIEW_DAYS", 10)  # the calendar's review steps
 REPORT_BUNDLE_SYNC_MAX_FILES = env_int("REPORT_BUNDLE_SYNC_MAX_FILES", 50)
-# Keep evaluated criteria and the parent view's rows per process until the next audited
-# change (shudarga.core.memo).
+# Keep evaluated criteria and the parent view's rows in the cache until the organization's
+# next audited change (shudarga.core.memo).
 AUDIT_MEMO = env_bool("AUDIT_MEMO", default=True)
 # Petitions: the "due soon" window and the reminder lead time, in days.
 PETITION_DUE_SOON_DAYS = env_int("PETITION_DUE_SOON_DAYS", 7)

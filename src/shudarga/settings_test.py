@@ -31,6 +31,6 @@ LANGUAGE_CODE = "mn"
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns otherwise)
 
-# Tests roll their data back, so ids repeat: no memo of audited results across requests
-# (tests/core/test_memo.py and the parent view's test turn it on).
-AUDIT_MEMO = False
+# The memo of audited results is on, as in production, in the local-memory cache; tests
+# roll their data back, so ids repeat: tests/conftest.py empties the cache before each test.
+AUDIT_MEMO = True

@@ -38,7 +38,7 @@ def entries():
 
 def _reseal_head(entry: AuditEntry) -> None:
     """What an attacker holding the key does to the head after a rewrite."""
-    AuditChainHead.objects.update(
+    AuditChainHead.objects.filter(pk=entry.chain_id).update(
         last_entry_id=entry.pk,
         digest=entry.digest,
         mac=head_mac(current_key(), last_entry_id=entry.pk, digest=entry.digest),
@@ -52,22 +52,23 @@ def _cut_off_the_end(entries, keep: int) -> None:
 
 
 def _edit_and_recompute(entries, index: int) -> None:
-    """Rewrite 2: edit an entry and recompute every digest after it with the application's
-    own function (and the key)."""
+    """Rewrite 2: edit an entry and recompute every digest after it in its chain with the
+    application's own function (and the key)."""
     key = current_key()
     prev = entries[index - 1].digest
-    for entry in AuditEntry.objects.filter(pk__gte=entries[index].pk).order_by("id"):
+    chain = AuditEntry.objects.filter(chain_id=entries[index].chain_id)
+    for entry in chain.filter(pk__gte=entries[index].pk).order_by("id"):
         if entry.pk == entries[index].pk:
             entry.changes = {"n": "rewritten"}
         entry.prev_digest = prev
         entry.digest = prev = entry_digest(content_of(entry), entry.prev_digest, key)
         entry.save(update_fields=["changes", "prev_digest", "digest"])
-    _reseal_head(AuditEntry.objects.order_by("-id").first())
+    _reseal_head(chain.order_by("-id").first())
 
 
 def test_an_anchor_is_signed_and_kept_in_the_database_the_file_and_the_log(entries, caplog):
     with caplog.at_level("INFO", logger="shudarga.core.services"):
-        row = audit_anchor_take()
+        (row,) = audit_anchor_take()
     assert (row.last_entry_id, row.digest, row.entries) == (entries[-1].pk, entries[-1].digest, 10)
     assert row.key_id == current_key().id and len(row.mac) == 64
     (line,) = anchor_file().read_text().splitlines()
@@ -119,7 +120,7 @@ def test_without_the_key_verify_audit_alone_finds_both(entries, settings):
 
 
 def test_a_forged_anchor_is_refused(entries):
-    row = audit_anchor_take()
+    (row,) = audit_anchor_take()
     AuditAnchor.objects.filter(pk=row.pk).update(digest="0" * 64)
     with pytest.raises(CommandError, match="forged or altered"):
         _verify("--anchors")
@@ -139,14 +140,14 @@ def test_later_entries_keep_the_anchors_holding(entries):
     audit_anchor_take()
     user = UserFactory()
     audit_record(actor=user, action="test.more", obj=user, organization_id=1)
-    second = audit_anchor_take()
+    (second,) = audit_anchor_take()
     assert second.last_entry_id > entries[-1].pk
     report = check_anchors(stored_anchor_sources())
     assert report.intact and report.checked == 2
 
 
 def test_the_transparency_page_publishes_the_anchors(client, entries, tmp_path):
-    row = audit_anchor_take()
+    (row,) = audit_anchor_take()
     html = client.get(reverse("public:transparency")).content.decode()
     assert row.digest in html and f"#{row.last_entry_id}" in html
     data = client.get(reverse("public:transparency_json")).json()
@@ -160,4 +161,35 @@ def test_the_transparency_page_publishes_the_anchors(client, entries, tmp_path):
 
 
 def test_an_empty_log_is_not_anchored():
-    assert audit_anchor_take() is None
+    assert audit_anchor_take() == []
+
+
+def test_each_chain_is_anchored_and_checked_on_its_own(entries, client):
+    """One anchor per chain that moved; a chain rewritten since its anchor is refused and
+    named with its organization, while the other chains are still anchored."""
+    user = UserFactory()
+    theirs = [
+        audit_record(actor=user, action="test.done", obj=user, organization_id=2, changes={"n": i})
+        for i in range(4)
+    ]
+    country = audit_record(actor=user, action="user.signed_in", obj=user, organization_id=None)
+    rows = audit_anchor_take()
+    assert {(r.organization_id, r.last_entry_id) for r in rows} == {
+        (1, entries[-1].pk),
+        (2, theirs[-1].pk),
+        (None, country.pk),
+    }
+    assert {r.entries for r in rows} == {10, 4, 1}
+    assert audit_anchor_take() == []  # nothing moved since
+    html = client.get(reverse("public:transparency")).content.decode()
+    assert all(f"#{r.last_entry_id}" in html for r in rows)
+
+    # Organization 2's chain rewritten with the key; organization 1 goes on writing.
+    _edit_and_recompute(theirs, 2)
+    audit_record(actor=user, action="test.more", obj=user, organization_id=1)
+    with pytest.raises(AnchorRefused, match="organization id 2") as caught:
+        audit_anchor_take()
+    assert "organization id 1" not in str(caught.value)
+    assert AuditAnchor.objects.filter(organization_id=1).count() == 2  # still anchored
+    with pytest.raises(CommandError, match=r"chain #\d+ of organization id 2"):
+        _verify("--anchors")

@@ -35,7 +35,7 @@ def test_it_links_each_entry_to_the_one_before():
     assert second.prev_digest == first.digest
     assert third.prev_digest == second.digest
     assert len({first.digest, second.digest, third.digest}) == 3
-    head = AuditChainHead.objects.get()
+    head = AuditChainHead.objects.get(organization_id=7)
     assert (head.last_entry_id, head.digest) == (third.pk, third.digest)
 
 
@@ -104,14 +104,17 @@ def test_a_rolled_back_change_leaves_the_chain_intact():
     assert (report.checked, report.intact) == (3, True)
 
 
-def test_it_recreates_a_missing_head_from_the_last_entry():
-    """A flushed test database has no head row; the chain goes on from the last entry."""
+def test_a_deleted_head_is_named():
+    """Deleting a chain's head (to hide entries cut off its end) is found, even after the
+    next write started a new chain for the organization."""
     user = UserFactory()
     first = _record(user)[0]
-    AuditChainHead.objects.all().delete()
+    AuditChainHead.objects.filter(pk=first.chain_id).delete()
     second = _record(user)[0]
-    assert second.prev_digest == first.digest
-    assert audit_chain_check().intact
+    assert second.chain_id != first.chain_id and second.prev_digest == ""
+    report = audit_chain_check()
+    assert report.first_break.entry_id == first.pk
+    assert "head row is missing" in report.first_break.reason
 
 
 def test_it_finds_an_edited_entry():
@@ -198,14 +201,13 @@ def test_the_head_cannot_be_moved_back_without_the_key():
     user = UserFactory()
     entries = _record(user, 5)
     AuditEntry.objects.filter(pk__in=[e.pk for e in entries[3:]]).delete()
-    AuditChainHead.objects.update(last_entry_id=entries[2].pk, digest=entries[2].digest)
+    heads = AuditChainHead.objects.filter(organization_id=7)
+    heads.update(last_entry_id=entries[2].pk, digest=entries[2].digest)
     report = audit_chain_check()
     assert not report.intact
     assert "moved without the key" in report.first_break.reason
     # With the key, the head can be resealed: then only the anchors tell (test_anchors.py).
-    AuditChainHead.objects.update(
-        mac=head_mac(current_key(), last_entry_id=entries[2].pk, digest=entries[2].digest)
-    )
+    heads.update(mac=head_mac(current_key(), last_entry_id=entries[2].pk, digest=entries[2].digest))
     assert audit_chain_check().intact
 
 
@@ -226,8 +228,8 @@ def test_an_unkeyed_entry_after_keyed_ones_is_refused():
     user = UserFactory()
     last = _record(user, 2)[-1]
     slipped = AuditEntry(
-        at=timezone.now(), actor_label="intruder", action="test.done",
-        object_type="auth.user", object_id="1", prev_digest=last.digest,
+        at=timezone.now(), actor_label="intruder", action="test.done", organization_id=7,
+        object_type="auth.user", object_id="1", prev_digest=last.digest, chain_id=last.chain_id,
     )  # fmt: skip
     slipped.digest = entry_digest(content_of(slipped), slipped.prev_digest)
     slipped.save()
@@ -248,6 +250,8 @@ def test_it_finds_an_entry_inserted_behind_the_application():
         object_id="1",
         prev_digest=last.digest,
         key_id=current_key().id,
+        organization_id=7,
+        chain_id=last.chain_id,
     )
     inserted.digest = entry_digest(content_of(inserted), inserted.prev_digest, current_key())
     inserted.save()
@@ -306,6 +310,23 @@ def test_the_organization_history_reads_actors_in_the_same_query(django_assert_n
 
 def test_an_audited_write_costs_three_queries(django_assert_num_queries):
     user = UserFactory()
-    # lock the head, insert the entry, move the head
+    audit_record(actor=user, action="test.first", obj=user, organization_id=None)
+    # lock the head (made by the chain's first entry), insert the entry, move the head
     with transaction.atomic(), django_assert_num_queries(3):
         audit_record(actor=user, action="test.done", obj=user, organization_id=None)
+
+
+def test_each_chain_records_its_own_key_rotation(settings):
+    user = UserFactory()
+    for organization_id in (7, 8):
+        audit_record(actor=user, action="test.done", obj=user, organization_id=organization_id)
+    settings.SHUDARGA_AUDIT_OLD_KEYS = [settings.SHUDARGA_AUDIT_KEY]
+    settings.SHUDARGA_AUDIT_KEY = "another-key-" + "x" * 40
+    audit_record(actor=user, action="test.done", obj=user, organization_id=7)
+    rotations = AuditEntry.objects.filter(action="audit.key_rotated")
+    assert list(rotations.values_list("organization_id", flat=True)) == [7]
+    audit_record(actor=user, action="test.done", obj=user, organization_id=8)
+    assert sorted(rotations.values_list("organization_id", flat=True)) == [7, 8]
+    assert audit_chain_check().intact
+    # The chain's business, not a person's action: not in the organization's history.
+    assert not audit_entries_for_organization(organization_id=7).filter(action="audit.key_rotated")

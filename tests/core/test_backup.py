@@ -82,10 +82,19 @@ def test_the_backup_lists_every_file_with_its_digest(demo):
     backup = demo.parent / "backup"
     manifest = manifest_of(backup)
     assert manifest["database"] == {"engine": "sqlite", "file": "db.sqlite3"}
-    assert manifest["migrations"]["core"] == "0005_record_locks"
-    with closing(sqlite3.connect(_db(demo))) as db:  # the audit head, kept outside the database
-        head = db.execute("SELECT last_entry_id, digest FROM core_auditchainhead").fetchone()
-    assert manifest["audit_head"] == {"last_entry_id": head[0], "digest": head[1]}
+    assert manifest["migrations"]["core"] == "0006_audit_chain_per_organization"
+    with closing(sqlite3.connect(_db(demo))) as db:  # the audit heads, kept outside the database
+        heads = db.execute(
+            "SELECT id, organization_id, last_entry_id, digest FROM core_auditchainhead "
+            "WHERE last_entry_id IS NOT NULL ORDER BY id"
+        ).fetchall()
+    assert len(heads) > 1  # the demo writes in several organizations' chains
+    assert manifest["audit_head"]["chains"] == [
+        {"id": i, "organization_id": o, "last_entry_id": e, "digest": d} for i, o, e, d in heads
+    ]
+    newest = max(heads, key=lambda head: head[2])
+    assert manifest["audit_head"]["last_entry_id"] == newest[2]
+    assert manifest["audit_head"]["digest"] == newest[3]
     media = media_digests(demo / "media")
     assert len(media) >= 5  # the demo's evidence files
     listed = {f["path"]: f for f in manifest["files"]}

@@ -1,4 +1,6 @@
-"""The migration that introduced the hash chain chains the entries written before it."""
+"""The migration that introduced the hash chain chains the entries written before it, and
+the one that split the chain per organization (core.0006) keeps them verifiable in the
+legacy chain."""
 
 from __future__ import annotations
 
@@ -42,6 +44,23 @@ def test_it_chains_existing_entries_in_id_order():
 
         report = audit_chain_check()
         assert (report.checked, report.intact) == (5, True)
+
+        # 0006: they stay, as hashed, in the legacy chain (head id 1); new entries go to
+        # their organization's chain, and every chain holds.
+        from shudarga.core.audit_chain import LEGACY_CHAIN_ID
+        from shudarga.core.models import AuditChainHead, AuditEntry
+        from shudarga.core.services import audit_record
+
+        assert set(AuditEntry.objects.values_list("chain_id", flat=True)) == {LEGACY_CHAIN_ID}
+        legacy = AuditChainHead.objects.get(pk=LEGACY_CHAIN_ID)
+        assert legacy.legacy and legacy.last_entry_id == AuditEntry.objects.latest("id").pk
+        head = AuditChainHead.objects.get(pk=LEGACY_CHAIN_ID)
+        new = audit_record(actor=None, action="plan.imported", obj=head, organization_id=3)
+        assert new.chain_id != LEGACY_CHAIN_ID and new.prev_digest == ""
+        report = audit_chain_check()
+        assert (report.checked, report.intact, report.chains) == (6, True, 2)
+        assert AuditChainHead.objects.get(pk=LEGACY_CHAIN_ID).last_entry_id == legacy.last_entry_id
+        AuditEntry.objects.filter(pk=new.pk).delete()  # the way back needs one chain again
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,15 +124,21 @@ def test_dashboard_queries_do_not_grow(
         PetitionFactory(organization=worked_plan.organization)
     client.force_login(leader)
     client.get(reverse("dashboards:dashboard", args=["HOME"]))  # warm the session
+    cache.clear()  # the evaluation computed again, not read from the memo
     # session, user, memberships, organization; petition counts; deadlines (measures,
     # reports, petitions); audit entries; latest plan; evaluation (goals, activities,
-    # measures, criteria, rules, rows of each of the ten registers joined with their
-    # measures, training attendees, evidence, petitions); "nothing recorded" from those
-    # facts (no query); reports
-    # list (plans, reports, scores); children.
+    # measures, criteria, rules, the memo's key: the organization's newest change and
+    # survey answer; rows of each of the ten registers joined with their measures,
+    # training attendees, evidence, petitions); "nothing recorded" from those facts (no
+    # query); reports list (plans, reports, scores); children.
     with django_assert_num_queries(QUERIES):
+        response = client.get(reverse("dashboards:dashboard", args=["HOME"]))
+    assert response.status_code == 200
+    # From the memo (`core.memo`): the evaluation's facts are not read again.
+    with django_assert_num_queries(QUERIES_MEMOISED):
         response = client.get(reverse("dashboards:dashboard", args=["HOME"]))
     assert response.status_code == 200
 
 
-QUERIES = 34
+QUERIES = 36
+QUERIES_MEMOISED = 21

@@ -5,12 +5,15 @@ found even when every digest after it was recomputed.
 An anchor travels as a small JSON object,
 
     {"at": "2026-12-06T01:15:00.000000+00:00", "entry": 5120, "digest": "…64 hex…",
-     "entries": 5120, "key": "…16 hex…", "mac": "…64 hex…"}
+     "entries": 311, "chain": 17, "organization": 12, "key": "…16 hex…", "mac": "…64 hex…"}
 
-where `mac` is the HMAC (audit key `key`) of the other fields' canonical JSON. Anchors are
-taken daily (`shudarga anchor_audit`, queued by `shudarga enqueue_daily`) and kept in four
-places: the `AuditAnchor` table (which the public portal's transparency page shows), a line
-in the log, a line of `AUDIT_ANCHOR_FILE` (`audit-anchors.jsonl` in the data directory), and
+where `mac` is the HMAC (audit key `key`) of the other fields' canonical JSON. There is one
+anchor per chain (`chain`, the head's id; `organization`, None for the country-wide chain;
+`entries` counts the chain's entries); anchors of the legacy chain, taken before chains per
+organization, have neither field. Anchors are taken daily (`shudarga anchor_audit`, queued
+by `shudarga enqueue_daily`) for every chain that moved, and kept in four places: the
+`AuditAnchor` table (which the public portal's transparency page shows), a line in the log,
+a line of `AUDIT_ANCHOR_FILE` (`audit-anchors.jsonl` in the data directory), and
 every backup's manifest. `shudarga verify_audit --anchors [FILE …]` checks them all.
 """
 
@@ -23,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 
-from shudarga.core.audit_chain import canonical_at
+from shudarga.core.audit_chain import LEGACY_CHAIN_ID, canonical_at
 from shudarga.core.audit_keys import check_signature, current_key, known_keys, sign
 from shudarga.core.models import AuditAnchor, AuditEntry
 
 FIELDS = ("at", "entry", "digest", "entries", "key")
+CHAIN_FIELDS = ("chain", "organization")  # signed too, in anchors of a chain but the legacy one
 
 
 def anchor_file() -> Path:
@@ -37,15 +42,17 @@ def anchor_file() -> Path:
 
 
 def payload(anchor: dict[str, Any]) -> bytes:
-    """The bytes an anchor's `mac` signs: its fields (`FIELDS`) as sorted-key ASCII JSON."""
+    """The bytes an anchor's `mac` signs: its fields (`FIELDS`, and `CHAIN_FIELDS` when it
+    names a chain) as sorted-key ASCII JSON."""
+    names = FIELDS + CHAIN_FIELDS if "chain" in anchor else FIELDS
     return json.dumps(
-        {name: anchor[name] for name in FIELDS}, sort_keys=True, separators=(",", ":")
+        {name: anchor[name] for name in names}, sort_keys=True, separators=(",", ":")
     ).encode("ascii")
 
 
 def anchor_dict(row: AuditAnchor) -> dict[str, Any]:
     """The travelling form of an anchor row (see the module's docstring)."""
-    return {
+    anchor = {
         "at": canonical_at(row.at),
         "entry": row.last_entry_id,
         "digest": row.digest,
@@ -53,6 +60,9 @@ def anchor_dict(row: AuditAnchor) -> dict[str, Any]:
         "key": row.key_id,
         "mac": row.mac,
     }
+    if row.chain_id != LEGACY_CHAIN_ID:
+        anchor |= {"chain": row.chain_id, "organization": row.organization_id}
+    return anchor
 
 
 def signed(anchor: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +107,20 @@ class AnchorReport:
 
 
 def _where(anchor: dict[str, Any]) -> str:
-    return f"the anchor of {str(anchor.get('at', '?'))[:19].replace('T', ' ')} UTC"
+    when = f"the anchor of {str(anchor.get('at', '?'))[:19].replace('T', ' ')} UTC"
+    if "chain" not in anchor:
+        return when
+    if anchor.get("organization") is None:
+        return f"{when} (country-wide chain #{anchor['chain']})"
+    return f"{when} (chain #{anchor['chain']} of organization id {anchor['organization']})"
+
+
+def _chain_of(anchor: dict[str, Any]) -> int:
+    """The chain an anchor speaks of (the legacy chain's anchors name none)."""
+    try:
+        return int(anchor.get("chain") or LEGACY_CHAIN_ID)
+    except (TypeError, ValueError):
+        return LEGACY_CHAIN_ID
 
 
 def check_anchors(sources: Iterable[tuple[str, list[dict[str, Any]]]]) -> AnchorReport:
@@ -105,7 +128,7 @@ def check_anchors(sources: Iterable[tuple[str, list[dict[str, Any]]]]) -> Anchor
     entry it names must still be there, with the digest it recorded. Names each anchor that
     no longer holds, and says how: entries cut off the end, an entry deleted, or the history
     up to it rewritten. An anchor whose signature fails is itself a problem (forged or
-    altered); one signed with an unknown key is listed as unverifiable. Two queries."""
+    altered); one signed with an unknown key is listed as unverifiable. Three queries."""
     report = AnchorReport()
     seen: dict[tuple[Any, Any], dict[str, Any]] = {}
     for name, anchors in sources:
@@ -129,13 +152,20 @@ def check_anchors(sources: Iterable[tuple[str, list[dict[str, Any]]]]) -> Anchor
             seen.setdefault((anchor["entry"], anchor["digest"]), anchor)
     ids = {int(entry) for entry, _digest in seen}
     digests = dict(AuditEntry.objects.filter(pk__in=ids).values_list("pk", "digest"))
-    last = AuditEntry.objects.order_by("-id").values_list("pk", flat=True).first()
+    chains = {_chain_of(anchor) for anchor in seen.values()}
+    lasts = dict(
+        AuditEntry.objects.filter(chain_id__in=chains)
+        .values("chain_id")
+        .annotate(last=Max("id"))
+        .values_list("chain_id", "last")
+    )
     for (entry, digest), anchor in sorted(seen.items(), key=lambda item: int(item[0][0])):
         report.checked += 1
         entry = int(entry)
+        last = lasts.get(_chain_of(anchor))
         if entry not in digests:
             if last is None or entry > last:
-                ends = f"the log ends at entry #{last}" if last else "the log is empty"
+                ends = f"its chain ends at entry #{last}" if last else "its chain is empty"
                 report.problems.append(
                     f"entry #{entry}, recorded by {_where(anchor)}, is gone and {ends}: "
                     f"entries were cut off the end of the log"

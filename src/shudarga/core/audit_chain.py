@@ -9,6 +9,12 @@ successor's; and none of them can be repaired by recomputing digests without the
 `AuditChainHead` remembers the last entry and digest, sealed with the key too (`head_mac`),
 so entries cut off or added at the end show, and the head cannot be moved back to hide them.
 
+There is one chain per organization and one for country-wide entries (an entry's
+`organization_id`, which the digest covers, says which; `chain_id` names the head), so
+writers of different organizations never wait for each other; entries written before the
+split stay in the legacy chain (`LEGACY_CHAIN_ID`), which takes no new entries. Each chain
+is checked on its own, as one chain was before.
+
 Entries written before the chain was keyed have an empty `key_id` and a plain SHA-256; the
 first keyed entry links to them, so they are covered from then on. Changing the key is
 recorded in the chain: the first entry under a new key is `audit.key_rotated`, naming the old
@@ -67,6 +73,10 @@ def canonical_at(at: dt.datetime) -> str:
 
 
 ROTATION_ACTION = "audit.key_rotated"
+
+# The head of the chain every entry written before chains per organization belongs to
+# (migration core.0006); it takes no new entries.
+LEGACY_CHAIN_ID = 1
 
 
 @dataclass(frozen=True)
@@ -130,12 +140,18 @@ class ChainBreak:
 
     entry_id: int | None  # None when the break is after the last entry (the head disagrees)
     reason: str
+    chain_id: int | None = None
+    organization_id: int | None = None
+    chain: str = ""  # which chain, in words ("the chain of organization 12 (MOF)")
 
 
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
     first_break: ChainBreak | None
+    # Every chain's first break, when several chains were checked.
+    breaks: tuple[ChainBreak, ...] = ()
+    chains: int = 1
 
     @property
     def intact(self) -> bool:
@@ -210,6 +226,7 @@ def check_chain(
     read_head: Callable[[], Head | None],
     keys: dict[str, AuditKey] | None = None,
     after: tuple[int, str, str] | None = None,
+    organization: tuple[int | None] | None = None,
 ) -> ChainReport:
     """Walk `entries` (in id order) and return the first break, or none.
 
@@ -219,7 +236,9 @@ def check_chain(
     an entry past the head that the head (read again) does not cover was added without the
     chain. `keys` are the audit keys by id (`audit_keys.known_keys()`). With `after` (the
     id, digest and key of an entry already trusted, an anchor's), `entries` are those after
-    it and must continue from it. Keeps only the previous entry's digest in memory.
+    it and must continue from it. With `organization` (a 1-tuple of the chain's
+    organization id, None for the country-wide chain), every entry must be of that
+    organization. Keeps only the previous entry's digest in memory.
     """
     keys = keys or {}
     head = read_head()
@@ -232,6 +251,15 @@ def check_chain(
         prev_id, prev_digest, current_key = after
     for entry in entries:
         checked += 1
+        if organization is not None and entry.organization_id != organization[0]:
+            return ChainReport(
+                checked,
+                ChainBreak(
+                    entry.pk,
+                    f"it is of organization {entry.organization_id} but sits in another "
+                    f"organization's chain: it was moved or inserted",
+                ),
+            )
         if fault := _key_fault(entry, current_key, keys):
             return ChainReport(checked, ChainBreak(entry.pk, fault))
         current_key = entry.key_id

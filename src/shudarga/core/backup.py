@@ -181,12 +181,25 @@ def migration_state() -> dict[str, str]:
 
 
 def _audit_head() -> dict[str, Any] | None:
-    """The audit chain's last entry and digest: kept outside the database, it shows later
-    whether the chain was rewritten wholesale (which `verify_audit` alone cannot see)."""
+    """The audit log's newest entry and its digest, and every chain's head (id, organization,
+    last entry, digest): kept outside the database, they show later whether a chain was
+    rewritten wholesale (which `verify_audit` alone cannot see)."""
     try:
-        return AuditChainHead.objects.filter(pk=1).values("last_entry_id", "digest").first()
+        heads = list(
+            AuditChainHead.objects.filter(last_entry_id__isnull=False)
+            .order_by("pk")
+            .values("id", "organization_id", "last_entry_id", "digest")
+        )
     except DatabaseError:  # a database that was never migrated
         return None
+    if not heads:
+        return None
+    newest = max(heads, key=lambda head: head["last_entry_id"])
+    return {
+        "last_entry_id": newest["last_entry_id"],
+        "digest": newest["digest"],
+        "chains": heads,
+    }
 
 
 def _sqlite_name() -> Path:

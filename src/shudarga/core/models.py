@@ -7,8 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from shudarga.core.audit_chain import LEGACY_CHAIN_ID
 
 
 class TimeStampedModel(models.Model):
@@ -25,9 +28,11 @@ class AuditEntry(models.Model):
     `organization_id` is a plain integer, not a foreign key, because `core` sits below
     `organizations` and an entry must outlive the rows it speaks about.
 
-    Entries form a hash chain in id order (`prev_digest` -> `digest`, see `audit_chain`), so
-    an entry edited or deleted in the database is found by `shudarga verify_audit`. Write
-    them only through `core.services.audit_record`, which keeps the chain.
+    Entries form hash chains in id order (`prev_digest` -> `digest`, see `audit_chain`), one
+    chain per organization and one for country-wide entries (`chain_id`, the id of the
+    chain's `AuditChainHead`), so an entry edited or deleted in the database is found by
+    `shudarga verify_audit`. Write them only through `core.services.audit_record`, which
+    keeps the chains.
     """
 
     # Set by `audit_record` before the digest is computed (auto_now_add would overwrite it).
@@ -55,27 +60,41 @@ class AuditEntry(models.Model):
     # The id of the audit key the digest is keyed with (`audit_chain.key_id_of`); empty for
     # entries written before the chain was keyed.
     key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
+    # The chain the entry belongs to: its head's id. A plain value, not hashed: moving an
+    # entry to another chain breaks the links of both.
+    chain_id = models.BigIntegerField(_("chain"))
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # A chain is walked, and its newest entry found, in id order.
+            models.Index(fields=["chain_id", "id"], name="audit_entry_chain"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
 
 class AuditChainHead(models.Model):
-    """The one row that records the audit chain's last entry.
+    """The head of one audit chain: its last entry and digest.
 
-    Appending locks it (`select_for_update`), so two transactions never chain onto the same
-    entry; and `verify_audit` compares it with the last entry, so entries removed from the
-    end of the log are noticed. `mac` seals the row with the audit key, so it cannot be
-    moved back to hide entries cut off the end without the key.
+    There is one chain per organization (`organization_id`), one for country-wide entries
+    (sign-ins, users; `organization_id` None), and the legacy chain (`legacy`, always id 1)
+    that holds every entry written before chains per organization (none on a fresh
+    installation) and takes no more. Appending to a chain locks its head
+    (`select_for_update`), so two transactions never chain onto the same entry, while
+    writes of different organizations never wait for each other; and `verify_audit`
+    compares each head with its chain's last entry, so entries removed from the end of a
+    chain are noticed. `mac` seals the row with the audit key, so it cannot be moved back
+    to hide entries cut off the end without the key.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    id = models.BigAutoField(primary_key=True)
+    organization_id = models.BigIntegerField(_("organization"), null=True, blank=True)
+    legacy = models.BooleanField(_("legacy chain"), default=False)
     digest = models.CharField(_("last digest"), max_length=64, blank=True)
     last_entry_id = models.BigIntegerField(_("last entry"), null=True, blank=True)
     key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
@@ -83,15 +102,25 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
-        verbose_name_plural = _("audit chain head")
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+        verbose_name_plural = _("audit chain heads")
+        constraints = [
+            # One open chain per organization, and one country-wide (NULL counted as one).
+            models.UniqueConstraint(
+                Coalesce("organization_id", models.Value(0)),
+                condition=models.Q(legacy=False),
+                name="audit_chain_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["legacy"], condition=models.Q(legacy=True), name="audit_chain_one_legacy"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.last_entry_id} {self.digest[:12]}"
 
 
 class AuditAnchor(models.Model):
-    """The audit chain's head at one moment, taken daily (`shudarga anchor_audit`) and
+    """An audit chain's head at one moment, taken daily (`shudarga anchor_audit`) and
     published outside the database: on the public portal's transparency page, in the log,
     in a file in the data directory and in every backup's manifest. `verify_audit
     --anchors` then finds a rewrite of anything up to an anchored entry, even one whose
@@ -107,14 +136,24 @@ class AuditAnchor(models.Model):
     entries = models.BigIntegerField(_("entries"))
     key_id = models.CharField(_("key"), max_length=16)
     mac = models.CharField(_("signature"), max_length=64)
+    # The chain anchored (its head's id); anchors of the legacy chain name no chain in
+    # their signed form.
+    chain_id = models.BigIntegerField(_("chain"))
+    organization_id = models.BigIntegerField(_("organization"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit anchor")
         verbose_name_plural = _("audit anchors")
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["chain_id", "last_entry_id"], name="audit_anchor_chain")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} #{self.last_entry_id} {self.digest[:12]}"
+
+    @property
+    def of_legacy_chain(self) -> bool:
+        """An anchor of the chain of entries from before chains per organization."""
+        return self.chain_id == LEGACY_CHAIN_ID
 
 
 class Seal(models.Model):

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, replace
+from itertools import groupby, islice
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.audit_chain import ChainBreak, ChainReport, Head, check_chain
+from shudarga.core.audit_chain import (
+    ROTATION_ACTION,
+    ChainBreak,
+    ChainReport,
+    Head,
+    check_chain,
+)
 from shudarga.core.audit_keys import known_keys
 from shudarga.core.history import ACTION_PREFIX, historical_models, version_digest
 from shudarga.core.models import AuditAnchor, AuditChainHead, AuditEntry, RecordLock, Seal
@@ -38,10 +45,12 @@ def audit_entries_for_organization(
     `object_type` is a model label (`plans.plan`); `date_from`/`date_to` are inclusive days
     in the current time zone. The caller checks that the user may see the organization.
     """
-    # The seals of historical rows are the chain's business, not a person's action.
+    # The seals of historical rows, and a chain's move to a new key, are the chain's
+    # business, not a person's action.
     entries = (
         AuditEntry.objects.filter(organization_id=organization_id)
         .exclude(action__startswith=ACTION_PREFIX)
+        .exclude(action=ROTATION_ACTION)
         .select_related("actor")
     )
     if action_prefix:
@@ -60,34 +69,98 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_chain_check(*, chunk_size: int = 2000) -> ChainReport:
-    """Walk the whole audit chain in id order, `chunk_size` entries in memory at a time, and
-    report the first entry where it breaks (see `audit_chain.check_chain`)."""
-
-    entries = AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size)
-    return check_chain(entries, read_head=_read_head, keys=known_keys())
+_HEAD_FIELDS = ("last_entry_id", "digest", "key_id", "mac")
 
 
-def audit_anchors_published() -> QuerySet[AuditAnchor]:
-    """Every anchor of the audit chain, newest first (the public transparency page)."""
-    return AuditAnchor.objects.order_by("-at", "-id")
+def _chain_label(*, chain_id: int, organization_id: int | None, legacy: bool) -> str:
+    """Which chain, in words, for `verify_audit`'s messages."""
+    if legacy:
+        return "the legacy chain (entries from before chains per organization)"
+    if organization_id is None:
+        return f"the country-wide chain (#{chain_id})"
+    return f"the chain of organization id {organization_id} (#{chain_id})"
 
 
-def _read_head() -> Head | None:
-    head = (
-        AuditChainHead.objects.filter(pk=1)
-        .values("last_entry_id", "digest", "key_id", "mac")
-        .first()
-    )
+def _read_head(chain_id: int) -> Head | None:
+    head = AuditChainHead.objects.filter(pk=chain_id).values(*_HEAD_FIELDS).first()
     return Head(**head) if head else None
 
 
-def audit_chain_check_since(*, anchor: AuditAnchor | None, chunk_size: int = 2000) -> ChainReport:
-    """Check the audit chain from `anchor` on (the whole chain when None): the anchored
-    entry must still have the anchored digest, and every entry after it must chain onto it,
-    up to the head. What the daily anchor checks before it vouches for the head."""
+def _check_one_chain(
+    chain_id: int, head: dict[str, Any] | None, entries: Iterator[AuditEntry], keys: dict
+) -> ChainReport:
+    """Check the chain `chain_id` (its head row `head`, as read before the walk; None when
+    there is none) and name it in the break."""
+    first_read = [Head(**{f: head[f] for f in _HEAD_FIELDS})] if head else []
+
+    def read_head() -> Head | None:
+        return first_read.pop() if first_read else _read_head(chain_id)
+
+    legacy = bool(head and head["legacy"])
+    organization = None if head is None or legacy else (head["organization_id"],)
+    report = check_chain(entries, read_head=read_head, keys=keys, organization=organization)
+    if report.first_break is None:
+        return report
+    organization_id = head["organization_id"] if head else None
+    found = replace(
+        report.first_break,
+        chain_id=chain_id,
+        organization_id=organization_id,
+        chain=_chain_label(chain_id=chain_id, organization_id=organization_id, legacy=legacy),
+    )
+    return ChainReport(report.checked, found, (found,))
+
+
+def audit_chain_check(*, chunk_size: int = 2000) -> ChainReport:
+    """Walk every audit chain (one per organization, the country-wide one and the legacy
+    one) in id order, `chunk_size` entries in memory at a time, and report each chain's
+    first break (see `audit_chain.check_chain`): `first_break` is the first of them,
+    `breaks` all. Two queries (the heads, then every entry by chain) and a head read when a
+    chain grew while it was walked."""
+    keys = known_keys()
+    # The heads are read before the entries: each chain must reach its head (entries cut
+    # off the end), and entries appended meanwhile are told by a second read of their head.
+    heads = {
+        row["id"]: row
+        for row in AuditChainHead.objects.values("id", "organization_id", "legacy", *_HEAD_FIELDS)
+    }
+    entries = AuditEntry.objects.order_by("chain_id", "id").iterator(chunk_size=chunk_size)
+    checked, breaks, seen = 0, [], set()
+    for chain_id, chain_entries in groupby(entries, key=attrgetter("chain_id")):
+        seen.add(chain_id)
+        report = _check_one_chain(chain_id, heads.get(chain_id), chain_entries, keys)
+        checked += report.checked
+        breaks += report.breaks
+    for chain_id in sorted(set(heads) - seen):  # a chain whose entries were all deleted
+        report = _check_one_chain(chain_id, heads[chain_id], iter(()), keys)
+        breaks += report.breaks
+    return ChainReport(
+        checked, breaks[0] if breaks else None, tuple(breaks), chains=len(set(heads) | seen)
+    )
+
+
+def audit_anchors_published() -> QuerySet[AuditAnchor]:
+    """Every anchor of the audit chains, newest first (the public transparency page)."""
+    return AuditAnchor.objects.order_by("-at", "-id")
+
+
+def audit_chain_check_since(
+    *, anchor: AuditAnchor | None, chain_id: int, chunk_size: int = 2000
+) -> ChainReport:
+    """Check the audit chain `chain_id` from `anchor` (its last anchor) on, or the whole
+    chain when None: the anchored entry must still have the anchored digest, and every entry
+    after it must chain onto it, up to the head. What the daily anchor checks before it
+    vouches for the head."""
+    head = (
+        AuditChainHead.objects.filter(pk=chain_id)
+        .values("id", "organization_id", "legacy", *_HEAD_FIELDS)
+        .first()
+    )
+    entries = AuditEntry.objects.filter(chain_id=chain_id)
     if anchor is None:
-        return audit_chain_check(chunk_size=chunk_size)
+        return _check_one_chain(
+            chain_id, head, entries.order_by("id").iterator(chunk_size), known_keys()
+        )
     found = AuditEntry.objects.filter(pk=anchor.last_entry_id).values("digest", "key_id").first()
     if found is None or found["digest"] != anchor.digest:
         what = "is gone" if found is None else "no longer has the anchored digest"
@@ -95,16 +168,13 @@ def audit_chain_check_since(*, anchor: AuditAnchor | None, chunk_size: int = 200
             0,
             ChainBreak(anchor.last_entry_id, f"the entry the last anchor recorded {what}"),
         )
-    entries = (
-        AuditEntry.objects.filter(pk__gt=anchor.last_entry_id)
-        .order_by("id")
-        .iterator(chunk_size=chunk_size)
-    )
+    first_read = [Head(**{f: head[f] for f in _HEAD_FIELDS})] if head else []
     return check_chain(
-        entries,
-        read_head=_read_head,
+        entries.filter(pk__gt=anchor.last_entry_id).order_by("id").iterator(chunk_size=chunk_size),
+        read_head=lambda: first_read.pop() if first_read else _read_head(chain_id),
         keys=known_keys(),
         after=(anchor.last_entry_id, anchor.digest, found["key_id"]),
+        organization=None if head is None or head["legacy"] else (head["organization_id"],),
     )
 
 

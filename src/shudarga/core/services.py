@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
@@ -18,7 +19,6 @@ from simple_history.utils import get_history_manager_for_model
 
 from shudarga.core.audit_chain import (
     ROTATION_ACTION,
-    canonical_at,
     content_of,
     entry_digest,
     head_mac,
@@ -53,8 +53,10 @@ def audit_record(
     """Record that `actor` (a user, or None for the system) did `action` to `obj`.
 
     Call it inside the same transaction as the change so both land or neither does. The
-    entry joins the hash chain: the chain head is locked until that transaction ends, so
-    audited writes are serialised (a few milliseconds each; keep slow work out of them).
+    entry joins the hash chain of `organization_id` (None: the country-wide chain), whose
+    head is locked until that transaction ends: audited writes of one organization are
+    serialised (a few milliseconds each; keep slow work out of them), those of different
+    organizations do not wait for each other.
     """
     is_user = _is_user(actor)
     entry = AuditEntry(
@@ -72,73 +74,81 @@ def audit_record(
     return entry
 
 
-def _rotation_entry(old_key_id: str, new_key_id: str) -> AuditEntry:
-    """The entry that records the chain moving to a new audit key (`audit_chain`)."""
+def _rotation_entry(head: AuditChainHead, new_key_id: str) -> AuditEntry:
+    """The entry that records the chain of `head` moving to a new audit key (`audit_chain`):
+    each chain records its own rotation, with its first entry under the new key."""
     return AuditEntry(
         actor=None,
         actor_label="system",
-        organization_id=None,
+        organization_id=head.organization_id,
         action=ROTATION_ACTION,
         object_type=AuditChainHead._meta.label_lower,
-        object_id="1",
+        object_id=str(head.pk),
         object_repr="audit chain",
-        changes={"from": old_key_id, "to": new_key_id},
+        changes={"from": head.key_id, "to": new_key_id},
         ip=None,
     )
 
 
+def _chain_order(organization_id: int | None) -> tuple[bool, int]:
+    """Heads are locked in this order (country-wide first, then by organization id), so
+    one write touching several chains cannot deadlock with another."""
+    return (organization_id is not None, organization_id or 0)
+
+
 def _chain(entries: Sequence[AuditEntry]) -> None:
-    """Append `entries`, in order, to the hash chain, keyed with the current audit key: one
-    lock of the head, one insert (or one bulk insert), one update of the head. When the key
-    changed since the last entry, an `audit.key_rotated` entry goes first."""
+    """Append `entries` to their organizations' hash chains (each entry's
+    `organization_id`; None: the country-wide chain), in order within each chain, keyed
+    with the current audit key: per chain one lock of its head, one insert (or one bulk
+    insert), one update of the head. When the key changed since a chain's last entry, an
+    `audit.key_rotated` entry goes first in that chain."""
     key = current_key()
+    by_chain: dict[int | None, list[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        by_chain[entry.organization_id].append(entry)
     # savepoint=False: inside the caller's transaction this adds no SAVEPOINT queries, and a
     # failure here still rolls the caller's change back with it.
     with transaction.atomic(savepoint=False):
-        head = _lock_chain_head()
-        if head.key_id != key.id and head.last_entry_id is not None:
-            entries = [_rotation_entry(head.key_id, key.id), *entries]
-        at = timezone.now()  # taken under the lock, so times rise along the chain
-        prev_digest = head.digest
-        for entry in entries:
-            entry.at = at
-            entry.key_id = key.id
-            entry.prev_digest = prev_digest
-            entry.digest = prev_digest = entry_digest(content_of(entry), entry.prev_digest, key)
-        if len(entries) == 1:
-            entries[0].save(force_insert=True)
-        else:
-            AuditEntry.objects.bulk_create(entries)
-            ids = [entry.pk for entry in entries]
-            # The chain is read in id order. The head lock keeps other writers out, and one
-            # INSERT numbers its rows in order on SQLite and PostgreSQL; should a database
-            # ever do otherwise, fail (and roll back) rather than store a broken chain.
-            if None in ids or ids != sorted(ids):
-                raise RuntimeError("the database numbered the audit entries out of order")
-        head.digest, head.last_entry_id, head.key_id = entries[-1].digest, entries[-1].pk, key.id
-        head.mac = head_mac(key, last_entry_id=head.last_entry_id, digest=head.digest)
-        head.save(update_fields=["digest", "last_entry_id", "key_id", "mac"])
+        for organization_id in sorted(by_chain, key=_chain_order):
+            _chain_into(_lock_chain_head(organization_id), by_chain[organization_id], key)
 
 
-def _lock_chain_head() -> AuditChainHead:
-    """The chain head row, locked until the transaction ends (on SQLite the IMMEDIATE
-    transaction already holds the database's write lock).
+def _chain_into(head: AuditChainHead, entries: list[AuditEntry], key: Any) -> None:
+    """Append `entries` to the chain of `head`, which the caller has locked."""
+    if head.key_id != key.id and head.last_entry_id is not None:
+        entries = [_rotation_entry(head, key.id), *entries]
+    at = timezone.now()  # taken under the lock, so times rise along the chain
+    prev_digest = head.digest
+    for entry in entries:
+        entry.at = at
+        entry.key_id = key.id
+        entry.chain_id = head.pk
+        entry.prev_digest = prev_digest
+        entry.digest = prev_digest = entry_digest(content_of(entry), entry.prev_digest, key)
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AuditEntry.objects.bulk_create(entries)
+        ids = [entry.pk for entry in entries]
+        # A chain is read in id order. The head lock keeps its other writers out, and one
+        # INSERT numbers its rows in order on SQLite and PostgreSQL; should a database
+        # ever do otherwise, fail (and roll back) rather than store a broken chain.
+        if None in ids or ids != sorted(ids):
+            raise RuntimeError("the database numbered the audit entries out of order")
+    head.digest, head.last_entry_id, head.key_id = entries[-1].digest, entries[-1].pk, key.id
+    head.mac = head_mac(key, last_entry_id=head.last_entry_id, digest=head.digest)
+    head.save(update_fields=["digest", "last_entry_id", "key_id", "mac"])
 
-    The migration creates the row; should it be missing (a test database flushed between
-    tests), it is created from the last entry, so an intact log stays intact.
+
+def _lock_chain_head(organization_id: int | None) -> AuditChainHead:
+    """The head of `organization_id`'s chain (None: the country-wide chain), locked until
+    the transaction ends (on SQLite the IMMEDIATE transaction already holds the database's
+    write lock). Created, empty, with the chain's first entry: two transactions creating
+    it at once meet on the unique constraint, and the second then locks the first's row.
+    One query when the head exists.
     """
-
-    def last(field: str) -> Any:
-        entry = AuditEntry.objects.order_by("-id").values(field).first()
-        return entry[field] if entry else None
-
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=1,
-        defaults={
-            "digest": lambda: last("digest") or "",
-            "last_entry_id": lambda: last("id"),
-            "key_id": lambda: last("key_id") or "",
-        },
+        organization_id=organization_id, legacy=False
     )
     return head
 
@@ -151,48 +161,79 @@ class AnchorRefused(Exception):
     rewrite. The message says where it breaks."""
 
 
-@transaction.atomic
-def audit_anchor_take() -> AuditAnchor | None:
-    """Anchor the audit chain's head now (see `core.anchors`): a signed row in the database,
-    a line in the anchor file and one in the log. None when the log is empty.
+def audit_anchor_take() -> list[AuditAnchor]:
+    """Anchor the head of every audit chain that moved since its last anchor (see
+    `core.anchors`): per chain a signed row in the database, a line in the anchor file and
+    one in the log. Empty when no chain moved.
 
-    The chain is checked first from the previous anchor on (the previous anchor's entry
-    must still have its digest, and every entry since must chain onto it); if it does not
-    hold, nothing is anchored and AnchorRefused says why: an alarm for the operator, who
-    then runs `shudarga verify_audit --anchors`. The head is locked meanwhile, so the
-    anchor is exactly the head.
+    Each chain is checked first from its previous anchor on (that anchor's entry must still
+    have its digest, and every entry since must chain onto it); a chain that does not hold
+    is not anchored, and once the others are, AnchorRefused names every such chain: an
+    alarm for the operator, who then runs `shudarga verify_audit --anchors`. Each chain is
+    anchored in its own transaction with its head locked, so the anchor is exactly the
+    head and one organization's writes wait only for its own anchor.
     """
+    newest = AuditAnchor.objects.values("chain_id").annotate(newest=Max("id")).values("newest")
+    anchored = {
+        chain_id: (last, digest)
+        for chain_id, last, digest in AuditAnchor.objects.filter(pk__in=newest).values_list(
+            "chain_id", "last_entry_id", "digest"
+        )
+    }
+    # A head that moved, or that stands where it was anchored with another digest (the
+    # chain rewritten since: checking it refuses it).
+    moved = [
+        pk
+        for pk, last, digest in AuditChainHead.objects.filter(last_entry_id__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "last_entry_id", "digest")
+        if anchored.get(pk) != (last, digest)
+    ]
+    rows, refused = [], []
+    for chain_id in moved:
+        try:
+            rows.append(_anchor_chain(chain_id))
+        except AnchorRefused as exc:
+            refused.append(str(exc))
+    if refused:
+        raise AnchorRefused("; ".join(refused))
+    return rows
+
+
+@transaction.atomic
+def _anchor_chain(chain_id: int) -> AuditAnchor:
+    """Check and anchor one chain (see `audit_anchor_take`)."""
     from shudarga.core.anchors import anchor_dict, anchor_file, signed
     from shudarga.core.selectors import audit_chain_check_since
 
-    head = _lock_chain_head()
-    if head.last_entry_id is None:
-        return None
-    previous = AuditAnchor.objects.order_by("-last_entry_id", "-id").first()
-    report = audit_chain_check_since(anchor=previous)
+    head = AuditChainHead.objects.select_for_update().get(pk=chain_id)
+    previous = (
+        AuditAnchor.objects.filter(chain_id=chain_id).order_by("-last_entry_id", "-id").first()
+    )
+    report = audit_chain_check_since(anchor=previous, chain_id=chain_id)
     if not report.intact:
         where = report.first_break.entry_id
+        whose = (
+            f"organization id {head.organization_id}"
+            if head.organization_id is not None
+            else ("legacy" if head.legacy else "country-wide")
+        )
         raise AnchorRefused(
-            f"the audit chain does not hold since the last anchor (at entry #{where}: "
-            f"{report.first_break.reason}); nothing was anchored"
+            f"the audit chain #{chain_id} ({whose}) does not hold since the last anchor "
+            f"(at entry #{where}: {report.first_break.reason}); nothing was anchored"
         )
     now = timezone.now()
-    anchor = signed(
-        {
-            "at": canonical_at(now),
-            "entry": head.last_entry_id,
-            "digest": head.digest,
-            "entries": AuditEntry.objects.count(),
-        }
-    )
-    row = AuditAnchor.objects.create(
+    row = AuditAnchor(
         at=now,
-        last_entry_id=anchor["entry"],
-        digest=anchor["digest"],
-        entries=anchor["entries"],
-        key_id=anchor["key"],
-        mac=anchor["mac"],
+        last_entry_id=head.last_entry_id,
+        digest=head.digest,
+        entries=AuditEntry.objects.filter(chain_id=chain_id).count(),
+        chain_id=chain_id,
+        organization_id=head.organization_id,
     )
+    anchor = signed({k: v for k, v in anchor_dict(row).items() if k not in {"key", "mac"}})
+    row.key_id, row.mac = anchor["key"], anchor["mac"]
+    row.save()
     line = json.dumps(anchor_dict(row), sort_keys=True)
     path = anchor_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -413,9 +454,11 @@ def record_lock_check(
     """ValidationError (code `locked`) when a record of `organization_id` dated `day`,
     serving measures of `plan_ids` (or of register `register`), falls inside what an
     approval locked. Call it inside the writing transaction, just before the write: it first
-    takes the audit chain's lock, which every approval holds until it commits, so a record
-    cannot slip into a report's period while the report is being approved."""
-    _lock_chain_head()
+    takes the lock of the organization's audit chain, which every approval holds until it
+    commits, so a record cannot slip into a report's period while the report is being
+    approved. Only the organization's own chain is locked: other organizations' writes go
+    on."""
+    _lock_chain_head(organization_id)
     plan_ids = set(plan_ids)
     for lock in RecordLock.objects.filter(
         organization_id=organization_id, start__lte=day, end__gte=day

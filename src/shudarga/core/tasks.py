@@ -13,15 +13,16 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def anchor_audit() -> int | None:
-    """Anchor the audit chain's head (`shudarga anchor_audit`); returns the anchored entry's
-    id. A chain that does not hold is logged as an error and nothing is anchored."""
+def anchor_audit() -> int:
+    """Anchor the head of every audit chain that moved (`shudarga anchor_audit`); returns
+    how many were anchored. A chain that does not hold is logged as an error and is not
+    anchored (the others are)."""
     try:
-        row = audit_anchor_take()
+        rows = audit_anchor_take()
     except AnchorRefused as exc:
         logger.error("Audit chain not anchored: %s", exc)
         raise
-    return row.last_entry_id if row else None
+    return len(rows)
 
 
 @task()

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from shudarga.core.memo import AuditMemo, audit_stamp
+from shudarga.core.memo import AuditMemo, change_stamp
 from shudarga.criteria.facts import measure_recorded, measure_rows, period_facts
 from shudarga.criteria.models import CriterionRule
 from shudarga.criteria.rules import (
@@ -105,8 +105,9 @@ def rules_for_criteria(criteria: list[Criterion]) -> dict[int, tuple[Rule, bool]
     return result
 
 
-# Evaluations of recent plans in this process (see `core.memo`).
-_EVALUATIONS = AuditMemo(size=64)
+# Evaluations of plans, shared by every process until the organization's next change (see
+# `core.memo`).
+_EVALUATIONS = AuditMemo("plan-evaluation")
 
 
 def plan_evaluate(
@@ -154,7 +155,7 @@ def plan_evaluate(
             today,
             get_language(),  # the explanations are written in the reader's language
             repr(sorted((pk, rule, confirmed) for pk, (rule, confirmed) in rules.items())),
-            audit_stamp(organization_id=plan.organization_id),
+            change_stamp(organization_id=plan.organization_id),
             SurveyResponse.objects.filter(survey__organization_id=plan.organization_id).aggregate(
                 last=Max("pk")
             )["last"],

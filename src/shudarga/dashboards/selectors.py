@@ -21,7 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.memo import AuditMemo, audit_stamp
+from shudarga.core.memo import AuditMemo, change_stamp_of_many
 from shudarga.core.models import AuditEntry
 from shudarga.core.selectors import audit_entries_for_organization
 from shudarga.criteria.facts import measures_with_records
@@ -309,16 +309,23 @@ def _child_rows(
     return list(rows.values()), goal_numbers
 
 
-# Descendants' rows of recent parent views in this process: computed once per audited
-# change anywhere (`core.memo`), not per request.
-_ROWS_MEMO = AuditMemo(size=8)
+# Descendants' rows of parent views, shared by every process: computed once per audited
+# change in one of the descendants (`core.memo`), not per request.
+_ROWS_MEMO = AuditMemo("parent-rows")
 
 
 def _child_rows_memoized(
     organization: Organization, today: dt.date, q: str
 ) -> tuple[list[ChildRow], set[int]]:
+    descendants = Organization.objects.filter(path__startswith=organization.path).values("pk")
     return _ROWS_MEMO.get(
-        lambda: (organization.pk, organization.path, today, q, audit_stamp()),
+        lambda: (
+            organization.pk,
+            organization.path,
+            today,
+            q,
+            change_stamp_of_many(organization_ids=descendants),
+        ),
         lambda: _child_rows(organization, today, q),
     )
 

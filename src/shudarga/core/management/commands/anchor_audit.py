@@ -1,4 +1,4 @@
-"""`shudarga anchor_audit`: anchor the audit chain's head outside the database (daily)."""
+"""`shudarga anchor_audit`: anchor the audit chains' heads outside the database (daily)."""
 
 from __future__ import annotations
 
@@ -13,21 +13,23 @@ from shudarga.core.services import AnchorRefused, audit_anchor_take
 
 class Command(BaseCommand):
     help = (
-        "Check the audit chain since the last anchor, then anchor its head: a signed row the "
-        "public transparency page shows, a line in the log and in the anchor file of the data "
-        "directory; backups carry every anchor. Run it daily (`shudarga enqueue_daily` queues "
-        "it); it exits non-zero, anchoring nothing, when the chain does not hold."
+        "Check each audit chain (one per organization, one country-wide) that moved since its "
+        "last anchor, then anchor its head: a signed row the public transparency page shows, "
+        "a line in the log and in the anchor file of the data directory; backups carry every "
+        "anchor. Run it daily (`shudarga enqueue_daily` queues it); it exits non-zero, naming "
+        "every chain that does not hold and anchoring none of those, when one does not."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            row = audit_anchor_take()
+            rows = audit_anchor_take()
         except AnchorRefused as exc:
             raise CommandError(
                 f"Not anchored: {exc}. Run `shudarga verify_audit --anchors`."
             ) from None
-        if row is None:
-            self.stdout.write("The audit log is empty: nothing to anchor.")
+        if not rows:
+            self.stdout.write("No audit chain moved since its last anchor: nothing to anchor.")
             return
-        self.stdout.write(json.dumps(anchor_dict(row), sort_keys=True))
-        self.stdout.write(f"Anchored entry #{row.last_entry_id}; also in {anchor_file()}.")
+        for row in rows:
+            self.stdout.write(json.dumps(anchor_dict(row), sort_keys=True))
+        self.stdout.write(f"Anchored {len(rows)} chain(s); also in {anchor_file()}.")

@@ -13,8 +13,10 @@ from shudarga.core.selectors import audit_chain_check, history_check
 
 class Command(BaseCommand):
     help = (
-        "Walk the audit log's hash chain in order and report the first entry that was edited, "
-        "deleted or inserted behind the application's back; then check every version in the "
+        "Walk the audit log's hash chains (one per organization, one country-wide, and the "
+        "legacy chain of entries from before the split) in order and report, for each chain "
+        "that breaks, its organization and the first entry that was edited, deleted or "
+        "inserted behind the application's back; then check every version in the "
         "history tables against the digest the chain sealed for it. Run it daily from cron "
         "and before trusting an exported history; it exits non-zero when anything was changed. "
         "With --anchors it also checks the chain against its anchors (the database's, the "
@@ -72,15 +74,18 @@ class Command(BaseCommand):
 
     def _check_chain(self, chunk_size: int) -> None:
         report = audit_chain_check(chunk_size=chunk_size)
-        if report.first_break is not None:
-            where = (
-                f"entry #{report.first_break.entry_id}"
-                if report.first_break.entry_id is not None
-                else "the end of the log"
-            )
+        if report.breaks:
+            lines = []
+            for found in report.breaks:
+                where = (
+                    f"entry #{found.entry_id}"
+                    if found.entry_id is not None
+                    else "the end of the chain"
+                )
+                lines.append(f"Audit chain broken at {where}: {found.reason} (in {found.chain}).")
             raise CommandError(
-                f"Audit chain broken at {where}: {report.first_break.reason} "
-                f"({report.checked} entries checked)."
+                "\n".join(lines) + f" ({report.checked} entries in {report.chains} chains checked; "
+                f"{len(report.breaks)} broken)"
             )
         versions = history_check(chunk_size=chunk_size)
         if versions.first_break is not None:
@@ -89,4 +94,7 @@ class Command(BaseCommand):
                 f"History broken at {found.model} #{found.history_id}: the version "
                 f"{found.reason} ({versions.checked} versions checked)."
             )
-        self.stdout.write(f"{report.checked} entries and {versions.checked} versions, chain intact")
+        self.stdout.write(
+            f"{report.checked} entries ({report.chains} chains) and {versions.checked} "
+            f"versions, chain intact"
+        )
