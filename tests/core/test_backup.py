@@ -82,7 +82,7 @@ def test_the_backup_lists_every_file_with_its_digest(demo):
     backup = demo.parent / "backup"
     manifest = manifest_of(backup)
     assert manifest["database"] == {"engine": "sqlite", "file": "db.sqlite3"}
-    assert manifest["migrations"]["core"] == "0005_record_locks"
+    assert manifest["migrations"]["core"] == "0006_seal_kind_evaluation"
     with closing(sqlite3.connect(_db(demo))) as db:  # the audit head, kept outside the database
         head = db.execute("SELECT last_entry_id, digest FROM core_auditchainhead").fetchone()
     assert manifest["audit_head"] == {"last_entry_id": head[0], "digest": head[1]}
