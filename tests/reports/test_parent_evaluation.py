@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shudarga.core.models import AuditEntry, Seal
+from shudarga.notifications.models import Notification
 from shudarga.organizations.roles import Role
 from shudarga.reports import evaluation, services
 from shudarga.reports.documents import pdf
@@ -122,6 +123,12 @@ def test_a_report_walks_from_submission_to_the_parents_approved_evaluation(
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
     assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.OPEN
+    # The parent body's reviewer and leader are told the correction came back.
+    told = Notification.objects.filter(event="report.parent_resubmitted")
+    assert set(told.values_list("user__username", flat=True)) == {
+        "aimag-reviewer",
+        "aimag-leader",
+    }
     services.report_mark_reviewed(report=report, actor=reviewer)
     services.report_approve(report=Report.objects.get(pk=report.pk), actor=leader)
     report.refresh_from_db()
@@ -139,6 +146,8 @@ def test_a_report_walks_from_submission_to_the_parents_approved_evaluation(
     assert ev.status == ParentEvaluation.Status.APPROVED and ev.approved_by == parent_leader
     page = report_page(report=report)
     assert page.parent_percent == Decimal("94.7")  # (17·100 + 30 + 70) / 19 = 94.73…
+    told = Notification.objects.get(event="report.parent_approved", user=officer)
+    assert "94.7%" in str(told.params)
     seal = Seal.objects.get(kind=Seal.Kind.EVALUATION)
     assert seal.object_id == ev.pk
     assert seal_verify(seal=seal).state == "intact"

@@ -22,6 +22,7 @@ from shudarga.core.models import Seal
 from shudarga.core.services import audit_record, seal_create
 from shudarga.plans.models import Measure
 from shudarga.reports.models import ParentEvaluation, Report, ReportEvent, ReportItem
+from shudarga.reports.notices import parent_step_notify
 from shudarga.reports.scale import get_scale, validate_score
 from shudarga.reports.selectors import (
     parent_four_eyes_refusal,
@@ -201,6 +202,9 @@ def parent_evaluation_resubmitted(*, report: Report, actor: Any, ip: str | None 
     evaluation.status = ParentEvaluation.Status.OPEN
     evaluation.save(update_fields=["status", "updated_at"])
     _event(report, ReportEvent.Action.PARENT_RESUBMITTED, actor)
+    parent_step_notify(
+        report=report, step="resubmitted", actor=actor, parent_id=evaluation.organization_id
+    )
     _audit(
         evaluation,
         report,
@@ -251,6 +255,13 @@ def parent_evaluation_approve(
         content=evaluation_seal_content(report=report, page=page),
         evidence=[],
         ip=ip,
+    )
+    parent_step_notify(
+        report=report,
+        step="approved",
+        actor=actor,
+        parent_id=evaluation.organization_id,
+        percent=page.parent_percent_text,
     )
     _audit(
         evaluation,
