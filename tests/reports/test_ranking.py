@@ -194,6 +194,17 @@ def test_the_consolidated_report_matches_a_hand_count(client, parent_org, parent
     book = openpyxl.load_workbook(io.BytesIO(client.get(url + "&fmt=xlsx").content))
     names = [row[1] for row in book["Нэгтгэл"].iter_rows(min_row=5, values_only=True)]
     assert names == ["Алтай", "Баян", "Цэцэг", "Эрдэнэ", "Хөвсгөл", "Дорнод"]
+    import docx
+
+    from shudarga.reports.documents.consolidated_docs import html
+
+    word = docx.Document(io.BytesIO(client.get(url + "&fmt=docx").content))
+    assert [row.cells[1].text for row in word.tables[0].rows][1:] == names
+    assert "хамгийн бага нь Цэцэг" in word.paragraphs[2].text
+    pdf = client.get(url + "&fmt=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    page = html(c)
+    assert "Цэцэг" in page and "хоцорсон" in page and "-52.5" in page
 
 
 @pytest.mark.parametrize("n_sums", [2, 12])

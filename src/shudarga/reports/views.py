@@ -30,7 +30,7 @@ from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Measure
 from shudarga.reports import evaluation, services
 from shudarga.reports.consolidated import consolidated_report
-from shudarga.reports.documents import consolidated_xlsx
+from shudarga.reports.documents import consolidated_docs, consolidated_xlsx
 from shudarga.reports.documents.model import chart_svg
 from shudarga.reports.exports import EXPORT_FORMATS, LAYOUTS, report_export, report_filename
 from shudarga.reports.forms import (
@@ -767,10 +767,24 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
+_CONSOLIDATED_FORMATS = {
+    "docx": (
+        consolidated_docs.write_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": (
+        consolidated_xlsx.write,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "pdf": (consolidated_docs.write_pdf, "application/pdf"),
+}
+
+
 @login_required
 def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
     """The consolidated report of the organization's descendants for a year and period
-    (`?fmt=xlsx` downloads it). Read by those who see the descendants or approve reports."""
+    (`?fmt=docx|xlsx|pdf` downloads it). Read by those who see the descendants or approve
+    reports."""
     organization = get_organization_for_user(user=request.user, code=code)
     access = organization.access
     if not (access.sees_descendants or access.approves_reports):
@@ -779,16 +793,20 @@ def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     year, period = _ranking_choice(request)
     consolidated = consolidated_report(organization=organization, year=year, period=period)
-    if request.GET.get("fmt") == "xlsx":
-        response = HttpResponse(
-            consolidated_xlsx.write(consolidated),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        return file_headers(response, filename=f"{code}-{year}-{period}-consolidated.xlsx")
+    fmt = request.GET.get("fmt", "")
+    if fmt in _CONSOLIDATED_FORMATS:
+        write, content_type = _CONSOLIDATED_FORMATS[fmt]
+        response = HttpResponse(write(consolidated), content_type=content_type)
+        return file_headers(response, filename=f"{code}-{year}-{period}-consolidated.{fmt}")
     return render(
         request,
         "reports/report_consolidated.html",
-        {"organization": organization, "c": consolidated, "periods": PERIOD_CHOICES},
+        {
+            "organization": organization,
+            "c": consolidated,
+            "periods": PERIOD_CHOICES,
+            "formats": list(_CONSOLIDATED_FORMATS),
+        },
     )
 
 
