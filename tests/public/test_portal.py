@@ -98,8 +98,9 @@ def test_the_organization_page_runs_a_fixed_number_of_queries(
     Report.objects.update(status="approved")
     # organization with its parent, published plans, open surveys, plans for the scores,
     # their reports, the reports' scored items, the finished years with petitions (none
-    # here; each one adds its submitted figures and its petitions, at most three years)
-    with django_assert_num_queries(7):
+    # here; each one adds its submitted figures and its petitions, at most three years),
+    # the rankings it approved of its subordinate organizations (issue 18)
+    with django_assert_num_queries(8):
         response = client.get(reverse("public:organization", args=[org.code]))
     html = response.content.decode()
     assert html.count("/public/o/HOME/plans/") == n

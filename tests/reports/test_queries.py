@@ -37,8 +37,8 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     # measures + responsible person, criteria, items + scorer, evidence of the period (the
     # first four of each measure, then the counts), comment counts, the seal (none yet),
     # latest bundle, organizations for the switcher, history, the report policy (is the
-    # four-eyes rule off?)
-    with django_assert_num_queries(18):
+    # four-eyes rule off?), the parent body's evaluation (issue 18)
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="m-') == n_measures
@@ -54,10 +54,10 @@ def test_the_sealed_report_page_runs_a_fixed_number_of_queries(
     report = services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     url = reverse("reports:detail", args=[org.code, report.pk])
-    # the eighteen above, and for the badge: the report rebuilt with all its evidence
-    # (seven: the page shows four a measure, the seal has all), the report's people and the
+    # the nineteen above, and for the badge: the report rebuilt with all its evidence
+    # (eight: the page shows four a measure, the seal has all), the report's people and the
     # plan's signatures (the export it compares), the sealed evidence rows; no file is read
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(30):
         response = client.get(url)
     assert b'data-seal="intact"' in response.content
 
@@ -71,9 +71,9 @@ def test_the_measure_page_runs_a_fixed_number_of_queries(
     measure = report.plan.measures.order_by("position").first()
     url = reverse("reports:measure", args=[org.code, report.pk, measure.pk])
     # session, user, organization, memberships, report + plan, the measure + goal, its
-    # criteria, then the report page's seven (goals … comment counts), the comments,
-    # switcher
-    with django_assert_num_queries(16):
+    # criteria, then the report page's eight (goals … comment counts, the parent body's
+    # evaluation), the comments, switcher
+    with django_assert_num_queries(17):
         assert client.get(url).status_code == 200
 
 
@@ -97,8 +97,8 @@ def test_the_json_export_runs_a_fixed_number_of_queries(
     report = _report(org, reviewer, n_measures)
     client.force_login(officer)
     url = reverse("reports:export", args=[org.code, report.pk, "json"])
-    # session, user, organization, memberships, report + plan, the report page's seven
-    # (goals, activities, measures, criteria, items, evidence, comment counts), the
-    # report's people, the plan's signatures
-    with django_assert_num_queries(14):
+    # session, user, organization, memberships, report + plan, the report page's eight
+    # (goals, activities, measures, criteria, items, evidence, comment counts, the parent
+    # body's evaluation), the report's people, the plan's signatures
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200

@@ -368,8 +368,9 @@ def test_the_seal_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(17):
         assert client.get(reverse("plans:seal", args=[org.code, plan.pk])).status_code == 200
     # session, user, organization, memberships, report + plan, the seal, a newer seal?, the
-    # report again, the report page (seven), the export's people and signatures, the audit
-    # record, the evidence rows, the seals' history, switcher
-    with django_assert_max_num_queries(21):
+    # report again, the report page (eight, with the parent body's evaluation), the
+    # export's people and signatures, the audit record, the evidence rows, the seals'
+    # history, switcher
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("reports:seal", args=[org.code, report.pk]))
     assert b"Nothing differs from the seal." in response.content

@@ -198,6 +198,10 @@ class ReportItemOut(Schema):
     shortfall_reason: str
     score: int | None = Field(description="The reviewer's score; null when not due or unscored.")
     score_comment: str
+    parent_score: int | None = Field(
+        description="The parent body's score (issue 18); null when not due or not scored."
+    )
+    parent_comment: str
     evidence_count: int
     comment_count: int
 
@@ -206,7 +210,16 @@ class ReportGoalOut(Schema):
     number: int
     text: str
     percent: str | None
+    parent_percent: str | None = Field(description="The goal's percent by the parent body.")
     items: list[ReportItemOut]
+
+
+class ParentEvaluationOut(Schema):
+    organization: str = Field(description="The parent body's code.")
+    organization_name: str
+    status: str = Field(description="`open`, `returned` (for correction) or `approved`.")
+    returned_reason: str
+    approved_at: dt.datetime | None
 
 
 class LevelCount(Schema):
@@ -217,6 +230,9 @@ class LevelCount(Schema):
 
 class ReportTotalsOut(Schema):
     percent: str | None
+    parent_percent: str | None = Field(
+        description="The plan's percent by the parent body's scores, computed as `percent`."
+    )
     due: int
     not_due: int
     unscored: int
@@ -228,6 +244,7 @@ class ReportDetailOut(ReportOut):
     period_end: dt.date
     goals: list[ReportGoalOut]
     totals: ReportTotalsOut
+    parent_evaluation: ParentEvaluationOut | None
 
 
 # -- petitions ------------------------------------------------------------------------------

@@ -172,6 +172,7 @@ class Seal(models.Model):
     class Kind(models.TextChoices):
         PLAN = "plan", _("Plan")
         REPORT = "report", _("Report")
+        EVALUATION = "evaluation", _("Parent body's evaluation")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     object_id = models.BigIntegerField(_("object id"))
@@ -202,7 +203,8 @@ class Seal(models.Model):
         indexes = [models.Index(fields=["kind", "object_id", "sealed_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["plan", "report"]), name="seal_kind_valid"
+                condition=models.Q(kind__in=["plan", "report", "evaluation"]),
+                name="seal_kind_valid",
             )
         ]
 

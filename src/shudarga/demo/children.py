@@ -1,8 +1,9 @@
 """More organizations under the demo parent body, so its view has something to compare.
 
 Each child gets the seed plan and a different story, all through the services:
-a full year of records with scored reports; half a year of board updates with the half-year
-report scored and the year report a draft; nothing recorded with draft reports; no
+a full year of records with scored reports, the half-year one also evaluated and approved by
+the parent body; half a year of board updates with the half-year report scored (the parent
+body's evaluation under way) and the year report a draft; nothing recorded with draft reports; no
 reports at all. Safe to run again: organizations that exist are left alone.
 """
 
@@ -30,6 +31,7 @@ from shudarga.plans.services import (
 from shudarga.registers.models import BoardUpdate
 from shudarga.registers.registry import REGISTERS
 from shudarga.registers.services import register_row_save
+from shudarga.reports.evaluation import parent_evaluation_approve, report_item_parent_score
 from shudarga.reports.models import Report
 from shudarga.reports.services import report_create_defaults, report_item_score, report_submit
 
@@ -57,6 +59,20 @@ def _board_updates(organization: Organization, plan: Plan, months: int) -> None:
             measures=[measure],
             actor=None,
         )
+
+
+def _parent_evaluates(plan: Plan, *, lower: set[str], approve: bool) -> None:
+    """The parent body scores the plan's half-year report once it was submitted (issue 18):
+    the organization's own score, or 30 for the measures in `lower`; with `approve`, it
+    approves (and seals) its evaluation."""
+    report = Report.objects.filter(plan=plan, period="h1").exclude(status="draft").first()
+    if report is None:
+        return
+    for item in report.items.select_related("measure").filter(due=True):
+        score = 30 if item.measure.code in lower else (item.score if item.score is not None else 70)
+        report_item_parent_score(report=report, measure=item.measure, actor=None, score=score)
+    if approve:
+        parent_evaluation_approve(report=report, actor=None)
 
 
 def _score_h1(plan: Plan, score: int) -> None:
@@ -120,11 +136,13 @@ def load_demo_children(
             load_year_of_records(organization=org, plan=plan, actor=actor, until=until)
             report_create_defaults(plan=plan, actor=actor)
             score_demo_reports(plan=plan, reviewer=actor, leader=actor, until=until)
+            _parent_evaluates(plan, lower={"1.2", "4.3"}, approve=True)
         elif story == 1:  # half a year of board updates, the half-year report scored
             _board_updates(org, plan, months=min(6, months))
             report_create_defaults(plan=plan, actor=actor)
             if h1_over:
                 _score_h1(plan, score=70)
+                _parent_evaluates(plan, lower={"1.2", "3.1"}, approve=False)
         elif story == 2:  # a few board updates, reports drafted, never submitted
             _board_updates(org, plan, months=min(2, months))
             report_create_defaults(plan=plan, actor=actor)

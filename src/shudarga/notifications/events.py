@@ -21,6 +21,12 @@ EVENTS: dict[str, Any] = {
     "report.reviewed": _("The %(title)s report was reviewed and waits for approval."),
     "report.approved": _("The %(title)s report was approved."),
     "report.returned": _("The %(title)s report was returned to draft: %(reason)s"),
+    "report.parent_resubmitted": _(
+        "The %(title)s report of %(org)s was corrected as you asked and waits for your evaluation."
+    ),
+    "report.parent_approved": _(
+        "%(by)s approved the parent body's evaluation of the %(title)s report: %(percent)s."
+    ),
     "report.overdue": _("The %(title)s report was due on %(due)s and is not submitted yet."),
     "petition.received": _(
         "Petition %(number)s arrived and nobody handles it yet; answer by %(due)s."

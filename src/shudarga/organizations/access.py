@@ -74,5 +74,11 @@ class Access:
     def approves_reports(self) -> bool:
         return self.may(Action.APPROVE_REPORT)
 
+    @property
+    def evaluates_as_parent(self) -> bool:
+        """A reviewer or leader of a parent body: scores, returns and approves this
+        organization's reports for the parent body (issue 18)."""
+        return self.may(Action.EVALUATE_AS_PARENT)
+
 
 NO_ACCESS = Access(organization_id=None)

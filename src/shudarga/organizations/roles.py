@@ -32,6 +32,10 @@ class Action(models.TextChoices):
         _("decide whether one person may submit, review and approve a report"),
     )
     MANAGE_MEMBERS = "members.manage", _("invite people and give or take their roles")
+    EVALUATE_AS_PARENT = (
+        "report.parent_evaluate",
+        _("score a subordinate organization's report for the parent body, return or approve it"),
+    )
 
 
 _EVERYONE = {Action.VIEW, Action.EXPORT_PLAN}
@@ -65,6 +69,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Roles whose membership on an organization also opens its descendants.
 ROLES_SEEING_DESCENDANTS = frozenset({Role.AUDITOR, Role.LEADER})
+
+# Not a role anyone is given: what a reviewer or leader of a parent (ancestor) body holds in
+# each organization below it. It reads the organization and evaluates its reports for the
+# parent body (issue 18), beside the organization's own reviewer, whose work it never does.
+PARENT_EVALUATOR = "parent_evaluator"
+ROLES_EVALUATING_DESCENDANTS = frozenset({Role.REVIEWER, Role.LEADER})
+PERMISSIONS[PARENT_EVALUATOR] = frozenset(_EVERYONE | {Action.EVALUATE_AS_PARENT})
 
 
 def role_allows(role: str, action: str) -> bool:

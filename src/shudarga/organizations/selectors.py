@@ -11,7 +11,12 @@ from django.http import Http404
 
 from shudarga.organizations.access import Access
 from shudarga.organizations.models import Membership, Organization, Unit
-from shudarga.organizations.roles import ROLES_SEEING_DESCENDANTS, Action
+from shudarga.organizations.roles import (
+    PARENT_EVALUATOR,
+    ROLES_EVALUATING_DESCENDANTS,
+    ROLES_SEEING_DESCENDANTS,
+    Action,
+)
 
 
 def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
@@ -35,7 +40,8 @@ def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
 
 def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     """Organizations `user` may see: those where they hold a role, plus every descendant of
-    those where they hold a role that sees descendants (auditor, leader of a parent body).
+    those where they hold a role that sees descendants (auditor, leader of a parent body) or
+    evaluates them (reviewer of a parent body).
 
     One query (plus the cached memberships) whatever the number of organizations.
     """
@@ -43,20 +49,28 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     if not rows:
         return Organization.objects.none()
     condition = Q(pk__in={org_id for org_id, _role, _path in rows})
-    for prefix in {path for _org_id, role, path in rows if role in ROLES_SEEING_DESCENDANTS}:
+    above = ROLES_SEEING_DESCENDANTS | ROLES_EVALUATING_DESCENDANTS
+    for prefix in {path for _org_id, role, path in rows if role in above}:
         condition |= Q(path__startswith=prefix)
     return Organization.objects.filter(condition)
 
 
 def roles_for_user(*, user: Any, organization: Organization) -> set[str]:
     """Roles `user` holds in `organization`, including those inherited from ancestors that
-    see descendants. Empty when the user may not see it at all."""
-    return {
-        role
-        for org_id, role, path in _membership_rows(user)
-        if org_id == organization.pk
-        or (role in ROLES_SEEING_DESCENDANTS and organization.path.startswith(path))
-    }
+    see descendants, and `PARENT_EVALUATOR` for a reviewer or leader of an ancestor. Empty
+    when the user may not see it at all."""
+    roles = set()
+    for org_id, role, path in _membership_rows(user):
+        if org_id == organization.pk:
+            roles.add(role)
+            continue
+        if not organization.path.startswith(path):
+            continue
+        if role in ROLES_SEEING_DESCENDANTS:
+            roles.add(role)
+        if role in ROLES_EVALUATING_DESCENDANTS:
+            roles.add(PARENT_EVALUATOR)
+    return roles
 
 
 def access_for(*, user: Any, organization: Organization) -> Access:

@@ -43,6 +43,7 @@ from shudarga.public.selectors import (
     public_organizations,
     published_plans,
 )
+from shudarga.reports.ranking import ranking_published
 from shudarga.reports.selectors import report_list_for_organization, report_page
 
 PAGE_SIZE = 50
@@ -80,6 +81,8 @@ def organization(request: HttpRequest, code: str) -> HttpResponse:
             "plans": published_plans(organization=org),
             "surveys": surveys,
             "scores": [(plan, summaries) for plan, summaries in scores if summaries],
+            # The parent body's rankings of its descendants, as it approved them (issue 18).
+            "rankings": ranking_published(organization=org),
             "petition_years": public_year_figures(
                 organization_id=org.pk, today=timezone.localdate()
             ),

@@ -9,6 +9,9 @@ from shudarga.reports.models import Report
 from shudarga.reports.selectors import report_to_document
 
 EXPORT_FORMATS = ("docx", "xlsx", "pdf", "json")
+# Layouts of the DOCX, XLSX and PDF: the official table (default) and the national template
+# of Government resolution 2017/89, annex 3, with the parent body's score (issue 18).
+LAYOUTS = ("official", "national")
 
 _CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -32,13 +35,13 @@ def report_filename(*, report: Report, suffix: str) -> str:
     return f"{plan.organization.code}-{plan.year}-{report.period}-report-{report.pk}.{suffix}"
 
 
-def report_export(*, report: Report, fmt: str) -> ExportedFile:
-    """The report as `fmt` (docx, xlsx, pdf or json). ValueError for any other format."""
-    if fmt not in EXPORT_FORMATS:
+def report_export(*, report: Report, fmt: str, layout: str = "official") -> ExportedFile:
+    """The report as `fmt` (docx, xlsx, pdf or json) in `layout` (`LAYOUTS`; the JSON is
+    the same in both). ValueError for any other format or layout."""
+    if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
         raise ValueError(fmt)
-    content = _WRITERS[fmt](report_to_document(report=report))
-    return ExportedFile(
-        content=content,
-        content_type=_CONTENT_TYPES[fmt],
-        filename=report_filename(report=report, suffix=fmt),
-    )
+    content = _WRITERS[fmt](report_to_document(report=report, layout=layout))
+    name = report_filename(report=report, suffix=fmt)
+    if layout != "official" and fmt != "json":
+        name = name.replace("-report-", f"-report-{layout}-")
+    return ExportedFile(content=content, content_type=_CONTENT_TYPES[fmt], filename=name)

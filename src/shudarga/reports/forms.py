@@ -151,6 +151,15 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
+class ParentStepForm(forms.Form):
+    """The parent body's step on a subordinate organization's report: return it for
+    correction (with the reason) or approve its evaluation."""
+
+    STEPS = [("return", _("Return for correction")), ("approve", _("Approve the evaluation"))]
+    step = forms.ChoiceField(choices=STEPS)
+    reason = forms.CharField(required=False, max_length=2000)
+
+
 class ReportPolicyForm(forms.Form):
     four_eyes = forms.BooleanField(
         label=_("Four-eyes rule"),

@@ -106,6 +106,12 @@ class ReportItem(TimeStampedModel):
     score_comment = models.TextField(_("reviewer's comment"), blank=True)
     scored_by = _user_fk(_("scored by"))
     scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    # The parent body's score of the measure (issue 18), on the same scale, beside the
+    # organization's own; the `ParentEvaluation` of the report says where it stands.
+    parent_score = models.PositiveSmallIntegerField(_("parent body's score"), null=True, blank=True)
+    parent_comment = models.TextField(_("parent body's comment"), blank=True)
+    parent_scored_by = _user_fk(_("scored for the parent body by"))
+    parent_scored_at = models.DateTimeField(_("scored for the parent body"), null=True, blank=True)
     # Whether the measure was due in the period, fixed when the report is submitted (None
     # while it is a draft: then the plan's schedule decides, as it may still change).
     due = models.BooleanField(_("due in the period"), null=True, blank=True)
@@ -125,6 +131,10 @@ class ReportItem(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(self_score__isnull=True) | models.Q(self_score__lte=100),
                 name="report_item_self_score_percent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent_score__isnull=True) | models.Q(parent_score__lte=100),
+                name="report_item_parent_score_percent",
             ),
         ]
 
@@ -161,6 +171,9 @@ class ReportEvent(models.Model):
         REVIEWED = "reviewed", _("Marked reviewed")
         APPROVED = "approved", _("Approved")
         REOPENED = "reopened", _("Reopened")
+        PARENT_RETURNED = "parent_returned", _("Returned by the parent body")
+        PARENT_RESUBMITTED = "parent_resubmitted", _("Corrected for the parent body")
+        PARENT_APPROVED = "parent_approved", _("Evaluation approved by the parent body")
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
@@ -179,6 +192,88 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.action} · {self.actor_label}"
+
+
+class ParentEvaluation(TimeStampedModel):
+    """The parent body's evaluation of a subordinate organization's report (issue 18).
+
+    Its scores are on the report's items (`ReportItem.parent_score`); this row says who
+    evaluates (the report organization's parent) and where the evaluation stands: open
+    while the parent scores, returned while the organization corrects the report (its next
+    submission opens the evaluation again), approved once the parent approves it, which
+    seals it and locks the parent's scores.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being evaluated")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+
+    report = models.OneToOneField(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="parent_evaluation",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("parent body"),
+        on_delete=models.PROTECT,
+        related_name="evaluations_given",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    returned_reason = models.TextField(_("why it was returned"), blank=True)
+    returned_by = _user_fk(_("returned by"))
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    approved_by = _user_fk(_("approved by"))
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parent body's evaluation")
+        verbose_name_plural = _("parent body's evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "returned", "approved"]),
+                name="parent_evaluation_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.organization}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class RankingApproval(models.Model):
+    """A parent body's ranking of its descendants for one year and period, as approved
+    (issue 18): the rows as they stood, kept so the public portal shows what was approved
+    even when scores move later. The newest approval of a year and period is the one
+    published."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("parent body"),
+        on_delete=models.CASCADE,
+        related_name="ranking_approvals",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=10, choices=PERIOD_CHOICES)
+    rows = models.JSONField(_("ranking"), default=list)
+    approved_by = _user_fk(_("approved by"))
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approved ranking")
+        verbose_name_plural = _("approved rankings")
+        ordering = ["-approved_at", "-id"]
+        indexes = [models.Index(fields=["organization", "year", "period", "approved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.year} · {self.period}"
 
 
 class ReportPolicy(models.Model):

@@ -53,3 +53,38 @@ def report_step_notify(*, report: Report, step: str, actor: Any, reason: str = "
         organization_id=organization_id,
         actor=actor,
     )
+
+
+def parent_step_notify(*, report: Report, step: str, actor: Any, parent_id: int,
+                       percent: str = "") -> None:  # fmt: skip
+    """Issue 18. "resubmitted": the parent body's reviewers and leaders learn that a report
+    they returned was corrected; "approved": the organization's writers and reviewers learn
+    the parent body's evaluation (and its percent). The actor is left out."""
+    if step == "resubmitted":
+        users = list(members_who_may(organization=parent_id, action=Action.APPROVE_REPORT))
+        event = "report.parent_resubmitted"
+    else:
+        organization_id = report.plan.organization_id
+        users = list(
+            {
+                u.pk: u
+                for a in (Action.EDIT_REPORT, Action.REVIEW_REPORT)
+                for u in members_who_may(organization=organization_id, action=a)
+            }.values()
+        )
+        event = "report.parent_approved"
+    stamp = timezone.now().isoformat()
+    notify(
+        users=users,
+        event=event,
+        key=f"{event}:{report.pk}:{stamp}",
+        params={
+            "title": labels(lambda: str(report)),
+            "org": report.plan.organization.name,
+            "by": _name(actor),
+            "percent": f"{percent}%" if percent and percent != "—" else "—",
+        },
+        url=report.get_absolute_url(),
+        organization_id=report.plan.organization_id,
+        actor=actor,
+    )

@@ -37,8 +37,12 @@ _CHUNK = 1024 * 1024
 
 
 def report_seal_content(*, document: ReportDocument) -> dict[str, Any]:
-    """What a report's seal holds: its JSON export."""
-    return document.to_dict()
+    """What a report's seal holds: its JSON export without the parent body's evaluation,
+    which comes after the approval and is sealed on its own (`evaluation_seal`)."""
+    data = document.to_dict()
+    for key in ("parent", "layout", "parent_name"):
+        data.pop(key, None)
+    return data
 
 
 def report_seal_evidence(*, page: ReportPage) -> list[dict[str, Any]]:
@@ -279,8 +283,76 @@ def report_seal_verify(*, seal: Seal, rehash: bool = True) -> SealCheck:
     return _check(seal, report, None, full=True, rehash=rehash)
 
 
+def evaluation_seal_verify(*, seal: Seal) -> SealCheck:
+    """A parent body's sealed evaluation (issue 18) against the scores now: each measure's
+    score by the parent and by the organization, the comments and both percents. No files:
+    an evaluation lists none."""
+    from shudarga.reports.evaluation import evaluation_seal_content
+    from shudarga.reports.models import ParentEvaluation
+
+    faults = seal_row_faults(seal=seal) + seal_audit_faults(seal=seal)
+    newer = seal_newer_id(seal=seal)
+    if newer is not None:
+        return SealCheck(seal=seal, differences=faults, superseded_by=newer)
+    check = SealCheck(seal=seal, differences=faults)
+    evaluation = (
+        ParentEvaluation.objects.filter(pk=seal.object_id)
+        .select_related("report__plan__organization")
+        .first()
+    )
+    if evaluation is None:
+        check.differences.append(Difference(_("Evaluation"), _("the evaluation no longer exists")))
+        return check
+    report = evaluation.report
+    current = evaluation_seal_content(report=report, page=report_page(report=report))
+    check.differences += evaluation_differences(sealed=json.loads(seal.content), current=current)
+    check.reopened = evaluation.status != ParentEvaluation.Status.APPROVED
+    return check
+
+
+def evaluation_differences(*, sealed: dict[str, Any], current: dict[str, Any]) -> list[Difference]:
+    """What differs between two sealed forms of a parent body's evaluation."""
+
+    def items(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        own = data.get("own", {})
+        return {
+            item["code"]: {
+                "parent_mark": item["score_mark"],
+                "parent_comment": item["comment"],
+                "own_mark": own.get(item["code"]),
+            }
+            for item in (data.get("parent") or {}).get("items", [])
+        }
+
+    def header(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "percent_text": data.get("percent_text"),
+            "parent_percent_text": (data.get("parent") or {}).get("percent_text"),
+        }
+
+    differences = compare_fields(
+        where=_("Evaluation"),
+        before=header(sealed),
+        after=header(current),
+        labels={"percent_text": _("plan percent"), "parent_percent_text": _("parent percent")},
+    )
+    differences += compare_records(
+        where=lambda key: _("Measure %(code)s") % {"code": key},
+        before=items(sealed),
+        after=items(current),
+        labels={
+            "parent_mark": _("parent body's score"),
+            "parent_comment": _("parent body's comment"),
+            "own_mark": _("score"),
+        },
+    )
+    return differences
+
+
 def seal_verify(*, seal: Seal, rehash: bool = True) -> SealCheck:
-    """`plan_seal_verify` or `report_seal_verify`, by the seal's kind."""
+    """`plan_seal_verify`, `report_seal_verify` or `evaluation_seal_verify`, by kind."""
     if seal.kind == Seal.Kind.PLAN:
         return plan_seal_verify(seal=seal)
+    if seal.kind == Seal.Kind.EVALUATION:
+        return evaluation_seal_verify(seal=seal)
     return report_seal_verify(seal=seal, rehash=rehash)

@@ -30,11 +30,15 @@ from shudarga.reports.documents.model import (
     DocEvidence,
     DocGoal,
     DocItem,
+    DocParent,
+    DocParentGoal,
+    DocParentItem,
     DocSigner,
     ReportDocument,
 )
 from shudarga.reports.drafting import MeasureFacts, PetitionFigures
 from shudarga.reports.models import (
+    ParentEvaluation,
     Report,
     ReportBundle,
     ReportComment,
@@ -114,6 +118,26 @@ def four_eyes_refusal(*, report: Report, user: Any, step: str) -> str | None:
         or ReportItem.objects.filter(report_id=report.pk, scored_by=user).exists()
     ):
         return _("You reviewed this report, so someone else must approve it (four-eyes rule).")
+    return None
+
+
+def parent_four_eyes_refusal(
+    *, report: Report, evaluation: ParentEvaluation, user: Any
+) -> str | None:
+    """Why `user` may not approve the parent body's `evaluation` of `report` under the
+    parent body's four-eyes rule, or None: who submitted the report, or scored any of its
+    measures for the parent body, may not approve the evaluation. One or two queries."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not four_eyes_on(organization_id=evaluation.organization_id):
+        return None
+    if report.submitted_by_id == user.pk or (
+        ReportItem.objects.filter(report_id=report.pk, parent_scored_by=user).exists()
+    ):
+        return _(
+            "You scored this report for the parent body, so someone else must approve the "
+            "evaluation (four-eyes rule)."
+        )
     return None
 
 
@@ -236,12 +260,35 @@ class MeasureRow:
         return self.item.score if self.item is not None and self.due else None
 
     @property
+    def parent_score(self) -> int | None:
+        """The parent body's score, only for a due measure (issue 18)."""
+        return self.item.parent_score if self.item is not None and self.due else None
+
+    def score_by(self, scorer: str) -> int | None:
+        """`score` (scorer "own") or `parent_score` (scorer "parent")."""
+        return self.parent_score if scorer == PARENT else self.score
+
+    @property
     def unscored(self) -> bool:
         return self.due and self.score is None
 
     @property
+    def parent_unscored(self) -> bool:
+        return self.due and self.parent_score is None
+
+    @property
     def text(self) -> str:
         return self.item.text if self.item is not None else ""
+
+
+OWN, PARENT = "own", "parent"  # who scored: the organization's reviewer, the parent body
+
+
+def rows_percent(rows: list[MeasureRow], *, scorer: str = OWN) -> Decimal | None:
+    """The percent of `rows` by one scorer: `scale.mean_percent` of the due measures' scores
+    (ХБ and unscored left out). The organization's and the parent body's percents, per goal
+    and for the plan, are all this one computation."""
+    return mean_percent(s for row in rows if (s := row.score_by(scorer)) is not None)
 
 
 @dataclass
@@ -249,10 +296,15 @@ class GoalBlock:
     goal: Goal
     rows: list[MeasureRow]
     percent: Decimal | None
+    parent_percent: Decimal | None = None
 
     @property
     def percent_text(self) -> str:
         return format_percent(self.percent)
+
+    @property
+    def parent_percent_text(self) -> str:
+        return format_percent(self.parent_percent)
 
 
 @dataclass
@@ -262,6 +314,9 @@ class ReportPage:
     scale: Scale
     goals: list[GoalBlock]
     percent: Decimal | None
+    parent_percent: Decimal | None = None
+    # The parent body's evaluation (with its organization), None until it starts one.
+    evaluation: ParentEvaluation | None = None
 
     @property
     def rows(self) -> list[MeasureRow]:
@@ -270,6 +325,14 @@ class ReportPage:
     @property
     def percent_text(self) -> str:
         return format_percent(self.percent)
+
+    @property
+    def parent_percent_text(self) -> str:
+        return format_percent(self.parent_percent)
+
+    @property
+    def parent_unscored(self) -> list[MeasureRow]:
+        return [row for row in self.rows if row.parent_unscored]
 
     @property
     def unscored(self) -> list[MeasureRow]:
@@ -299,7 +362,8 @@ def report_page(
     period and comment count, and the percents per goal and for the plan.
 
     Queries: goals, activities, measures (+ responsible person), criteria (four, from
-    `plan_goals_for_page`); items; evidence of the period (one); comment counts (one).
+    `plan_goals_for_page`); items; evidence of the period (one); comment counts (one); the
+    parent body's evaluation (one). Percents are the organization's and the parent body's.
     Measures added to the plan after the report was made simply have no item yet.
     """
     period = report_period(report=report)
@@ -356,15 +420,28 @@ def report_page(
             GoalBlock(
                 goal=goal,
                 rows=rows,
-                percent=mean_percent(r.score for r in rows if r.score is not None),
+                percent=rows_percent(rows),
+                parent_percent=rows_percent(rows, scorer=PARENT),
             )
         )
+    every_row = [r for b in blocks for r in b.rows]
     return ReportPage(
         report=report,
         period=period,
         scale=get_scale(),
         goals=blocks,
-        percent=mean_percent(r.score for b in blocks for r in b.rows if r.score is not None),
+        percent=rows_percent(every_row),
+        parent_percent=rows_percent(every_row, scorer=PARENT),
+        evaluation=parent_evaluation_of(report=report),
+    )
+
+
+def parent_evaluation_of(*, report: Report) -> ParentEvaluation | None:
+    """The parent body's evaluation of `report` with its organization, or None. One query."""
+    return (
+        ParentEvaluation.objects.filter(report_id=report.pk)
+        .select_related("organization", "approved_by", "returned_by")
+        .first()
     )
 
 
@@ -550,11 +627,14 @@ def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def report_to_document(*, report: Report, page: ReportPage | None = None) -> ReportDocument:
+def report_to_document(
+    *, report: Report, page: ReportPage | None = None, layout: str = "official"
+) -> ReportDocument:
     """The report as the document every export format writes, in Mongolian.
 
     Signature blocks are the plan's (the same officials sign its report); a plan without
-    them gets "ХЯНАСАН" (the reviewer) and "БОЛОВСРУУЛСАН" (who submitted).
+    them gets "ХЯНАСАН" (the reviewer) and "БОЛОВСРУУЛСАН" (who submitted). `layout`
+    "national" is the template of Government resolution 2017/89, annex 3.
     Queries: `report_page`'s, the report's people (one), the plan's signatures (one).
     """
     page = page or report_page(report=report)
@@ -571,12 +651,7 @@ def report_to_document(*, report: Report, page: ReportPage | None = None) -> Rep
         for row in block.rows:
             m, item = row.measure, row.item
             has_levels = has_levels or bool(m.baseline or m.target)
-            if not row.due:
-                mark, label = scale.not_due_mark, scale.not_due_label
-            elif row.score is not None:
-                mark, label = str(row.score), scale.label(row.score)
-            else:
-                mark, label = "", ""
+            mark, label = _mark(scale, row.due, row.score), _mark_label(scale, row.due, row.score)
             items.append(
                 DocItem(
                     code=m.code,
@@ -624,6 +699,27 @@ def report_to_document(*, report: Report, page: ReportPage | None = None) -> Rep
             DocSigner(label="БОЛОВСРУУЛСАН", title="", name=_person(people.submitted_by)),
         ]
     approved_at = people.approved_at if people is not None else None
+    evaluation = page.evaluation
+    parent = None
+    if evaluation is not None:
+        parent = DocParent(
+            organization=evaluation.organization.name,
+            status=evaluation.status,
+            percent=page.parent_percent,
+            goals=[
+                DocParentGoal(number=b.goal.number, percent=b.parent_percent) for b in page.goals
+            ],
+            items=[
+                DocParentItem(
+                    code=row.measure.code,
+                    score=row.parent_score,
+                    score_mark=_mark(scale, row.due, row.parent_score),
+                    score_label=_mark_label(scale, row.due, row.parent_score),
+                    comment=row.item.parent_comment if row.item else "",
+                )
+                for row in page.rows
+            ],
+        )
     return ReportDocument(
         organization=report.plan.organization.name,
         year=report.plan.year,
@@ -642,7 +738,31 @@ def report_to_document(*, report: Report, page: ReportPage | None = None) -> Rep
         not_due_label=scale.not_due_label,
         signers=signers,
         has_levels=has_levels,
+        parent=parent,
+        layout=layout,
+        # Only the national template names the parent body when it has not scored yet.
+        parent_name=_parent_name(report.plan.organization) if layout == "national" else "",
     )
+
+
+def _parent_name(organization: Organization) -> str:
+    """The parent body's name (fetched with the organization by the lookups), or ""."""
+    if organization.parent_id is None:
+        return ""
+    return organization.parent.name
+
+
+def _mark(scale: Scale, due: bool, score: int | None) -> str:
+    """A score as documents print it: "100", "ХБ" when not due, "" when unscored."""
+    if not due:
+        return scale.not_due_mark
+    return "" if score is None else str(score)
+
+
+def _mark_label(scale: Scale, due: bool, score: int | None) -> str:
+    if not due:
+        return scale.not_due_label
+    return "" if score is None else scale.label(score)
 
 
 # -- comparisons --------------------------------------------------------------------------

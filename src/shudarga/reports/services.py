@@ -33,6 +33,7 @@ from shudarga.organizations.models import Organization
 from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.drafting import draft_text
+from shudarga.reports.evaluation import parent_evaluation_resubmitted
 from shudarga.reports.models import (
     Report,
     ReportBundle,
@@ -481,6 +482,8 @@ def report_submit(
         actor=actor,
         ip=ip,
     )
+    # A correction the parent body asked for goes back to it.
+    parent_evaluation_resubmitted(report=report, actor=actor, ip=ip)
     report_step_notify(report=report, step="submitted", actor=actor)
     return report
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,20 +28,24 @@ from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Measure
-from shudarga.reports import services
+from shudarga.reports import evaluation, services
+from shudarga.reports.consolidated import consolidated_report
+from shudarga.reports.documents import consolidated_docs, consolidated_xlsx
 from shudarga.reports.documents.model import chart_svg
-from shudarga.reports.exports import EXPORT_FORMATS, report_export, report_filename
+from shudarga.reports.exports import EXPORT_FORMATS, LAYOUTS, report_export, report_filename
 from shudarga.reports.forms import (
     CommentForm,
     DueDateForm,
     ItemForm,
+    ParentStepForm,
     ReportCreateForm,
     ReportPolicyForm,
     ScoreForm,
     TransitionForm,
 )
 from shudarga.reports.models import Report, ReportBundle
-from shudarga.reports.periods import DEFAULT_PERIODS, UI_LABELS
+from shudarga.reports.periods import DEFAULT_PERIODS, PERIOD_CHOICES, PERIOD_KEYS, UI_LABELS
+from shudarga.reports.ranking import descendant_ranking, ranking_approve, ranking_published
 from shudarga.reports.sealing import report_seal_badge, report_seal_verify
 from shudarga.reports.selectors import (
     compare_reports,
@@ -48,6 +53,7 @@ from shudarga.reports.selectors import (
     get_report_for_user,
     get_report_measure,
     last_year_report,
+    parent_four_eyes_refusal,
     plans_for_reports,
     report_history,
     report_item_comments,
@@ -100,6 +106,35 @@ def _transitions(report: Report, user: Any) -> tuple[list[tuple[str, str]], str 
             continue
         buttons.append((name, str(labels[name])))
     return buttons, held_back
+
+
+def _evaluates(report: Report) -> bool:
+    """Whether the user scores this report for the parent body (a reviewer or leader of a
+    parent body; the organization has a parent)."""
+    organization = report.plan.organization
+    return organization.parent_id is not None and organization.access.evaluates_as_parent
+
+
+def _parent_open(report: Report, page: Any) -> bool:
+    """Whether the parent body's evaluation may change now (report sent, not approved)."""
+    ev = page.evaluation
+    return report.status in evaluation.EVALUABLE and (ev is None or ev.status == ev.Status.OPEN)
+
+
+def _parent_steps(report: Report, page: Any, user: Any) -> dict[str, Any] | None:
+    """What the parent body's evaluator may do on the report page: return it, approve the
+    evaluation (or why not: the four-eyes rule). None for everyone else."""
+    if not _evaluates(report) or not _parent_open(report, page):
+        return None
+    refusal = (
+        parent_four_eyes_refusal(report=report, evaluation=page.evaluation, user=user)
+        if page.evaluation is not None
+        else None
+    )
+    return {
+        "approve": page.evaluation is not None and refusal is None and not page.parent_unscored,
+        "refusal": refusal,
+    }
 
 
 def _errors(exc: ValidationError) -> str:
@@ -188,6 +223,7 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
         request,
         "reports/report_detail.html",
         {
+            "parent_steps": _parent_steps(report, page, request.user),
             "transitions": transitions,
             "four_eyes_note": held_back,
             "policy": report_policy(organization_id=report.plan.organization_id),
@@ -202,6 +238,7 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
+            "national_formats": ("docx", "xlsx", "pdf"),
             "chart": mark_safe(  # noqa: S308 - escaped inside
                 chart_svg(
                     page.chart(),
@@ -222,6 +259,7 @@ def _measure_page(
     *,
     item_form: ItemForm | None = None,
     score_form: ScoreForm | None = None,
+    parent_form: ScoreForm | None = None,
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -241,6 +279,16 @@ def _measure_page(
                 "score": "" if row.item is None or row.item.score is None else str(row.item.score),
                 "comment": row.item.score_comment if row.item else "",
             }
+        )
+    if parent_form is None:
+        parent_form = ScoreForm(
+            prefix="parent",
+            initial={
+                "score": ""
+                if row.item is None or row.item.parent_score is None
+                else str(row.item.parent_score),
+                "comment": row.item.parent_comment if row.item else "",
+            },
         )
     score_refusal = (
         four_eyes_refusal(report=report, user=request.user, step="score")
@@ -268,9 +316,11 @@ def _measure_page(
             and row.due
             and score_refusal is None,
             "score_refusal": score_refusal,
+            "parent_scorable": _evaluates(report) and row.due and _parent_open(report, page),
             "commentable": not report.is_locked and may["comment"],
             "item_form": item_form,
             "score_form": score_form,
+            "parent_form": parent_form,
             "comment_form": comment_form or CommentForm(),
         },
         status=status,
@@ -295,7 +345,12 @@ def _measure_for_action(
     may `what` ("edit", "review", "comment"), then only POST (405)."""
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     measure = get_report_measure(report=report, measure_id=measure_id)
-    if not report_may(organization=report.plan.organization, what=what):
+    allowed = (
+        _evaluates(report)
+        if what == "parent"
+        else report_may(organization=report.plan.organization, what=what)
+    )
+    if not allowed:
         raise PermissionDenied
     if request.method != "POST":
         raise _NotAllowed
@@ -398,6 +453,26 @@ def report_measure_score(request: AuthedRequest, report: Report, measure: Measur
     return redirect(_measure_url(report, measure))
 
 
+@_action_view("parent")
+def report_measure_parent_score(
+    request: AuthedRequest, report: Report, measure: Measure
+) -> HttpResponse:
+    """The parent body's score of the measure, with a comment (issue 18)."""
+    form = ScoreForm(request.POST, prefix="parent")
+    if not form.is_valid():
+        return _measure_page(request, report, measure, parent_form=form, status=400)
+    try:
+        evaluation.report_item_parent_score(
+            report=report, measure=measure, actor=request.user,
+            score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
+            ip=client_ip(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, report, measure, exc, "parent_form", form)
+    messages.success(request, _("The parent body's score was saved."))
+    return redirect(_measure_url(report, measure))
+
+
 @_action_view("comment")
 def report_measure_comment(
     request: AuthedRequest, report: Report, measure: Measure
@@ -451,6 +526,37 @@ def report_transition(request: AuthedRequest, code: str, report_id: int) -> Http
 
 
 @login_required
+def report_parent_step(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
+    """The parent body returns the report for correction or approves its evaluation."""
+    report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not _evaluates(report):
+        raise PermissionDenied
+    form = ParentStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown step of the parent body's evaluation."))
+        return redirect(report)
+    try:
+        if form.cleaned_data["step"] == "return":
+            evaluation.parent_evaluation_return(
+                report=report,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+            messages.success(request, _("The report was returned to the organization."))
+        else:
+            evaluation.parent_evaluation_approve(
+                report=report, actor=request.user, ip=client_ip(request)
+            )
+            messages.success(request, _("The parent body's evaluation was approved and sealed."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect(report)
+
+
+@login_required
 def report_redraft_view(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     if request.method != "POST":
@@ -498,9 +604,10 @@ def report_due_date(request: AuthedRequest, code: str, report_id: int) -> HttpRe
 @login_required
 def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: str) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
-    if fmt not in EXPORT_FORMATS:
+    layout = request.GET.get("layout", "official")
+    if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
         raise Http404
-    exported = report_export(report=report, fmt=fmt)
+    exported = report_export(report=report, fmt=fmt, layout=layout)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     return file_headers(response, filename=exported.filename)
 
@@ -606,6 +713,100 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
             filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
             content_type="application/zip",
         )
+    )
+
+
+# -- the parent body's ranking of its descendants (issue 18) -----------------------------
+
+
+def _ranking_choice(request: AuthedRequest) -> tuple[int, str]:
+    """The year and period asked for (`?year=2023&period=year`); this year's year report
+    when missing or malformed."""
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        year = int(data.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        year = timezone.localdate().year
+    period = data.get("period", "year")
+    return year, period if period in PERIOD_KEYS else "year"
+
+
+@login_required
+def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
+    """The organization's descendants ranked by its percent of their reports (GET), and
+    approving that ranking for the public portal (POST: a reviewer or leader)."""
+    organization = get_organization_for_user(user=request.user, code=code)
+    access = organization.access
+    if not (access.sees_descendants or access.approves_reports):
+        raise PermissionDenied
+    year, period = _ranking_choice(request)
+    ranking = descendant_ranking(organization=organization, year=year, period=period)
+    if request.method == "POST":
+        if not access.approves_reports:
+            raise PermissionDenied
+        try:
+            ranking_approve(ranking=ranking, actor=request.user, ip=client_ip(request))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The ranking was approved and published on the portal."))
+        return redirect(f"{reverse('reports:ranking', args=[code])}?year={year}&period={period}")
+    published = ranking_published(organization=organization)
+    return render(
+        request,
+        "reports/report_ranking.html",
+        {
+            "organization": organization,
+            "ranking": ranking,
+            "periods": PERIOD_CHOICES,
+            "may_approve": access.approves_reports and bool(ranking.rows),
+            "approved": next((a for a in published if (a.year, a.period) == (year, period)), None),
+        },
+    )
+
+
+_CONSOLIDATED_FORMATS = {
+    "docx": (
+        consolidated_docs.write_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": (
+        consolidated_xlsx.write,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "pdf": (consolidated_docs.write_pdf, "application/pdf"),
+}
+
+
+@login_required
+def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
+    """The consolidated report of the organization's descendants for a year and period
+    (`?fmt=docx|xlsx|pdf` downloads it). Read by those who see the descendants or approve
+    reports."""
+    organization = get_organization_for_user(user=request.user, code=code)
+    access = organization.access
+    if not (access.sees_descendants or access.approves_reports):
+        raise PermissionDenied
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    year, period = _ranking_choice(request)
+    consolidated = consolidated_report(organization=organization, year=year, period=period)
+    fmt = request.GET.get("fmt", "")
+    if fmt in _CONSOLIDATED_FORMATS:
+        write, content_type = _CONSOLIDATED_FORMATS[fmt]
+        response = HttpResponse(write(consolidated), content_type=content_type)
+        return file_headers(response, filename=f"{code}-{year}-{period}-consolidated.{fmt}")
+    return render(
+        request,
+        "reports/report_consolidated.html",
+        {
+            "organization": organization,
+            "c": consolidated,
+            "periods": PERIOD_CHOICES,
+            "formats": list(_CONSOLIDATED_FORMATS),
+        },
     )
 
 

@@ -72,6 +72,8 @@ def report_detail_out(report: Report) -> dict[str, Any]:
                     "shortfall_reason": item.shortfall_reason if item else "",
                     "score": row.score,
                     "score_comment": item.score_comment if item else "",
+                    "parent_score": row.parent_score,
+                    "parent_comment": item.parent_comment if item else "",
                     "evidence_count": len(row.evidence),
                     "comment_count": row.comments,
                 }
@@ -81,16 +83,28 @@ def report_detail_out(report: Report) -> dict[str, Any]:
                 "number": block.goal.number,
                 "text": block.goal.text,
                 "percent": _percent(block.percent),
+                "parent_percent": _percent(block.parent_percent),
                 "items": items,
             }
         )
+    evaluation = page.evaluation
     return {
         **report_out(report, page.percent),
+        "parent_evaluation": None
+        if evaluation is None
+        else {
+            "organization": evaluation.organization.code,
+            "organization_name": evaluation.organization.name,
+            "status": evaluation.status,
+            "returned_reason": evaluation.returned_reason,
+            "approved_at": evaluation.approved_at,
+        },
         "period_start": page.period.start,
         "period_end": page.period.end,
         "goals": goals,
         "totals": {
             "percent": _percent(page.percent),
+            "parent_percent": _percent(page.parent_percent),
             "due": page.due_count,
             "not_due": page.not_due_count,
             "unscored": len(page.unscored),

@@ -25,6 +25,16 @@ COLUMNS = {
     "evidence": "Нотломж",
     "score": "Үнэлгээ",
 }
+# The national template of Government resolution 2017/89, annex 3 (issue 18): five
+# columns, the organization's score beside its parent body's.
+NATIONAL = "national"
+NATIONAL_CAPTION = "Засгийн газрын 2017 оны 89 дүгээр тогтоолын 3 дугаар хавсралт"
+NATIONAL_COLUMNS = {
+    "goal": "Зорилт",
+    "measure": "Хэрэгжүүлэх арга хэмжээ",
+    "implementation": "Хэрэгжүүлсэн ажил, арга хэмжээг тоо баримтаар товч бичих",
+    "score": "Байгууллагын үнэлгээ",
+}
 GOAL_TOTAL = "Зорилгын хэрэгжилт, дундаж хувь"
 PLAN_TOTAL = "Төлөвлөгөөний хэрэгжилт, дундаж хувь"
 REVIEWER_NOTE = "Хянагчийн тайлбар"
@@ -98,6 +108,53 @@ class DocSigner:
 
 
 @dataclass
+class DocParentItem:
+    code: str
+    score: int | None
+    score_mark: str  # as `DocItem.score_mark`, for the parent body's score
+    score_label: str
+    comment: str = ""
+
+
+@dataclass
+class DocParentGoal:
+    number: int
+    percent: Decimal | None
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
+
+
+@dataclass
+class DocParent:
+    """The parent body's evaluation of the report (issue 18): its scores beside the
+    organization's, and its percents, computed as the organization's are."""
+
+    organization: str  # "Аймгийн ЗДТГазар"
+    status: str  # open, returned, approved
+    percent: Decimal | None
+    goals: list[DocParentGoal]
+    items: list[DocParentItem]
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
+
+    @property
+    def column(self) -> str:
+        """The column title of the national template: "<parent body> үнэлгээ"."""
+        return f"{self.organization} үнэлгээ"
+
+    def item(self, code: str) -> DocParentItem | None:
+        return next((i for i in self.items if i.code == code), None)
+
+    def goal_percent_text(self, number: int) -> str:
+        goal = next((g for g in self.goals if g.number == number), None)
+        return format_percent(goal.percent if goal else None)
+
+
+@dataclass
 class ReportDocument:
     organization: str
     year: int
@@ -116,6 +173,13 @@ class ReportDocument:
     not_due_label: str
     signers: list[DocSigner] = field(default_factory=list)
     has_levels: bool = False  # some measure has a baseline or target
+    # The parent body's evaluation, when it has started one; never part of the report's
+    # own seal (the parent scores after the organization approved), sealed on its own.
+    parent: DocParent | None = None
+    # "official" (the table above) or `NATIONAL`; the parent body's name for the national
+    # template's last column, even before it scores.
+    layout: str = "official"
+    parent_name: str = ""
 
     @property
     def items(self) -> list[DocItem]:
@@ -126,11 +190,25 @@ class ReportDocument:
         return format_percent(self.percent)
 
     @property
+    def national(self) -> bool:
+        return self.layout == NATIONAL
+
+    @property
     def columns(self) -> list[str]:
+        if self.national:
+            keys = list(NATIONAL_COLUMNS)
+            return [*keys, "parent"] if self.parent is not None or self.parent_name else keys
         keys = ["code", "goal", "measure", "criteria"]
         if self.has_levels:
             keys += ["baseline", "target", "achieved"]
-        return [*keys, "implementation", "evidence", "score"]
+        keys += ["implementation", "evidence", "score"]
+        return [*keys, "parent"] if self.parent is not None else keys
+
+    def column_title(self, key: str) -> str:
+        """A column's title; the parent body's is "<its name> үнэлгээ"."""
+        if key == "parent":
+            return self.parent.column if self.parent is not None else f"{self.parent_name} үнэлгээ"
+        return NATIONAL_COLUMNS[key] if self.national else COLUMNS[key]
 
     def counts(self) -> dict[str, int]:
         """Measures per scale mark (`"100"`, …, `"ХБ"`) and unscored due ones (`""`)."""
@@ -173,6 +251,10 @@ class ReportDocument:
         data["percent_text"] = self.percent_text
         for goal, raw in zip(self.goals, data["goals"], strict=True):
             raw["percent_text"] = goal.percent_text
+        if self.parent is not None:
+            data["parent"]["percent_text"] = self.parent.percent_text
+            for goal, raw in zip(self.parent.goals, data["parent"]["goals"], strict=True):
+                raw["percent_text"] = goal.percent_text
         return data
 
 

@@ -12,8 +12,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from shudarga.reports.documents.model import (
-    COLUMNS,
     GOAL_TOTAL,
+    NATIONAL_CAPTION,
     PLAN_TOTAL,
     REVIEWER_NOTE,
     SHORTFALL,
@@ -26,14 +26,28 @@ FONT_FAMILY = "DejaVu Sans"
 
 def html(document: ReportDocument) -> str:
     """The HTML the PDF is printed from (Mongolian, whatever the user's language)."""
+    parent = document.parent
+    # Each goal with the parent body's percent and each item beside the parent's score.
+    blocks = [
+        (
+            goal,
+            _percent(parent.goal_percent_text(goal.number)) if parent else "",
+            [(item, parent.item(item.code) if parent else None) for item in goal.items],
+        )
+        for goal in document.goals
+    ]
+    scores = 2 if parent else 1  # the score columns right of the labels
     with translation.override("mn"):
         return render_to_string(
             "reports/report_pdf.html",
             {
                 "doc": document,
-                "columns": [COLUMNS[key] for key in document.columns],
-                "span_to_score": len(document.columns) - 1,
-                "span_label": len(document.columns) - 3,
+                "columns": [document.column_title(key) for key in document.columns],
+                "blocks": blocks,
+                "caption": NATIONAL_CAPTION,
+                "national_span": len(document.columns) - 1,
+                "span_to_score": len(document.columns) - scores,
+                "span_label": len(document.columns) - 2 - scores,
                 "labels": {
                     "goal_total": GOAL_TOTAL,
                     "plan_total": PLAN_TOTAL,
@@ -46,6 +60,10 @@ def html(document: ReportDocument) -> str:
                 "font_family": FONT_FAMILY,
             },
         )
+
+
+def _percent(text: str) -> str:
+    return text if text == "—" else f"{text}%"
 
 
 def write(document: ReportDocument) -> bytes:

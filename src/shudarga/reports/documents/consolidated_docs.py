@@ -1,0 +1,108 @@
+"""The parent body's consolidated report as a Word document and a PDF (issue 18), in
+Mongolian: the title, the drafted summary, the table of organizations (rank, both
+percents, how the report came, each goal's percent by the parent body) and the measures
+most often scored low. The XLSX is `consolidated_xlsx`."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+from django.template.loader import render_to_string
+from django.utils import translation
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from shudarga.core.word import fill, paragraph, set_up_landscape_page, shade
+from shudarga.reports.documents.consolidated_xlsx import TIMING
+from shudarga.reports.documents.pdf import FONT_FAMILY
+from shudarga.reports.periods import DOCUMENT_LABELS
+
+_HEADER_FILL = "D9E2F3"
+
+
+def title(consolidated: Any) -> str:
+    ranking = consolidated.ranking
+    return (
+        f"{ranking.organization.name.upper()}: ХАРЬЯА БАЙГУУЛЛАГУУДЫН {ranking.year} ОНЫ "
+        f"АВЛИГЫН ЭСРЭГ ҮЙЛ АЖИЛЛАГААНЫ ТӨЛӨВЛӨГӨӨНИЙ ХЭРЭГЖИЛТИЙН НЭГТГЭЛ"
+    )
+
+
+def headers(consolidated: Any) -> list[str]:
+    return [
+        "Байр", "Байгууллага", "Дээд байгууллагын үнэлгээ, %", "Өөрийн үнэлгээ, %",
+        "Өмнөх он, %", "Өөрчлөлт", "Тайлан",
+        *(f"Зорилго {n}, %" for n in consolidated.goal_numbers),
+    ]  # fmt: skip
+
+
+def rows(consolidated: Any) -> list[list[str]]:
+    result = []
+    for entry in consolidated.rows:
+        row = entry.row
+        result.append(
+            [
+                str(row.rank or "—"),
+                row.name,
+                row.percent_text,
+                row.own_percent_text,
+                row.last_percent_text,
+                row.change_text,
+                TIMING[entry.timing],
+                *(entry.goal_text(n) for n in consolidated.goal_numbers),
+            ]
+        )
+    return result
+
+
+def write_docx(consolidated: Any) -> bytes:
+    doc = docx.Document()
+    set_up_landscape_page(doc)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph(doc, title(consolidated), bold=True, align=center, size=12)
+    paragraph(doc, f"({DOCUMENT_LABELS[consolidated.ranking.period]})", align=center)
+    paragraph(doc, consolidated.summary(), size=10)
+    head = headers(consolidated)
+    body = rows(consolidated)
+    table = doc.add_table(rows=1 + len(body), cols=len(head))
+    table.style = doc.styles["Table Grid"]
+    for index, text in enumerate(head):
+        fill(table.rows[0].cells[index], [text], bold=True, align=center, size=9)
+        shade(table.rows[0].cells[index], _HEADER_FILL)
+    for r, values in enumerate(body, start=1):
+        for index, text in enumerate(values):
+            fill(table.rows[r].cells[index], [text], size=9,
+                 align=None if index == 1 else center)  # fmt: skip
+    if consolidated.low:
+        paragraph(doc, "")
+        paragraph(doc, "Олон байгууллагад хангалтгүй үнэлэгдсэн арга хэмжээ", bold=True)
+        for measure in consolidated.low:
+            p = paragraph(doc, f"{measure.code}. {measure.text} — {measure.count}", size=9)
+            p.paragraph_format.space_after = Pt(2)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def html(consolidated: Any) -> str:
+    with translation.override("mn"):
+        return render_to_string(
+            "reports/consolidated_pdf.html",
+            {
+                "title": title(consolidated),
+                "period_label": DOCUMENT_LABELS[consolidated.ranking.period],
+                "summary": consolidated.summary(),
+                "headers": headers(consolidated),
+                "rows": rows(consolidated),
+                "low": consolidated.low,
+                "font_family": FONT_FAMILY,
+            },
+        )
+
+
+def write_pdf(consolidated: Any) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html(consolidated), base_url=None).write_pdf()

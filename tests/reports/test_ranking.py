@@ -1,0 +1,223 @@
+"""Issue 18: the parent body ranks its descendants by its own percent of their reports,
+ties sharing a rank, the unranked listed with the reason, the change from last year; its
+approval publishes the ranking on the public portal. Checked against a hand count."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from shudarga.core.models import AuditEntry
+from shudarga.organizations.roles import Role
+from shudarga.reports import evaluation, services
+from shudarga.reports.models import RankingApproval
+from shudarga.reports.ranking import descendant_ranking
+from shudarga.reports.selectors import report_page
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.reports.conftest import AFTER_THE_YEAR, plan_with_measures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parent_leader(parent_org):
+    user = UserFactory(username="aimag-leader")
+    MembershipFactory(user=user, organization=parent_org, role=Role.LEADER)
+    return user
+
+
+def _report(org, year, *, parent_scores=None, own=100, submit=True, actor=None):
+    """A year report of a 4-measure plan of `org` for `year`, submitted and scored by its
+    reviewer (`own` each) and, with `parent_scores`, by the parent body."""
+    plan = plan_with_measures(org, 4, year=year, goals=2)
+    report = services.report_create(plan=plan, period="year", actor=None, today=AFTER_THE_YEAR)
+    if not submit:
+        return report
+    report = services.report_submit(report=report, actor=None, today=AFTER_THE_YEAR)
+    rows = report_page(report=report, with_evidence=False).rows
+    for row in rows:
+        services.report_item_score(report=report, measure=row.measure, actor=None, score=own)
+    for row, score in zip(rows, parent_scores or [], strict=False):
+        evaluation.report_item_parent_score(
+            report=report, measure=row.measure, actor=actor, score=score
+        )
+    return report
+
+
+@pytest.fixture
+def aimag(parent_org, parent_leader):
+    """Six sums under the aimag (`parent_org`), as a hand count expects them:
+
+    sum      2023 parent scores   percent   2022 parent scores   percent
+    Алтай    100 100 70 70        85.0      100 70 70 70         77.5
+    Баян     100 70 70 100        85.0      —                    —
+    Цэцэг    100 30 30 0          40.0      100 100 100 70       92.5
+    Эрдэнэ   submitted, not evaluated
+    Хөвсгөл  returned for correction
+    Дорнод   no report
+    """
+    sums = {
+        name: OrganizationFactory(name=name, code=code, parent=parent_org)
+        for name, code in [
+            ("Алтай", "ALTAI"), ("Баян", "BAYAN"), ("Цэцэг", "TSETSEG"),
+            ("Эрдэнэ", "ERDENE"), ("Хөвсгөл", "KHUVSGUL"), ("Дорнод", "DORNOD"),
+        ]
+    }  # fmt: skip
+    who = parent_leader
+    _report(sums["Алтай"], 2023, parent_scores=[100, 100, 70, 70], actor=who)
+    _report(sums["Алтай"], 2022, parent_scores=[100, 70, 70, 70], actor=who)
+    _report(sums["Баян"], 2023, parent_scores=[100, 70, 70, 100], own=70, actor=who)
+    _report(sums["Цэцэг"], 2023, parent_scores=[100, 30, 30, 0], actor=who)
+    _report(sums["Цэцэг"], 2022, parent_scores=[100, 100, 100, 70], actor=who)
+    _report(sums["Эрдэнэ"], 2023)
+    returned = _report(sums["Хөвсгөл"], 2023, parent_scores=[30], actor=who)
+    evaluation.parent_evaluation_return(report=returned, actor=who, reason="Нотломж дутуу")
+    _report(sums["Дорнод"], 2022, submit=False)  # last year's draft only: not submitted
+    return sums
+
+
+def test_the_ranking_matches_a_hand_count(parent_org, aimag):
+    ranking = descendant_ranking(organization=parent_org, year=2023, period="year")
+    got = [
+        (r.name, r.rank, r.percent_text, r.own_percent_text, r.state, r.last_rank, r.change_text)
+        for r in ranking.rows
+    ]
+    assert got == [
+        ("Алтай", 1, "85.0", "100.0", "evaluated", 2, "+7.5"),
+        ("Баян", 1, "85.0", "70.0", "evaluated", None, "—"),  # a tie shares the rank
+        ("Цэцэг", 3, "40.0", "100.0", "evaluated", 1, "-52.5"),  # and the next one skips
+        ("Эрдэнэ", None, "—", "100.0", "not_evaluated", None, "—"),
+        ("Хөвсгөл", None, "—", "—", "returned", None, "—"),
+        ("Дорнод", None, "—", "—", "not_submitted", None, "—"),
+    ]
+    assert ranking.rows[0].last_percent == Decimal("77.5")
+
+
+def test_the_parent_approves_the_ranking_and_the_portal_shows_it(
+    client, parent_org, parent_leader, aimag
+):
+    url = reverse("reports:ranking", args=[parent_org.code]) + "?year=2023&period=year"
+    client.force_login(parent_leader)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "85.0%" in page.content.decode()
+    public = reverse("public:organization", args=[parent_org.code])
+    assert "Цэцэг" not in client.get(public).content.decode()  # nothing approved yet
+
+    response = client.post(url, {"year": "2023", "period": "year"})
+    assert response.status_code == 302
+    approval = RankingApproval.objects.get()
+    assert [(r["name"], r["rank"], r["percent"]) for r in approval.rows][:3] == [
+        ("Алтай", 1, "85.0"),
+        ("Баян", 1, "85.0"),
+        ("Цэцэг", 3, "40.0"),
+    ]
+    assert AuditEntry.objects.filter(action="ranking.approved").count() == 1
+    client.logout()
+    html = client.get(public).content.decode()
+    assert "Цэцэг" in html and "-52.5" in html and "40.0" in html
+
+
+@pytest.mark.parametrize(
+    "role, place, get, post",
+    [
+        (Role.LEADER, "parent", 200, 302),
+        (Role.AUDITOR, "parent", 200, 403),  # reads, approves nothing
+        (Role.REVIEWER, "parent", 200, 302),
+        (Role.OFFICER, "parent", 403, 403),
+        (Role.COORDINATOR, "other", 404, 404),
+    ],
+)
+def test_who_sees_and_approves_the_ranking(client, parent_org, other_org, role, place, get, post):
+    user = UserFactory(username="ranker")
+    MembershipFactory(
+        user=user, organization=parent_org if place == "parent" else other_org, role=role
+    )
+    client.force_login(user)
+    url = reverse("reports:ranking", args=[parent_org.code])
+    assert client.get(url).status_code == get
+    assert client.post(url, {"year": "2023"}).status_code == post
+
+
+@pytest.mark.parametrize("n_sums", [2, 12])
+def test_the_ranking_page_runs_a_fixed_number_of_queries(
+    client, parent_org, parent_leader, django_assert_num_queries, n_sums
+):
+    for i in range(n_sums):
+        org = OrganizationFactory(parent=parent_org)
+        _report(org, 2023, parent_scores=[100, 70, 30, i % 2 * 100], actor=parent_leader)
+    client.force_login(parent_leader)
+    url = reverse("reports:ranking", args=[parent_org.code]) + "?year=2023"
+    # session, user, organization, memberships, descendants, reports of both years (with
+    # plan and evaluation), item scores, the approved rankings, switcher
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
+
+
+# -- the consolidated report ---------------------------------------------------------------
+
+
+def test_the_consolidated_report_matches_a_hand_count(client, parent_org, parent_leader, aimag):
+    import datetime as dt
+
+    from shudarga.reports.consolidated import consolidated_report
+    from shudarga.reports.models import Report
+
+    # Баян's report was due later than it came; the others were submitted after their date.
+    Report.objects.filter(plan__organization__code="BAYAN").update(due_date=dt.date(2100, 1, 1))
+    c = consolidated_report(organization=parent_org, year=2023, period="year")
+    got = [(e.row.name, e.timing, e.goal_text(1), e.goal_text(2)) for e in c.rows]
+    # Goal 1 holds 1.1 and 1.2, goal 2 holds 2.1 and 2.2 (scores in that order above).
+    assert got == [
+        ("Алтай", "late", "100.0", "70.0"),
+        ("Баян", "on_time", "85.0", "85.0"),
+        ("Цэцэг", "late", "65.0", "15.0"),
+        ("Эрдэнэ", "late", "—", "—"),
+        ("Хөвсгөл", "returned", "—", "—"),  # its returned draft is not counted
+        ("Дорнод", "not_submitted", "—", "—"),
+    ]
+    assert [(m.code, m.count) for m in c.low] == [("1.2", 1), ("2.1", 1), ("2.2", 1)]
+    summary = c.summary()
+    assert "харьяа 6 байгууллагаас 1 нь тайлангаа хугацаандаа, 3 нь хоцорч" in summary
+    assert "1 тайланг засварт буцаасан, 1 нь ирүүлээгүй" in summary
+    assert "хамгийн өндөр нь Алтай (85.0%), хамгийн бага нь Цэцэг (40.0%)" in summary
+
+    client.force_login(parent_leader)
+    url = reverse("reports:consolidated", args=[parent_org.code]) + "?year=2023&period=year"
+    assert "хамгийн бага нь Цэцэг" in client.get(url).content.decode()
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url + "&fmt=xlsx").content))
+    names = [row[1] for row in book["Нэгтгэл"].iter_rows(min_row=5, values_only=True)]
+    assert names == ["Алтай", "Баян", "Цэцэг", "Эрдэнэ", "Хөвсгөл", "Дорнод"]
+    import docx
+
+    from shudarga.reports.documents.consolidated_docs import html
+
+    word = docx.Document(io.BytesIO(client.get(url + "&fmt=docx").content))
+    assert [row.cells[1].text for row in word.tables[0].rows][1:] == names
+    assert "хамгийн бага нь Цэцэг" in word.paragraphs[2].text
+    pdf = client.get(url + "&fmt=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    page = html(c)
+    assert "Цэцэг" in page and "хоцорсон" in page and "-52.5" in page
+
+
+@pytest.mark.parametrize("n_sums", [2, 12])
+def test_the_consolidated_page_runs_a_fixed_number_of_queries(
+    client, parent_org, parent_leader, django_assert_num_queries, n_sums
+):
+    for i in range(n_sums):
+        org = OrganizationFactory(parent=parent_org)
+        _report(org, 2023, parent_scores=[100, 70, 30, i % 2 * 100], actor=parent_leader)
+    client.force_login(parent_leader)
+    url = reverse("reports:consolidated", args=[parent_org.code]) + "?year=2023"
+    # session, user, organization, memberships, the ranking's three (descendants, reports,
+    # item scores), the reports' submission dates, the parent body's scores with goals and
+    # measures, switcher
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
