@@ -221,3 +221,21 @@ def test_the_consolidated_page_runs_a_fixed_number_of_queries(
     # measures, switcher
     with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_the_ranking_and_consolidated_pages_show_their_rows_a_page_at_a_time(
+    client, parent_org, parent_leader, aimag, monkeypatch
+):
+    """Thousands of organizations are read a page at a time; ranks stay the whole list's."""
+    monkeypatch.setattr("shudarga.reports.views.RANKING_PAGE_SIZE", 4)
+    client.force_login(parent_leader)
+    for name in ("ranking", "consolidated"):
+        url = reverse(f"reports:{name}", args=[parent_org.code]) + "?year=2023&period=year"
+        first = client.get(url).content.decode()
+        second = client.get(url + "&page=2").content.decode()
+        shown = [(page, code) for page, html in ((1, first), (2, second)) for code in
+                 ("ALTAI", "BAYAN", "TSETSEG", "ERDENE", "KHUVSGUL", "DORNOD")
+                 if f'data-code="{code}"' in html]  # fmt: skip
+        assert shown == [(1, "ALTAI"), (1, "BAYAN"), (1, "TSETSEG"), (1, "ERDENE"),
+                         (2, "KHUVSGUL"), (2, "DORNOD")], name  # fmt: skip
+        assert "page=2" in first, name  # the pagination links the next page

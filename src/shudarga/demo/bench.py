@@ -68,6 +68,7 @@ def bench_targets(prefix: str = CODE_PREFIX) -> Targets:
     coordinator = _user(organization, Role.COORDINATOR)
     leader = _user(root, Role.LEADER)
     petition_filter = "?kind=complaint"
+    period_query = f"?year={report.plan.year}&period={report.period}"  # the parent's reading
     pages = [
         Page("organization dashboard", reverse("dashboards:dashboard", args=[code]), coordinator),
         Page("plan page", reverse("plans:detail", args=[code, plan.pk]), coordinator),
@@ -80,6 +81,16 @@ def bench_targets(prefix: str = CODE_PREFIX) -> Targets:
         Page(
             "parent view (all organizations)",
             reverse("dashboards:children", args=[root.code]),
+            leader,
+        ),
+        Page(
+            "parent ranking (all organizations)",
+            reverse("reports:ranking", args=[root.code]) + period_query,
+            leader,
+        ),
+        Page(
+            "consolidated report (all organizations)",
+            reverse("reports:consolidated", args=[root.code]) + period_query,
             leader,
         ),
         Page(

@@ -99,27 +99,34 @@ def consolidated_report(*, organization: Organization, year: int, period: str) -
     scores of due measures with their goals and texts (one): five whatever the size.
     """
     ranking = descendant_ranking(organization=organization, year=year, period=period)
-    submitted = [r for r in ranking.rows if r.state in (EVALUATED, NOT_EVALUATED)]
-    reports = {
-        report.plan.organization.code: report
-        for report in Report.objects.filter(
-            plan__organization__code__in=[r.code for r in submitted],
+    submitted = {r.code for r in ranking.rows if r.state in (EVALUATED, NOT_EVALUATED)}
+    # The descendants' submitted reports, asked by path (one query whatever their number,
+    # also when none was submitted), then kept for the organizations the ranking counts.
+    sent = (
+        Report.objects.filter(
+            plan__organization__path__startswith=organization.path,
             plan__year=year,
             period=period,
         )
+        .exclude(plan__organization=organization)
         .exclude(status=Report.Status.DRAFT)
-        .select_related("plan__organization")
-        .order_by("plan__created_at", "id")
+    )
+    reports = {
+        report.plan.organization.code: report
+        for report in sent.select_related("plan__organization").order_by("plan__created_at", "id")
+        if report.plan.organization.code in submitted
     }
     goal_scores: dict[tuple[int, int], list[int]] = defaultdict(list)
     low: Counter[str] = Counter()
     texts: dict[str, str] = {}
     report_ids = {report.pk: code for code, report in reports.items()}
     for report_id, goal_number, code, text, score in ReportItem.objects.filter(
-        report_id__in=report_ids, due=True, parent_score__isnull=False
+        report__in=sent, due=True, parent_score__isnull=False
     ).values_list(
         "report_id", "measure__goal__number", "measure__code", "measure__text", "parent_score"
     ):
+        if report_id not in report_ids:
+            continue  # a report the ranking does not count (an older plan of the year)
         goal_scores[(report_id, goal_number)].append(score)
         if score <= LOW_SCORE:
             low[code] += 1

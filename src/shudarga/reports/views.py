@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -719,6 +720,9 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
 # -- the parent body's ranking of its descendants (issue 18) -----------------------------
 
 
+RANKING_PAGE_SIZE = 100  # organizations a page of the ranking and consolidated report
+
+
 def _ranking_choice(request: AuthedRequest) -> tuple[int, str]:
     """The year and period asked for (`?year=2023&period=year`); this year's year report
     when missing or malformed."""
@@ -760,6 +764,11 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "organization": organization,
             "ranking": ranking,
+            # Thousands of organizations under a national body: the page shows a hundred at
+            # a time, the ranking's order and ranks are the whole list's.
+            "page_obj": Paginator(ranking.rows, RANKING_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             "periods": PERIOD_CHOICES,
             "may_approve": access.approves_reports and bool(ranking.rows),
             "approved": next((a for a in published if (a.year, a.period) == (year, period)), None),
@@ -804,6 +813,9 @@ def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "organization": organization,
             "c": consolidated,
+            "page_obj": Paginator(consolidated.rows, RANKING_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             "periods": PERIOD_CHOICES,
             "formats": list(_CONSOLIDATED_FORMATS),
         },
