@@ -11,19 +11,19 @@ Approving the ranking keeps its rows (`RankingApproval`), which the public porta
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.services import audit_record
 from shudarga.organizations.models import Organization
 from shudarga.reports.models import ParentEvaluation, RankingApproval, Report, ReportItem
-from shudarga.reports.scale import format_percent, mean_percent
+from shudarga.reports.scale import format_percent, mean_percent_of_sum
 
 EVALUATED, NOT_EVALUATED, RETURNED, NOT_SUBMITTED = (
     "evaluated",
@@ -109,19 +109,29 @@ def _rank(rows: list[RankRow]) -> None:
 
 def _percents(reports: list[Report]) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
     """Each report's percent by the parent body and by its own reviewer: scores of the due
-    measures (fixed at submission) through `mean_percent`. One query."""
-    parent: dict[int, list[int]] = defaultdict(list)
-    own: dict[int, list[int]] = defaultdict(list)
-    for report_id, parent_score, score in ReportItem.objects.filter(
-        report__in=[r.pk for r in reports], due=True
-    ).values_list("report_id", "parent_score", "score"):
-        if parent_score is not None:
-            parent[report_id].append(parent_score)
-        if score is not None:
-            own[report_id].append(score)
+    measures (fixed at submission) through `mean_percent_of_sum`, the database summing and
+    counting them per report (a national body's reports hold hundreds of thousands of
+    items). One query."""
+    parent: dict[int, Decimal | None] = {}
+    own: dict[int, Decimal | None] = {}
+    sums = (
+        ReportItem.objects.filter(report__in=[r.pk for r in reports], due=True)
+        .values("report_id")
+        .annotate(
+            parent_total=Sum("parent_score"),
+            parent_count=Count("parent_score"),
+            own_total=Sum("score"),
+            own_count=Count("score"),
+        )
+        .values_list("report_id", "parent_total", "parent_count", "own_total", "own_count")
+        .order_by()
+    )
+    for report_id, parent_total, parent_count, own_total, own_count in sums:
+        parent[report_id] = mean_percent_of_sum(total=parent_total or 0, count=parent_count)
+        own[report_id] = mean_percent_of_sum(total=own_total or 0, count=own_count)
     return (
-        {r.pk: mean_percent(parent.get(r.pk, [])) for r in reports},
-        {r.pk: mean_percent(own.get(r.pk, [])) for r in reports},
+        {r.pk: parent.get(r.pk) for r in reports},
+        {r.pk: own.get(r.pk) for r in reports},
     )
 
 
