@@ -65,8 +65,8 @@ prod: $(VENV)/.installed
 test: $(VENV)/.installed-dev system-packages messages
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	@echo "== tests on SQLite =="
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	@echo "== tests on SQLite (whatever TEST_DATABASE_URL says) =="
+	TEST_DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS)
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \
 	  echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="; \
 	  TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(TEST_WORKERS); \
