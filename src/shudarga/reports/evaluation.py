@@ -25,6 +25,7 @@ from shudarga.reports.models import ParentEvaluation, Report, ReportEvent, Repor
 from shudarga.reports.notices import parent_step_notify
 from shudarga.reports.scale import get_scale, validate_score
 from shudarga.reports.selectors import (
+    due_row,
     parent_four_eyes_refusal,
     report_page,
     report_to_document,
@@ -124,16 +125,7 @@ def report_item_parent_score(
     _require_open(report, evaluation)
     scale = get_scale()
     value = validate_score(score, scale=scale)
-    page = report_page(report=report, with_evidence=False)
-    row = next((r for r in page.rows if r.measure.pk == measure.pk), None)
-    if row is None:
-        raise ValidationError(_("The measure is not part of this report's plan."))
-    if not row.due:
-        raise ValidationError(
-            _("Measure %(code)s is not yet due in this period; it is marked %(mark)s.")
-            % {"code": measure.code, "mark": scale.not_due_mark},
-            code="not_due",
-        )
+    due_row(report=report, measure=measure, scale=scale)
     item, _created = ReportItem.objects.select_for_update().get_or_create(
         report=report, measure=measure
     )

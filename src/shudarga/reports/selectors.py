@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -869,3 +870,20 @@ def last_year_report(*, report: Report) -> Report | None:
         .order_by("-plan__created_at")
         .first()
     )
+
+
+def due_row(*, report: Report, measure: Any, scale: Any) -> Any:
+    """`measure`'s row of the report page, for scoring it (by the organization's reviewer
+    or the parent body): ValidationError when the measure is not in the report's plan or is
+    not due in its period."""
+    page = report_page(report=report, with_evidence=False)
+    row = next((r for r in page.rows if r.measure.pk == measure.pk), None)
+    if row is None:
+        raise ValidationError(_("The measure is not part of this report's plan."))
+    if not row.due:
+        raise ValidationError(
+            _("Measure %(code)s is not yet due in this period; it is marked %(mark)s.")
+            % {"code": measure.code, "mark": scale.not_due_mark},
+            code="not_due",
+        )
+    return row

@@ -53,6 +53,7 @@ from shudarga.reports.scale import get_scale, validate_score
 from shudarga.reports.sealing import report_seal
 from shudarga.reports.selectors import (
     draft_facts,
+    due_row,
     four_eyes_refusal,
     registers_counted_organization_wide,
     report_page,
@@ -340,16 +341,7 @@ def report_item_score(
     _require_four_eyes(report, actor, "score")
     scale = get_scale()
     value = validate_score(score, scale=scale)
-    page = report_page(report=report, with_evidence=False)
-    row = next((r for r in page.rows if r.measure.pk == measure.pk), None)
-    if row is None:
-        raise ValidationError(_("The measure is not part of this report's plan."))
-    if not row.due:
-        raise ValidationError(
-            _("Measure %(code)s is not yet due in this period; it is marked %(mark)s.")
-            % {"code": measure.code, "mark": scale.not_due_mark},
-            code="not_due",
-        )
+    due_row(report=report, measure=measure, scale=scale)
     item = _item_for_update(report, measure)
     before = item.score
     item.score, item.score_comment = value, comment.strip()
