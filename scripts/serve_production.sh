@@ -60,6 +60,8 @@ if [ ! -s "$manifest" ] || [ -n "$(find src "$site" -path '*/static/*' -type f -
 fi
 if [ "$migrate" = 1 ]; then
   manage migrate --noinput -v0
+  # The parent view's per-organization rows, so no user waits for a whole country's.
+  manage refresh_summaries
 fi
 if [[ "${SHUDARGA_CACHE_URL:-}" == db://* ]]; then
   manage createcachetable

@@ -150,9 +150,14 @@ def test_the_ranking_page_runs_a_fixed_number_of_queries(
         _report(org, 2023, parent_scores=[100, 70, 30, i % 2 * 100], actor=parent_leader)
     client.force_login(parent_leader)
     url = reverse("reports:ranking", args=[parent_org.code]) + "?year=2023"
-    # session, user, organization, memberships, descendants, reports of both years (with
-    # plan and evaluation), item scores, the approved rankings, switcher
-    with django_assert_num_queries(9):
+    # session, user, organization, memberships, the memo's stamp of the parent body and
+    # its descendants, descendants, reports of both years (as values, with their plan's
+    # organization and year and their evaluation's status), item scores, the approved
+    # rankings, switcher
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+    # Nothing changed since: the ranking is the memo's (no descendants, reports or scores).
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 
@@ -216,10 +221,10 @@ def test_the_consolidated_page_runs_a_fixed_number_of_queries(
         _report(org, 2023, parent_scores=[100, 70, 30, i % 2 * 100], actor=parent_leader)
     client.force_login(parent_leader)
     url = reverse("reports:consolidated", args=[parent_org.code]) + "?year=2023"
-    # session, user, organization, memberships, the ranking's three (descendants, reports,
-    # item scores), the reports' submission dates, the parent body's scores with goals and
-    # measures, switcher
-    with django_assert_num_queries(10):
+    # session, user, organization, memberships, the ranking's stamp and three queries
+    # (descendants, reports, item scores), the reports' submission dates, the parent body's
+    # scores with goals and measures, switcher
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 

@@ -29,6 +29,7 @@ from shudarga.criteria.rules import (
     RowFact,
     Rule,
     SurveyFact,
+    propose_rule,
 )
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.selectors import evidence_for_measures
@@ -197,7 +198,12 @@ def period_facts(
 
 def organization_wide_registers(rules: Iterable[Rule]) -> set[str]:
     """Registers the rules count across the organization (the board, contracts, staff…)."""
-    return {r.register for r in rules if r.register and r.scope == SCOPE_ORGANIZATION}
+    return {r.register for r in rules if counts_organization_wide(r.register, r.scope)}
+
+
+def counts_organization_wide(register: str, scope: str) -> bool:
+    """Whether a rule of `register` and `scope` counts every row of the organization."""
+    return bool(register) and scope == SCOPE_ORGANIZATION
 
 
 def measure_rows(
@@ -233,9 +239,11 @@ def measures_with_records(
     evidence attached, or a row of a register one of their criteria counts across the
     organization.
 
-    For many plans at once (the parent body's view, the year rollover): the criteria and
-    their rules (two queries; proposals are cached by text), then one query whose EXISTS
-    probes stop at the first row found, so thousands of measures cost milliseconds.
+    For many plans at once (the parent body's view, the year rollover), read as values:
+    the criteria and their stored rules (two queries; proposals are cached by text), per
+    register counted across the organization the (organization, year) pairs that have a
+    row (one query each), then one query whose EXISTS probes stop at the first row found,
+    so thousands of measures cost milliseconds.
     """
     if not measure_ids and not plan_ids:
         return set()
@@ -244,20 +252,46 @@ def measures_with_records(
         if measure_ids
         else Measure.objects.filter(plan_id__in=plan_ids)
     )
-    from shudarga.criteria.selectors import rules_for_criteria
+    from shudarga.criteria.models import CriterionRule
 
-    criteria = list(
-        Criterion.objects.filter(measure__in=measures.values("pk"))
-        .select_related("measure")
-        .only("id", "text", "measure_id", "measure__text")
-    )
-    rules = rules_for_criteria(criteria)
+    stored = {
+        criterion_id: (register, scope)
+        for criterion_id, register, scope in CriterionRule.objects.filter(
+            criterion__measure__in=measures.values("pk")
+        ).values_list("criterion_id", "register", "scope")
+    }
     org_wide: dict[str, set[int]] = defaultdict(set)  # register -> measures counting it
-    for criterion in criteria:
-        rule, _confirmed = rules[criterion.pk]
-        for key in organization_wide_registers([rule]):
-            org_wide[key].add(criterion.measure_id)
+    for criterion_id, measure_id, text, measure_text in Criterion.objects.filter(
+        measure__in=measures.values("pk")
+    ).values_list("id", "measure_id", "text", "measure__text"):
+        if criterion_id in stored:
+            register, scope = stored[criterion_id]
+        else:
+            rule = propose_rule(text, measure_text)
+            register, scope = rule.register, rule.scope
+        if counts_organization_wide(register, scope):
+            org_wide[register].add(measure_id)
 
+    # Measures counting a register across the organization: recorded when the
+    # organization has any row of it in the plan's year.
+    found: set[int] = set()
+    if org_wide:
+        place = {
+            pk: (organization_id, year)
+            for pk, organization_id, year in measures.values_list(
+                "pk", "plan__organization_id", "plan__year"
+            )
+        }
+        organizations = {organization_id for organization_id, _year in place.values()}
+        for key, measure_set in org_wide.items():
+            spec = REGISTERS[key]
+            having = set(
+                spec.model.objects.filter(organization_id__in=organizations)
+                .values_list("organization_id", f"{spec.date_field}__year")
+                .distinct()
+                .order_by()
+            )
+            found.update(m for m in measure_set if place.get(m) in having)
     year = OuterRef("plan__year")
     recorded = Q(
         Exists(
@@ -266,7 +300,7 @@ def measures_with_records(
             )
         )
     )
-    for key, spec in REGISTERS.items():
+    for spec in REGISTERS.values():
         through = spec.model.measures.through
         row = spec.model._meta.model_name
         recorded |= Q(
@@ -276,13 +310,4 @@ def measures_with_records(
                 )
             )
         )
-        if org_wide.get(key):
-            recorded |= Q(pk__in=list(org_wide[key])) & Q(
-                Exists(
-                    spec.model.objects.filter(
-                        organization_id=OuterRef("plan__organization_id"),
-                        **{f"{spec.date_field}__year": year},
-                    )
-                )
-            )
-    return set(measures.filter(recorded).values_list("pk", flat=True))
+    return found | set(measures.filter(recorded).values_list("pk", flat=True))

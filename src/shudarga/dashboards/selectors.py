@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,19 +21,19 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shudarga.core.memo import AuditMemo, change_stamp_of_many
 from shudarga.core.models import AuditEntry
 from shudarga.core.selectors import audit_entries_for_organization
-from shudarga.criteria.facts import measures_with_records
 from shudarga.criteria.rules import Status
 from shudarga.criteria.selectors import plan_evaluate, plan_period
-from shudarga.dashboards.models import CalendarFeed
+from shudarga.dashboards.models import CalendarFeed, OrganizationSummary
+from shudarga.dashboards.summary import fresh_summaries, overdue_counts
+from shudarga.dashboards.summary import goal_percents as summary_goal_percents
 from shudarga.organizations.models import Membership, Organization
 from shudarga.organizations.roles import Action, role_allows
 from shudarga.petitions.models import Petition
 from shudarga.petitions.selectors import petition_due_counts
 from shudarga.plans.models import Goal, Measure, Plan
-from shudarga.plans.schedule import EVERY_PERIOD, due_dates
+from shudarga.plans.schedule import EVERY_PERIOD
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.models import Report, ReportItem
 from shudarga.reports.periods import PERIOD_CHOICES, PERIOD_KEYS, measure_is_due
@@ -208,44 +208,12 @@ class ParentOverview:
         return [(p, str(labels[p])) for p in self.periods]
 
 
-def _percent_sort(value: Decimal | None) -> Decimal:
-    return Decimal(-1) if value is None else value
-
-
-SORTS = {
-    "name": lambda r: r.organization.name,
-    "plan": lambda r: r.plan.status if r.plan else "",
-    "report": lambda r: r.latest.report.status if r.latest else "",
-    "score": lambda r: _percent_sort(r.score),
-    "measures": lambda r: r.overdue_measures,
-    "petitions": lambda r: r.overdue_petitions,
-}
-
-
-def _child_rows(
-    organization: Organization, today: dt.date, q: str
-) -> tuple[list[ChildRow], set[int]]:
-    """Every descendant's row (overdue measures not yet counted) and the goal numbers seen.
-    A fixed number of queries; seconds of work at national scale, hence `_ROWS_MEMO`."""
-    children = list(
-        Organization.objects.filter(path__startswith=organization.path)
-        .exclude(pk=organization.pk)
-        .order_by("name")
-    )
-    if q:
-        children = [c for c in children if q.casefold() in f"{c.name} {c.code}".casefold()]
-    ids = [c.pk for c in children]
-    plans = _latest_plans(ids)
-    rows = {c.pk: ChildRow(organization=c, plan=plans.get(c.pk)) for c in children}
-    plan_rows = {p.pk: rows[p.organization_id] for p in plans.values()}
-
-    reports = list(Report.objects.filter(plan__in=list(plans.values())))
-    for report in reports:
-        report.plan = plan_rows[report.plan_id].plan
-        plan_rows[report.plan_id].reports[report.period] = report
-    # Scores of due items, as `report_list_for_organization` counts them, summed by the
-    # database per report and goal. An item's `due` is fixed when its report is submitted,
-    # so scored items almost always have it; the rare one without is judged here.
+def report_percents(reports: list[Report]) -> dict[int, tuple[Decimal | None, dict]]:
+    """Per report with scored due items: its percent and the percent of each goal number,
+    as `report_list_for_organization` counts them, summed by the database per report and
+    goal. `reports` must have their `plan` set. A fixed number of queries."""
+    # An item's `due` is fixed when its report is submitted, so scored items almost always
+    # have it; the rare one without is judged here.
     sums: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     scored = ReportItem.objects.filter(report__in=reports, score__isnull=False)
     for report_id, goal_number, total, count in (
@@ -280,54 +248,41 @@ def _child_rows(
             pair = sums[report_id][goal_number]
             pair[0] += score
             pair[1] += 1
-    goal_numbers: set[int] = set()
-    for row in rows.values():
-        for report in sorted(row.reports.values(), key=lambda r: PERIOD_KEYS.index(r.period)):
-            by_goal = sums.get(report.pk)
-            if by_goal:
-                total = sum(t for t, _n in by_goal.values())
-                count = sum(n for _t, n in by_goal.values())
-                row.latest = ReportSummary(
-                    report=report, percent=mean_percent_of_sum(total=total, count=count)
-                )
-        if row.latest:
-            by_goal = sums[row.latest.report.pk]
-            row.goal_percents = {
-                n: mean_percent_of_sum(total=t, count=c) for n, (t, c) in by_goal.items()
-            }
-            goal_numbers.update(by_goal)
-
-    open_q = Q(resolved_on__isnull=True) | Q(resolved_on__gt=today)
-    for org_id, overdue in (
-        Petition.objects.filter(open_q, organization_id__in=ids, due_on__lt=today)
-        .values("organization_id")
-        .annotate(n=Count("pk"))
-        .values_list("organization_id", "n")
-    ):
-        rows[org_id].overdue_petitions = overdue
-
-    return list(rows.values()), goal_numbers
+    result = {}
+    for report_id, by_goal in sums.items():
+        total = sum(t for t, _n in by_goal.values())
+        count = sum(n for _t, n in by_goal.values())
+        result[report_id] = (
+            mean_percent_of_sum(total=total, count=count),
+            {n: mean_percent_of_sum(total=t, count=c) for n, (t, c) in by_goal.items()},
+        )
+    return result
 
 
-# Descendants' rows of parent views, shared by every process: computed once per audited
-# change in one of the descendants (`core.memo`), not per request.
-_ROWS_MEMO = AuditMemo("parent-rows")
+# The parent view's sorts: each row's key; ties keep the order by name.
+SORTS = {
+    "name": lambda r: r.name,
+    "plan": lambda r: r.plan_status,
+    "report": lambda r: r.latest_status,
+    "score": lambda r: Decimal(-1) if r.percent is None else r.percent,
+    "measures": lambda r: r.overdue_measures,
+    "petitions": lambda r: r.overdue_petitions,
+}
 
 
-def _child_rows_memoized(
-    organization: Organization, today: dt.date, q: str
-) -> tuple[list[ChildRow], set[int]]:
-    descendants = Organization.objects.filter(path__startswith=organization.path).values("pk")
-    return _ROWS_MEMO.get(
-        lambda: (
-            organization.pk,
-            organization.path,
-            today,
-            q,
-            change_stamp_of_many(organization_ids=descendants),
-        ),
-        lambda: _child_rows(organization, today, q),
-    )
+@dataclass
+class _Line:
+    """What sorting and filtering the parent view reads of one summary."""
+
+    organization_id: int
+    name: str
+    plan_status: str
+    latest_status: str
+    percent: Decimal | None
+    periods: str
+    goals: str
+    overdue_measures: int = 0
+    overdue_petitions: int = 0
 
 
 def parent_overview(
@@ -343,69 +298,88 @@ def parent_overview(
     per_page: int | None = None,
 ) -> ParentOverview:
     """Every descendant of `organization` with its latest plan's status, the reports of that
-    plan (status and score by period), overdue measures (a due date passed and nothing
-    recorded) and overdue open petitions; per goal number, the mean score of the latest
-    scored report (the heat map).
+    plan (status by period), the latest scored report and its score, overdue measures (a
+    first due date passed and nothing recorded) and overdue open petitions; per goal number,
+    the score of the latest scored report (the heat map).
 
-    With `per_page`, `rows` is one page of the sorted list (`paginator` and `page_obj` say
-    which) and overdue measures are counted for that page only, unless the sort or the
-    "late only" filter needs them for every organization: at national scale that count
-    reads every measure's records and costs seconds, the rest stays under a second.
-
-    The query count does not depend on the number of descendants: organizations, plans,
-    reports, report scores summed by the database, petitions, then measures and one query
-    per register for links, and one for evidence.
+    The rows come from the descendants' summaries (`dashboards.summary`: recomputed first
+    for organizations that changed since): their sortable columns in one query, the day's
+    overdue counts in two grouped ones, sorted and filtered here (a few milliseconds for
+    3,000), then the chosen page's rows with their plans and reports. The query count does
+    not depend on the number of descendants. With `per_page`, `rows` is one page
+    (`paginator` and `page_obj` say which); without, every row (the XLSX export).
     """
-    all_rows, goal_numbers = _child_rows_memoized(organization, today, q)
-    result = [replace(row) for row in all_rows]  # the memo's rows stay as they were
+    summaries, _recomputed = fresh_summaries(organization, q=q)
     if plan_status:
-        result = [r for r in result if (r.plan.status if r.plan else "none") == plan_status]
-    needs_all = late_only or sort == "measures" or per_page is None
-    if needs_all:
-        _count_overdue_measures(result, today)
+        summaries = summaries.filter(plan_status="" if plan_status == "none" else plan_status)
+    lines = [
+        _Line(*values)
+        for values in summaries.values_list(
+            "organization_id",
+            "organization__name",
+            "plan_status",
+            "latest_status",
+            "percent",
+            "periods",
+            "goals",
+        )
+    ]
+    measures, petitions = overdue_counts(summaries, today)
+    for line in lines:
+        line.overdue_measures = measures.get(line.organization_id, 0)
+        line.overdue_petitions = petitions.get(line.organization_id, 0)
     if late_only:
-        result = [r for r in result if r.late]
-    result.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
-    periods = sorted(
-        {p for r in result for p in r.reports} or {"h1", "year"}, key=PERIOD_KEYS.index
-    )
+        lines = [x for x in lines if x.overdue_measures or x.overdue_petitions]
+    lines.sort(key=lambda x: (x.name, x.organization_id))
+    lines.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
+    periods = {p for x in lines for p in x.periods.split(",") if p}
+    goal_numbers = {int(n) for x in lines for n in x.goals.split(",") if n}
     paginator = page_obj = None
+    chosen = lines
     if per_page is not None:
-        paginator = Paginator(result, per_page)
+        paginator = Paginator(lines, per_page)
         page_obj = paginator.get_page(page)
-        result = list(page_obj.object_list)
-        if not needs_all:
-            _count_overdue_measures(result, today)
+        chosen = list(page_obj.object_list)
     return ParentOverview(
         organization=organization,
         today=today,
-        rows=result,
+        rows=_child_rows(chosen),
         goal_numbers=sorted(goal_numbers),
-        periods=periods,
+        periods=sorted(periods or {"h1", "year"}, key=PERIOD_KEYS.index),
         paginator=paginator,
         page_obj=page_obj,
     )
 
 
-def _count_overdue_measures(rows: list[ChildRow], today: dt.date) -> None:
-    """Set `overdue_measures` of `rows`: measures of their plan whose first due date has
-    passed with nothing recorded. A fixed number of queries for any number of rows."""
-    plan_rows = {r.plan.pk: r for r in rows if r.plan}
-    if not plan_rows:
-        return
-    measures = list(
-        Measure.objects.filter(plan_id__in=list(plan_rows)).values_list(
-            "id", "plan_id", "recurrence", "due_date", "scheduled_dates"
-        )
+def _child_rows(lines: list[_Line]) -> list[ChildRow]:
+    """The rows of `lines`, with their organizations, plans and reports: three queries."""
+    by_id = OrganizationSummary.objects.select_related("organization").in_bulk(
+        [x.organization_id for x in lines]
     )
-    recorded = measures_with_records(plan_ids=list(plan_rows))
-    for measure_id, plan_id, recurrence, due_date, dates in measures:
-        row = plan_rows[plan_id]
-        first_due = due_dates(
-            recurrence=recurrence, year=row.plan.year, due_date=due_date, dates=dates
-        )[0]
-        if first_due < today and measure_id not in recorded:
-            row.overdue_measures += 1
+    summaries = [by_id[x.organization_id] for x in lines]
+    plans = Plan.objects.in_bulk([s.plan_id for s in summaries if s.plan_id])
+    reports: dict[int, dict[str, Report]] = defaultdict(dict)
+    report_by_id = {}
+    for report in Report.objects.filter(plan_id__in=list(plans)):
+        report.plan = plans[report.plan_id]
+        reports[report.plan_id][report.period] = report
+        report_by_id[report.pk] = report
+    rows = []
+    for summary, line in zip(summaries, lines, strict=True):
+        plan = plans.get(summary.plan_id)
+        latest = report_by_id.get(summary.latest_report_id)
+        rows.append(
+            ChildRow(
+                organization=summary.organization,
+                plan=plan,
+                reports=dict(reports[plan.pk]) if plan else {},
+                latest=ReportSummary(report=latest, percent=summary.percent) if latest else None,
+                goal_percents=summary_goal_percents(summary) if latest else {},
+                overdue_measures=line.overdue_measures,
+                overdue_petitions=line.overdue_petitions,
+            )
+        )
+    return rows
 
 
 # -- dated obligations ---------------------------------------------------------------------

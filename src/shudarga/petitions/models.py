@@ -180,6 +180,12 @@ class Petition(TimeStampedModel):
             models.Index(fields=["organization", "received_on"]),
             models.Index(fields=["organization", "resolved_on", "due_on"]),
             models.Index(fields=["resolved_on", "due_on", "reminder_sent_at"]),
+            # Open petitions by deadline: the parent view's overdue counts.
+            models.Index(
+                fields=["organization", "due_on"],
+                condition=models.Q(resolved_on__isnull=True),
+                name="petition_open_by_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

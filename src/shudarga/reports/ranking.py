@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.memo import AuditMemo, change_stamp_of_many
 from shudarga.core.services import audit_record
 from shudarga.organizations.models import Organization
 from shudarga.reports.models import ParentEvaluation, RankingApproval, Report, ReportItem
@@ -107,7 +108,7 @@ def _rank(rows: list[RankRow]) -> None:
         row.rank = rank
 
 
-def _percents(reports: list[Report]) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
+def _percents(report_ids: list[int]) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
     """Each report's percent by the parent body and by its own reviewer: scores of the due
     measures (fixed at submission) through `mean_percent_of_sum`, the database summing and
     counting them per report (a national body's reports hold hundreds of thousands of
@@ -115,7 +116,7 @@ def _percents(reports: list[Report]) -> tuple[dict[int, Decimal | None], dict[in
     parent: dict[int, Decimal | None] = {}
     own: dict[int, Decimal | None] = {}
     sums = (
-        ReportItem.objects.filter(report__in=[r.pk for r in reports], due=True)
+        ReportItem.objects.filter(report__in=report_ids, due=True)
         .values("report_id")
         .annotate(
             parent_total=Sum("parent_score"),
@@ -130,60 +131,84 @@ def _percents(reports: list[Report]) -> tuple[dict[int, Decimal | None], dict[in
         parent[report_id] = mean_percent_of_sum(total=parent_total or 0, count=parent_count)
         own[report_id] = mean_percent_of_sum(total=own_total or 0, count=own_count)
     return (
-        {r.pk: parent.get(r.pk) for r in reports},
-        {r.pk: own.get(r.pk) for r in reports},
+        {pk: parent.get(pk) for pk in report_ids},
+        {pk: own.get(pk) for pk in report_ids},
     )
+
+
+# Rankings, shared by every process until something changes in the parent body or one of
+# its descendants (`core.memo`): the ranking page, the consolidated report and its exports
+# read the same one.
+_RANKINGS = AuditMemo("ranking")
 
 
 def descendant_ranking(*, organization: Organization, year: int, period: str) -> Ranking:
     """Every descendant of `organization` with its state, the parent body's and its own
     percent, rank, and last year's percent and rank for the same period.
 
-    Queries: descendants, reports of both years (with plan and evaluation), item scores.
-    The same three whatever the number of organizations.
+    Queries: descendants, reports of both years (their plan's organization and year and
+    their evaluation's status, as values), item scores. The same three whatever the
+    number of organizations; none while nothing changed under the parent body.
     """
+    subtree = Organization.objects.filter(path__startswith=organization.path).values("pk")
+    return _RANKINGS.get(
+        lambda: (
+            organization.pk,
+            organization.path,
+            year,
+            period,
+            change_stamp_of_many(organization_ids=subtree),
+        ),
+        lambda: _ranking(organization=organization, year=year, period=period),
+    )
+
+
+def _ranking(*, organization: Organization, year: int, period: str) -> Ranking:
     descendants = list(
         Organization.objects.filter(path__startswith=organization.path)
         .exclude(pk=organization.pk)
-        .only("id", "code", "name")
         .order_by("name", "code")
+        .values_list("pk", "code", "name")
     )
-    reports = list(
+    reports = (
         Report.objects.filter(
-            plan__organization__in=[o.pk for o in descendants],
+            plan__organization__path__startswith=organization.path,
             plan__year__in=[year, year - 1],
             period=period,
         )
-        .select_related("plan", "parent_evaluation")
+        .exclude(plan__organization=organization)
         .order_by("plan__created_at", "id")
+        .values_list(
+            "pk", "status", "plan__organization_id", "plan__year", "parent_evaluation__status"
+        )
     )
     # An organization with two plans for a year (a revision) is judged on the newest.
-    latest: dict[tuple[int, int], Report] = {}
-    for report in reports:
-        latest[(report.plan.organization_id, report.plan.year)] = report
-    parent_percent, own_percent = _percents(list(latest.values()))
+    latest: dict[tuple[int, int], tuple[int, str, str | None]] = {}
+    for pk, status, organization_id, plan_year, evaluation in reports:
+        latest[(organization_id, plan_year)] = (pk, status, evaluation)
+    parent_percent, own_percent = _percents([pk for pk, _s, _e in latest.values()])
 
-    def row_for(org: Organization, report: Report | None) -> RankRow:
-        evaluation = _evaluation(report)
-        if report is None or report.status == Report.Status.DRAFT:
-            returned = evaluation is not None and evaluation.status == "returned"
+    def row_for(code: str, name: str, report: tuple[int, str, str | None] | None) -> RankRow:
+        pk, status, evaluation = report or (None, None, None)
+        if report is None or status == Report.Status.DRAFT:
+            returned = evaluation == ParentEvaluation.Status.RETURNED
             state = RETURNED if returned else NOT_SUBMITTED
             percent = own = None
         else:
-            percent, own = parent_percent[report.pk], own_percent[report.pk]
+            percent, own = parent_percent[pk], own_percent[pk]
             state = EVALUATED if percent is not None else NOT_EVALUATED
         return RankRow(
-            code=org.code,
-            name=org.name,
+            code=code,
+            name=name,
             state=state,
             rank=None,
             percent=percent,
             own_percent=own,
-            approved=evaluation is not None and evaluation.is_locked,
+            approved=evaluation == ParentEvaluation.Status.APPROVED,
         )
 
-    rows = [row_for(o, latest.get((o.pk, year))) for o in descendants]
-    last = [row_for(o, latest.get((o.pk, year - 1))) for o in descendants]
+    rows = [row_for(code, name, latest.get((pk, year))) for pk, code, name in descendants]
+    last = [row_for(code, name, latest.get((pk, year - 1))) for pk, code, name in descendants]
     _rank(rows)
     _rank(last)
     for row, before in zip(rows, last, strict=True):
@@ -192,15 +217,6 @@ def descendant_ranking(*, organization: Organization, year: int, period: str) ->
         key=lambda r: (r.rank is None, r.rank or 0, list(STATE_LABELS).index(r.state), r.name)
     )
     return Ranking(organization=organization, year=year, period=period, rows=rows)
-
-
-def _evaluation(report: Report | None) -> ParentEvaluation | None:
-    if report is None:
-        return None
-    try:
-        return report.parent_evaluation
-    except ParentEvaluation.DoesNotExist:
-        return None
 
 
 def ranking_rows_as_json(ranking: Ranking) -> list[dict[str, Any]]:
