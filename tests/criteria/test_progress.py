@@ -113,10 +113,16 @@ def test_the_progress_page_runs_a_fixed_number_of_queries(
     # stored rules; the period's facts: the rows of each of the ten registers joined with
     # the measures they serve, training attendees, evidence; organizations for the switcher;
     # the memo's key (`core.memo`, on in tests since issue 17): the organization's newest
-    # change and its newest survey answer
-    with django_assert_num_queries(25):
+    # change and its newest survey answer; the page body's key (`core.fragments`): the same
+    # two; the plan read again after it
+    with django_assert_num_queries(28):
         response = client.get(url)
     assert response.status_code == 200
+    assert response.content.decode().count('id="rows-') == n_measures * 6
+    # Nothing changed: the body is the memo's HTML (session, user, organization,
+    # memberships, plan, the two stamps, switcher).
+    with django_assert_num_queries(8):
+        response = client.get(url)
     assert response.content.decode().count('id="rows-') == n_measures * 6
 
 

@@ -110,6 +110,14 @@ def rules_for_criteria(criteria: list[Criterion]) -> dict[int, tuple[Rule, bool]
 _EVALUATIONS = AuditMemo("plan-evaluation")
 
 
+def survey_stamp(*, organization_id: int) -> int | None:
+    """The newest survey answer of the organization: answers are not audited, so results
+    that count them carry this beside the organization's change stamp. One query."""
+    return SurveyResponse.objects.filter(survey__organization_id=organization_id).aggregate(
+        last=Max("pk")
+    )["last"]
+
+
 def plan_evaluate(
     *,
     plan: Plan,
@@ -156,9 +164,7 @@ def plan_evaluate(
             get_language(),  # the explanations are written in the reader's language
             repr(sorted((pk, rule, confirmed) for pk, (rule, confirmed) in rules.items())),
             change_stamp(organization_id=plan.organization_id),
-            SurveyResponse.objects.filter(survey__organization_id=plan.organization_id).aggregate(
-                last=Max("pk")
-            )["last"],
+            survey_stamp(organization_id=plan.organization_id),
         )
 
     facts, evaluations = _EVALUATIONS.get(make_key, evaluate_all)

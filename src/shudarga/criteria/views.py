@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shudarga.core.fragments import PageFragment
 from shudarga.core.http import AuthedRequest, client_ip
 from shudarga.criteria import services
 from shudarga.criteria.forms import RuleForm
 from shudarga.criteria.rules import Kind
-from shudarga.criteria.selectors import PERIODS, plan_evaluate, plan_period
+from shudarga.criteria.selectors import PERIODS, plan_evaluate, plan_period, survey_stamp
 from shudarga.organizations.roles import Action
-from shudarga.plans.models import Criterion
+from shudarga.plans.models import Criterion, Plan
 from shudarga.plans.schedule import next_due
 from shudarga.plans.selectors import get_plan_for_user
 from shudarga.registers.fields import is_choice_list
@@ -42,40 +43,58 @@ def plan_progress(request: AuthedRequest, code: str, plan_id: int) -> HttpRespon
     period_name = request.GET.get("period", "year")
     if period_name not in PERIODS:
         period_name = "year"
-    evaluation = plan_evaluate(plan=plan, period=plan_period(plan=plan, name=period_name))
-    rows = []
-    for goal in evaluation.goals:
-        measures = list(goal.measures.all())
-        for index, measure in enumerate(measures):
-            rows.append(
-                {
-                    "goal": goal if index == 0 else None,
-                    "goal_span": len(measures),
-                    "measure": measure,
-                    "criteria": [evaluation.by_criterion[c.pk] for c in measure.criteria.all()],
-                    "next_due": next_due(
-                        recurrence=measure.recurrence,
-                        year=plan.year,
-                        due_date=measure.due_date,
-                        today=evaluation.today,
-                        dates=measure.scheduled_dates,
-                    ),
-                }
-            )
+    organization = plan.organization
+
+    def compute() -> dict:
+        # Read after the fragment's key (see `core.fragments`): the plan as it is now.
+        current = Plan.objects.get(pk=plan.pk)
+        current.organization = organization
+        evaluation = plan_evaluate(plan=current, period=plan_period(plan=current, name=period_name))
+        rows = []
+        for goal in evaluation.goals:
+            measures = list(goal.measures.all())
+            for index, measure in enumerate(measures):
+                rows.append(
+                    {
+                        "goal": goal if index == 0 else None,
+                        "goal_span": len(measures),
+                        "measure": measure,
+                        "criteria": [evaluation.by_criterion[c.pk] for c in measure.criteria.all()],
+                        "next_due": next_due(
+                            recurrence=measure.recurrence,
+                            year=current.year,
+                            due_date=measure.due_date,
+                            today=evaluation.today,
+                            dates=measure.scheduled_dates,
+                        ),
+                    }
+                )
+        return {
+            "plan": current,
+            "rows": rows,
+            "counts": evaluation.counts(),
+            "period": evaluation.period,
+            "unconfirmed": sum(1 for s in evaluation.by_criterion.values() if not s.confirmed),
+        }
+
     return render(
         request,
         "criteria/plan_progress.html",
         {
-            "organization": plan.organization,
+            "organization": organization,
             "plan": plan,
-            "rows": rows,
-            "counts": evaluation.counts(),
-            "period": evaluation.period,
             "period_name": period_name,
             "periods": [(key, str(PERIOD_LABELS[key])) for key in PERIODS],
-            "unconfirmed": sum(1 for s in evaluation.by_criterion.values() if not s.confirmed),
-            "may_edit_rules": plan.organization.access.may(Action.EDIT_RULES),
-            "may_assign": plan.organization.access.may(Action.IMPORT_PLAN),
+            "may_edit_rules": organization.access.may(Action.EDIT_RULES),
+            "may_assign": organization.access.may(Action.IMPORT_PLAN),
+            "fragment": PageFragment(
+                request=request,
+                name="progress",
+                organization=organization,
+                compute=compute,
+                vary=(plan.pk, period_name),
+                stamps=lambda: survey_stamp(organization_id=organization.pk),
+            ),
         },
     )
 

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shudarga.core import charts
+from shudarga.core.fragments import PageFragment
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.criteria.rules import Status
+from shudarga.criteria.selectors import survey_stamp
 from shudarga.dashboards import ical, xlsx
 from shudarga.dashboards.forms import CalendarFilterForm, ChildrenFilterForm, RolloverForm
 from shudarga.dashboards.inbox import inbox_for_user
@@ -126,20 +128,33 @@ def search(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 def dashboard(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code)
-    board = organization_dashboard(organization=organization, today=timezone.localdate())
-    bars, slices = _chart_data(board)
-    return render(
-        request,
-        "dashboards/dashboard.html",
-        {
-            "organization": organization,
+    sees_children = organization.access.sees_descendants and organization.children.exists()
+
+    def compute() -> dict:
+        board = organization_dashboard(organization=organization, today=timezone.localdate())
+        bars, slices = _chart_data(board)
+        return {
             "board": board,
             "bars_svg": charts.bars_svg(bars, title=_("Criteria met per goal")),
             "donut_svg": charts.donut_svg(
                 slices, title=_("Criteria by status"), center=_center(board)
             ),
-            "sees_children": organization.access.sees_descendants
-            and organization.children.exists(),
+        }
+
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "organization": organization,
+            "sees_children": sees_children,
+            "fragment": PageFragment(
+                request=request,
+                name="dashboard",
+                organization=organization,
+                compute=compute,
+                vary=(sees_children,),
+                stamps=lambda: survey_stamp(organization_id=organization.pk),
+            ),
         },
     )
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shudarga.core.fragments import PageFragment
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
@@ -247,30 +248,47 @@ def plan_import_confirm(request: AuthedRequest, code: str, draft_id: int) -> Htt
 @login_required
 def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse:
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
-    access = plan.organization.access
-    document = plan_to_document(plan=plan)
-    transitions = [
-        (name, label)
-        for name, label in PlanStatusForm.base_fields["transition"].choices
-        if access.may(_TRANSITION_ACTIONS[name])
-        and services.transition_applies(plan=plan, transition=name)
-    ]
+    organization = plan.organization
+    access = organization.access
+
+    def compute() -> dict:
+        # Read after the fragment's key (see `core.fragments`): the plan as it is now.
+        current = Plan.objects.get(pk=plan.pk)
+        current.organization = organization
+        document = plan_to_document(plan=current)
+        transitions = [
+            (name, label)
+            for name, label in PlanStatusForm.base_fields["transition"].choices
+            if access.may(_TRANSITION_ACTIONS[name])
+            and services.transition_applies(plan=current, transition=name)
+        ]
+        return {
+            **plan_table_context(document),
+            "plan": current,
+            "measure_count": len(document.measures),
+            "export_formats": EXPORT_FORMATS if access.may(Action.EXPORT_PLAN) else (),
+            "transitions": transitions,
+            "may_delete": access.may(Action.DELETE_PLAN) and current.status == Plan.Status.DRAFT,
+            "may_import": access.may(Action.IMPORT_PLAN),
+            "seal_check": plan_seal_badge(plan=current, document=document),
+            "seal_url": reverse("plans:seal", args=[organization.code, current.pk]),
+            "may_amend": access.may(Action.APPROVE_PLAN) and current.status in AMENDABLE,
+            "amendments": plan_amendments(plan=current),
+        }
+
     return render(
         request,
         "plans/plan_detail.html",
         {
-            **plan_table_context(document),
-            "organization": plan.organization,
+            "organization": organization,
             "plan": plan,
-            "measure_count": len(document.measures),
-            "export_formats": EXPORT_FORMATS if access.may(Action.EXPORT_PLAN) else (),
-            "transitions": transitions,
-            "may_delete": access.may(Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
-            "may_import": access.may(Action.IMPORT_PLAN),
-            "seal_check": plan_seal_badge(plan=plan, document=document),
-            "seal_url": reverse("plans:seal", args=[plan.organization.code, plan.pk]),
-            "may_amend": access.may(Action.APPROVE_PLAN) and plan.status in AMENDABLE,
-            "amendments": plan_amendments(plan=plan),
+            "fragment": PageFragment(
+                request=request,
+                name="plan",
+                organization=organization,
+                compute=compute,
+                vary=(plan.pk,),
+            ),
         },
     )
 
