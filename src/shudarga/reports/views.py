@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.http import AuthedRequest, client_ip, file_headers, stored_file_missing
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.roles import Action
@@ -707,9 +707,25 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
     bundle = report_latest_bundle(report=report)
     if bundle is None or bundle.status != ReportBundle.Status.DONE or not bundle.file:
         raise Http404
+    try:
+        handle = bundle.file.open("rb")
+    except FileNotFoundError:
+        return stored_file_missing(
+            request,
+            name=bundle.file.name,
+            heading=_("The evidence bundle's file is missing"),
+            message=_(
+                "The bundle was built, but its file is no longer in the file storage. Build "
+                "the bundle again on the report's page; if this happens again, tell the "
+                "system administrator."
+            ),
+            back_url=f"{report.get_absolute_url()}#bundle",
+            back_label=_("Back to the report"),
+            context={"organization": report.plan.organization},
+        )
     return file_headers(
         FileResponse(
-            bundle.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
             content_type="application/zip",
