@@ -28,6 +28,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -68,19 +69,46 @@ def stage_upload(field_file: FieldFile, name: str, content: File) -> str:
 
 def promote(storage: Storage, pending: str, final: str) -> None:
     """Move the pending file `pending` to `final`, never over an existing file. On local
-    disk a rename (the bytes are not copied); elsewhere a copy, then the pending copy is
-    deleted."""
+    disk a rename (the bytes are not copied); in an S3 bucket a copy made by the server (the
+    bytes do not travel through the app); elsewhere a copy through the app. Then the pending
+    copy is deleted."""
     if isinstance(storage, FileSystemStorage):
         source, target = Path(storage.path(pending)), Path(storage.path(final))
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(source, target)  # fails rather than replace a file of the same name
         source.unlink()
         return
+    if _is_s3(storage):
+        if storage.exists(final):
+            raise RuntimeError(f"{final} exists already; the upload stays at {pending}")
+        # The managed copy: one CopyObject, or a multipart copy for a big object.
+        storage.connection.meta.client.copy(
+            {"Bucket": storage.bucket_name, "Key": _s3_key(storage, pending)},
+            storage.bucket_name,
+            _s3_key(storage, final),
+            Config=storage.transfer_config,
+        )
+        storage.delete(pending)
+        return
     with storage.open(pending, "rb") as handle:
         stored = storage.save(final, handle)
     if stored != final:
         raise RuntimeError(f"{final} exists already; the upload stays at {stored}")
     storage.delete(pending)
+
+
+def _is_s3(storage: Storage) -> bool:
+    # Imported here: boto3 takes a while to import, and most installations keep files on disk.
+    from storages.backends.s3 import S3Storage
+
+    return isinstance(storage, S3Storage)
+
+
+def _s3_key(storage: Any, name: str) -> str:
+    """The object key of the storage name `name`: the storage's prefix, then the name."""
+    from storages.utils import clean_name, safe_join
+
+    return safe_join(storage.location, clean_name(name))
 
 
 def discard_pending(field_file: FieldFile, pending: str) -> None:
