@@ -11,7 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from storages.backends.s3 import S3Storage
+from storages.backends.s3 import S3File, S3Storage
 
 from shudarga.api.models import ApiToken
 from shudarga.api.services import token_create
@@ -88,6 +88,8 @@ def test_it_downloads_and_previews_the_object(client, officer, org, measure, s3_
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Length"] == str(len(BIG_PDF))
     assert response["Content-Disposition"].startswith("attachment;")
+    # Passed on as it arrives from the server, not fetched whole into a spool file first.
+    assert not isinstance(response.file_to_stream, S3File)
     assert _content(response) == BIG_PDF
 
     png = _upload(client, org, measure, "самбар.png", files.png(3, 2))

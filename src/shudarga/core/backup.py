@@ -57,7 +57,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from shudarga.core.anchors import anchor_dict
 from shudarga.core.audit_keys import check_signature, current_key, sign
 from shudarga.core.models import AuditAnchor, AuditChainHead
-from shudarga.core.storage import stored_names
+from shudarga.core.storage import open_stream, stored_names
 
 MANIFEST = "manifest.json"
 FORMAT = "shudarga-backup"
@@ -223,7 +223,7 @@ def _copy_bucket_media(storage: Storage, work: Path, progress: Progress) -> list
         target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         try:
-            with storage.open(name, "rb") as src, _open_private(target) as dst:
+            with open_stream(storage, name) as src, _open_private(target) as dst:
                 while chunk := src.read(CHUNK):
                     digest.update(chunk)
                     dst.write(chunk)

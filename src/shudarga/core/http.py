@@ -78,3 +78,15 @@ def stored_file_missing(
         },
         status=404,
     )
+
+
+def stream_length(response: HttpResponseBase, handle: object) -> HttpResponseBase:
+    """Give a `FileResponse` of a stream that cannot seek (an S3 object's body, see
+    `core.storage.open_stream`) the `Content-Length` its `size` says, which Django cannot
+    work out itself; read it in larger blocks than Django's 4 KB. Returns the response."""
+    size = getattr(handle, "size", None)
+    if isinstance(size, int) and not response.has_header("Content-Length"):
+        response["Content-Length"] = str(size)
+    if hasattr(response, "block_size"):
+        response.block_size = 64 * 1024
+    return response

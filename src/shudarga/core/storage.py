@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import io
 import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -109,6 +110,48 @@ def _s3_key(storage: Any, name: str) -> str:
     from storages.utils import clean_name, safe_join
 
     return safe_join(storage.location, clean_name(name))
+
+
+class _ObjectBody(io.RawIOBase):
+    """An S3 object's body, read as it arrives from the server; `size` is its length."""
+
+    def __init__(self, body: Any, size: int) -> None:
+        super().__init__()
+        self._body, self.size = body, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._body.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._body.close()
+        super().close()
+
+
+def open_stream(storage: Storage, name: str) -> IO[bytes]:
+    """The stored file `name`, open for one read from start to end (a download, a copy, a
+    digest); FileNotFoundError when it is missing. From an S3 bucket the bytes are passed
+    on as they arrive, so the first ones go out before the last have come and nothing is
+    spooled to disk (`storage.open` would fetch the whole object first); the reader's
+    `size` is the object's length. Elsewhere it is `storage.open(name, "rb")`."""
+    if not _is_s3(storage):
+        return storage.open(name, "rb")
+    from botocore.exceptions import ClientError
+
+    bucket = storage.bucket_name  # type: ignore[attr-defined]
+    client = storage.connection.meta.client  # type: ignore[attr-defined]
+    try:
+        answer = client.get_object(Bucket=bucket, Key=_s3_key(storage, name))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise FileNotFoundError(f"{name} is not in bucket {bucket}") from None
+        raise
+    return _ObjectBody(answer["Body"], answer["ContentLength"])  # type: ignore[return-value]
 
 
 def discard_pending(field_file: FieldFile, pending: str) -> None:

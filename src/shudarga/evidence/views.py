@@ -19,8 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from shudarga.core.http import AuthedRequest, client_ip, file_headers, stored_file_missing
+from shudarga.core.http import (
+    AuthedRequest,
+    client_ip,
+    file_headers,
+    stored_file_missing,
+    stream_length,
+)
 from shudarga.core.selectors import lock_covering, record_locks_of
+from shudarga.core.storage import open_stream
 from shudarga.evidence import services
 from shudarga.evidence.forms import (
     EvidenceAddForm,
@@ -163,7 +170,7 @@ def _file_response(
     if not evidence.is_file:
         raise Http404
     try:
-        handle = evidence.file.storage.open(evidence.file.name, "rb")
+        handle = open_stream(evidence.file.storage, evidence.file.name)
     except FileNotFoundError:
         return stored_file_missing(
             request,
@@ -192,7 +199,7 @@ def _file_response(
     file_headers(response, inline=not as_attachment)
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-cache"
-    return response
+    return stream_length(response, handle)
 
 
 @login_required

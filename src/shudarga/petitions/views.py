@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shudarga.core.activity import action_label
-from shudarga.core.http import AuthedRequest, client_ip, file_headers, stored_file_missing
+from shudarga.core.http import (
+    AuthedRequest,
+    client_ip,
+    file_headers,
+    stored_file_missing,
+    stream_length,
+)
+from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions import forms, services, xlsx
@@ -201,7 +208,7 @@ def petition_attachment(
     if attachment is None:
         raise Http404
     try:
-        handle = attachment.file.open("rb")
+        handle = open_stream(attachment.file.storage, attachment.file.name)
     except FileNotFoundError:
         return stored_file_missing(
             request,
@@ -216,15 +223,13 @@ def petition_attachment(
             back_label=_("Back to the petition"),
             context={"organization": petition.organization},
         )
-    return file_headers(
-        FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{petition.registration_no}-{attachment.pk}"
-            f"{_suffix(attachment.content_type)}",
-            content_type=attachment.content_type,
-        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{petition.registration_no}-{attachment.pk}{_suffix(attachment.content_type)}",
+        content_type=attachment.content_type,
     )
+    return file_headers(stream_length(response, handle))
 
 
 def _suffix(content_type: str) -> str:

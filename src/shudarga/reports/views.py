@@ -23,9 +23,16 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip, file_headers, stored_file_missing
+from shudarga.core.http import (
+    AuthedRequest,
+    client_ip,
+    file_headers,
+    stored_file_missing,
+    stream_length,
+)
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
+from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Measure
@@ -708,7 +715,7 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
     if bundle is None or bundle.status != ReportBundle.Status.DONE or not bundle.file:
         raise Http404
     try:
-        handle = bundle.file.open("rb")
+        handle = open_stream(bundle.file.storage, bundle.file.name)
     except FileNotFoundError:
         return stored_file_missing(
             request,
@@ -723,14 +730,13 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
             back_label=_("Back to the report"),
             context={"organization": report.plan.organization},
         )
-    return file_headers(
-        FileResponse(
-            handle,
-            as_attachment=True,
-            filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
-            content_type="application/zip",
-        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
+        content_type="application/zip",
     )
+    return file_headers(stream_length(response, handle))
 
 
 # -- the parent body's ranking of its descendants (issue 18) -----------------------------
