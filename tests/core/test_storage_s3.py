@@ -4,6 +4,7 @@ server over HTTP, tests/s3.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
@@ -94,3 +95,21 @@ def test_an_unreachable_bucket_is_not_ready(s3_bucket, settings, db):
         "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
     }
     assert readiness()["storage"] == "failed"
+
+
+@pytest.mark.django_db
+def test_a_big_upload_is_copied_in_parts_and_read_back_whole(s3_bucket, seed_plan, officer):
+    # Over boto3's 8 MB threshold: a multipart upload, then a multipart copy to its final key.
+    big = PDF[:-6] + b"%" + b"z" * (9 * 1024 * 1024) + b"\n%%EOF\n"
+    evidence = evidence_add_file(
+        organization=seed_plan.organization, measure=seed_plan.measures.get(code="1.2"),
+        upload=SimpleUploadedFile("том.pdf", big), actor=officer,
+    )  # fmt: skip
+    assert s3_bucket.object_keys() == [s3_bucket.key_of(evidence.file.name)]
+    head = s3_bucket.server.client.head_object(
+        Bucket=s3_bucket.name, Key=s3_bucket.key_of(evidence.file.name)
+    )
+    assert head["ETag"].strip('"').endswith("-2")  # made of two parts
+    with core_storage.open_stream(default_storage, evidence.file.name) as handle:
+        assert handle.size == len(big)
+        assert hashlib.sha256(handle.read()).hexdigest() == evidence.sha256
