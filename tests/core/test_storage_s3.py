@@ -113,3 +113,11 @@ def test_a_big_upload_is_copied_in_parts_and_read_back_whole(s3_bucket, seed_pla
     with core_storage.open_stream(default_storage, evidence.file.name) as handle:
         assert handle.size == len(big)
         assert hashlib.sha256(handle.read()).hexdigest() == evidence.sha256
+
+
+def test_the_bucket_is_listed_in_code_point_order(s3_bucket):
+    for name in ("a0.pdf", "a/z.pdf", "a.txt", "a-b/c.pdf", "б/ө.pdf", "B.pdf"):
+        default_storage.save(name, ContentFile(b"x"))
+    s3_bucket.server.client.put_object(Bucket=s3_bucket.name, Key="outside/x.pdf", Body=b"x")
+    names = list(core_storage.stored_names(default_storage))
+    assert names == sorted(["a0.pdf", "a/z.pdf", "a.txt", "a-b/c.pdf", "б/ө.pdf", "B.pdf"])

@@ -198,26 +198,11 @@ def _bucket_where(storage: Storage) -> str:
     return where + (f" at {place['endpoint']}" if place["endpoint"] else "")
 
 
-def bucket_names(storage: Storage) -> Iterator[str]:
-    """Every object under the storage's prefix, as storage names, in the bucket's (byte)
-    order. An S3 bucket is listed flat, a thousand keys a request, not folder by folder."""
-    bucket = getattr(storage, "bucket", None)
-    if bucket is None:
-        yield from stored_names(storage)
-        return
-    location = str(getattr(storage, "location", "")).strip("/")
-    prefix = f"{location}/" if location else ""
-    for summary in bucket.objects.filter(Prefix=prefix):
-        name = summary.key[len(prefix) :]
-        if name and not name.endswith("/"):  # a "folder" marker some tools create
-            yield name
-
-
 def _copy_bucket_media(storage: Storage, work: Path, progress: Progress) -> list[ManifestFile]:
     """Every object of the bucket's prefix, read through the storage, into `work/media/`."""
     progress(f"Copying the media files from {_bucket_where(storage)} …")
     files = []
-    for number, name in enumerate(bucket_names(storage), start=1):
+    for number, name in enumerate(stored_names(storage), start=1):
         inside = f"{MEDIA_DIR}/{_safe_relative(name)}"
         target = work / inside
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -686,7 +671,7 @@ def installation_contents() -> list[str]:
         if count := model._default_manager.using(DEFAULT_DB_ALIAS).count():
             found.append(f"{count} {model._meta.label_lower} rows")
     if (bucket := media_bucket()) is not None:
-        if count := sum(1 for _ in itertools.islice(bucket_names(bucket), 1000)):
+        if count := sum(1 for _ in itertools.islice(stored_names(bucket), 1000)):
             found.append(f"{count if count < 1000 else 'over 1000'} files in the bucket")
         return found
     media_root = Path(settings.MEDIA_ROOT)
@@ -825,7 +810,7 @@ def _restore_bucket_media(
         if number % PROGRESS_EVERY == 0:
             progress(f"  {number} of {len(media)} files restored")
     if remove_others:
-        for name in [n for n in bucket_names(storage) if n not in wanted]:
+        for name in [n for n in stored_names(storage) if n not in wanted]:
             progress(f"Removed {name} from the bucket: not in the backup.")
             storage.delete(name)
 

@@ -226,7 +226,12 @@ def referenced_names() -> Iterator[str]:
 
 def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
     """Every file in `storage` under `directory`, in code-point order of the whole name
-    (`a.txt` before `a/…` before `a0`)."""
+    (`a.txt` before `a/…` before `a0`). An S3 bucket is listed flat, a thousand keys a
+    request, rather than folder by folder (its keys come in byte order, which for UTF-8 is
+    code-point order)."""
+    if not directory and _is_s3(storage):
+        yield from _bucket_names(storage)
+        return
     try:
         folders, files = storage.listdir(directory)
     except FileNotFoundError:
@@ -238,6 +243,16 @@ def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
             yield from stored_names(storage, prefix + name[:-1])
         else:
             yield prefix + name
+
+
+def _bucket_names(storage: Any) -> Iterator[str]:
+    """Every object under the S3 storage's prefix, as storage names, in the bucket's order."""
+    location = str(storage.location).strip("/")
+    prefix = f"{location}/" if location else ""
+    for summary in storage.bucket.objects.filter(Prefix=prefix):
+        name = summary.key[len(prefix) :]
+        if name and not name.endswith("/"):  # a "folder" marker some tools create
+            yield name
 
 
 def _age_ok(storage: Storage, name: str, cutoff: dt.datetime) -> bool:
