@@ -149,4 +149,5 @@ def s3_bucket(s3_server, settings):
 
     bucket = s3.new_bucket(s3_server)
     settings.STORAGES = {**settings.STORAGES, "default": bucket.storage_setting()}
-    return bucket
+    yield bucket
+    bucket.remove()  # the server keeps objects in memory for the whole session otherwise

@@ -80,6 +80,12 @@ class S3Bucket:
     def delete(self, key: str) -> None:
         self.server.client.delete_object(Bucket=self.name, Key=key)
 
+    def remove(self) -> None:
+        """Delete every object, then the bucket."""
+        for key in self.object_keys():
+            self.delete(key)
+        self.server.client.delete_bucket(Bucket=self.name)
+
     def key_of(self, name: str) -> str:
         """The object key of the storage name `name` (the prefix before it)."""
         return f"{self.prefix}/{name}"
