@@ -129,3 +129,25 @@ def _uploads_final_at_once(monkeypatch):
     (`core.storage`); here it becomes final at once, as it does at commit in the app.
     tests/core/test_storage.py checks the real order, and kills a worker to prove it."""
     monkeypatch.setattr("shudarga.core.storage._after_commit", lambda callback: callback())
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3-compatible HTTP server, one per test process (tests/s3.py)."""
+    from tests import s3
+
+    yield from s3.start_server()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings):
+    """Evidence and every other upload go to a new bucket of `s3_server`, under a prefix,
+    through django-storages' S3Storage configured as settings.py configures it from the
+    environment. Assigning STORAGES resets Django's cached storages (and `default_storage`),
+    and the settings fixture puts the local storage back after the test."""
+    from tests import s3
+
+    bucket = s3.new_bucket(s3_server)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage_setting()}
+    yield bucket
+    bucket.remove()  # the server keeps objects in memory for the whole session otherwise

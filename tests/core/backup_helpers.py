@@ -14,8 +14,15 @@ REPO = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "backup-test-Pa55word"
 
 
-def manage(data_dir: Path, *args: str, database_url: str = "", check: bool = True):
-    """`python manage.py ARGS` with production settings, DEBUG on, data in `data_dir`."""
+def manage(
+    data_dir: Path,
+    *args: str,
+    database_url: str = "",
+    check: bool = True,
+    extra_env: dict[str, str] | None = None,
+):
+    """`python manage.py ARGS` with production settings, DEBUG on, data in `data_dir`, and
+    `extra_env` (such as an S3 bucket's variables) on top."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -28,6 +35,7 @@ def manage(data_dir: Path, *args: str, database_url: str = "", check: bool = Tru
     }
     if database_url:
         env["DATABASE_URL"] = database_url
+    env |= extra_env or {}
     result = subprocess.run(  # noqa: S603 (our interpreter, our arguments)
         [sys.executable, "manage.py", *args],
         cwd=REPO,

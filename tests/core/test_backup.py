@@ -6,6 +6,7 @@ data folder, as an operator runs them; the manifest checks run in-process.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -25,6 +26,7 @@ from shudarga.core.backup import (
     manifest_sign,
     opened_backup,
 )
+from tests import s3
 from tests.core.backup_helpers import manage, manifest_of, media_digests, sha256
 from tests.factories import OrganizationFactory
 
@@ -135,6 +137,32 @@ def test_it_round_trips_the_demo_installation(demo, tmp_path):
 
 def _media_of(manifest: dict) -> dict[str, str]:
     return {f["path"]: f["sha256"] for f in manifest["files"] if f["path"].startswith("media/")}
+
+
+def test_a_restore_into_an_s3_installation_fills_its_bucket_and_backs_it_up(
+    demo, tmp_path, s3_server
+):
+    """The operator's commands with SHUDARGA_STORAGE=s3 in the environment, against moto's
+    S3 server (tests/s3.py): the demo's files go into the bucket, and a backup of that
+    installation reads them back from it with the same digests."""
+    bucket = s3.new_bucket(s3_server)
+    fresh = tmp_path / "fresh"
+    restored = manage(fresh, "restore", str(demo.parent / "backup"), extra_env=bucket.env())
+    assert f"Into S3 bucket {bucket.name}, prefix {s3.PREFIX}/" in restored.stdout
+    assert not (fresh / "media").exists()
+    in_bucket = {
+        key[len(s3.PREFIX) + 1 :]: hashlib.sha256(bucket.read(key)).hexdigest()
+        for key in bucket.object_keys()
+    }
+    assert in_bucket == media_digests(demo / "media")
+
+    again = tmp_path / "again"
+    output = manage(fresh, "backup", str(again), extra_env=bucket.env()).stdout
+    assert f"Copied {len(in_bucket)} media files from the bucket." in output
+    manifest = manifest_of(again)
+    assert manifest["media"]["storage"] == "s3" and manifest["media"]["bucket"] == bucket.name
+    assert _media_of(manifest) == _media_of(manifest_of(demo.parent / "backup"))
+    bucket.remove()
 
 
 def test_it_refuses_a_non_empty_installation_unless_forced(demo, tmp_path):

@@ -1,4 +1,5 @@
-"""Back up and restore an installation: the database and every file under MEDIA_ROOT.
+"""Back up and restore an installation: the database and every uploaded file, under
+MEDIA_ROOT or, with SHUDARGA_STORAGE=s3, in the bucket under its prefix.
 
 A backup is a directory (or the same as a `.tar.gz`) holding
 
@@ -7,7 +8,14 @@ A backup is a directory (or the same as a `.tar.gz`) holding
                     audit chain's head and every anchor of it; signed with the audit key
     db.sqlite3      SQLite, copied with the online backup API (safe while the app runs), or
     db.pgdump       PostgreSQL, `pg_dump --format=custom`
-    media/...       evidence files, petition attachments and the rest of MEDIA_ROOT
+    media/...       evidence files, petition attachments and the rest of MEDIA_ROOT, or
+                    every object of the S3 bucket under the prefix (the manifest's `media`
+                    names the bucket, prefix and endpoint they came from)
+
+A backup is complete whatever the storage: with S3 the objects are read through the storage
+and copied in, so no backup lacks the evidence it names. A restore puts the files back where
+this installation keeps them (MEDIA_ROOT or its bucket), whichever kept them before: that is
+also how an installation moves its files from disk into a bucket.
 
 A restore checks the manifest's signature (so a changed file whose digest was recomputed in
 the manifest is refused too) and every file's size and digest before it touches anything;
@@ -23,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -38,6 +47,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -46,6 +57,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from shudarga.core.anchors import anchor_dict
 from shudarga.core.audit_keys import check_signature, current_key, sign
 from shudarga.core.models import AuditAnchor, AuditChainHead
+from shudarga.core.storage import open_stream, stored_names
 
 MANIFEST = "manifest.json"
 FORMAT = "shudarga-backup"
@@ -82,7 +94,8 @@ class ManifestFile:
 
 
 def backup_create(*, destination: Path, progress: Progress = lambda _: None) -> dict[str, Any]:
-    """Write a backup of the default database and MEDIA_ROOT to `destination`: a directory
+    """Write a backup of the default database and the media files (MEDIA_ROOT or the S3
+    bucket's prefix) to `destination`: a directory
     (new or empty) or, when the name ends with `.tar.gz`, an archive. Returns the manifest.
 
     Everything is written beside the destination first and moved into place at the end, so
@@ -113,21 +126,15 @@ def _write_backup(work: Path, progress: Progress) -> dict[str, Any]:
     engine = database_engine()
     db_name = DB_FILES[engine]
     progress(f"Copying the {engine} database …")
-    if engine == "sqlite":
-        _sqlite_backup(work / db_name)
-    else:
-        _pg_dump(work / db_name)
+    _dump_database(engine, work / db_name)
     files = [_describe(work, db_name)]
-
-    media_root = Path(settings.MEDIA_ROOT)
-    media = list(_media_files(media_root, progress))
-    progress(f"Copying {len(media)} media files …")
-    for number, relative in enumerate(media, start=1):
-        inside = f"{MEDIA_DIR}/{relative.as_posix()}"
-        size, digest = _copy_hashing(media_root / relative, work / inside)
-        files.append(ManifestFile(inside, size, digest))
-        if number % PROGRESS_EVERY == 0:
-            progress(f"  {number} of {len(media)} files copied")
+    bucket = media_bucket()
+    if bucket is None:
+        files += _copy_local_media(work, progress)
+        media = {"storage": "local"}
+    else:
+        files += _copy_bucket_media(bucket, work, progress)
+        media = {"storage": "s3", **_bucket_place(bucket)}
 
     manifest = {
         "format": FORMAT,
@@ -137,11 +144,84 @@ def _write_backup(work: Path, progress: Progress) -> dict[str, Any]:
         "migrations": migration_state(),
         "audit_head": _audit_head(),
         "anchors": _anchors(),
+        # Where the media files came from; they are in `files` either way.
+        "media": media,
         "files": [f.__dict__ for f in files],
     }
     manifest = manifest_sign(manifest)
     _write_private(work / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     return manifest
+
+
+def _dump_database(engine: str, target: Path) -> None:
+    if engine == "sqlite":
+        _sqlite_backup(target)
+    else:
+        _pg_dump(target)
+
+
+def _copy_local_media(work: Path, progress: Progress) -> list[ManifestFile]:
+    """Every regular file under MEDIA_ROOT, copied into `work/media/` and described."""
+    media_root = Path(settings.MEDIA_ROOT)
+    media = list(_media_files(media_root, progress))
+    progress(f"Copying {len(media)} media files …")
+    files = []
+    for number, relative in enumerate(media, start=1):
+        inside = f"{MEDIA_DIR}/{relative.as_posix()}"
+        size, digest = _copy_hashing(media_root / relative, work / inside)
+        files.append(ManifestFile(inside, size, digest))
+        if number % PROGRESS_EVERY == 0:
+            progress(f"  {number} of {len(media)} files copied")
+    return files
+
+
+def media_bucket() -> Storage | None:
+    """The default storage when uploads go to an S3 bucket (SHUDARGA_STORAGE=s3), None when
+    they are files under MEDIA_ROOT."""
+    return None if isinstance(default_storage, FileSystemStorage) else default_storage
+
+
+def _bucket_place(storage: Storage) -> dict[str, str]:
+    """Where the bucket is, for the manifest and the operator: name, prefix, endpoint."""
+    return {
+        "bucket": str(getattr(storage, "bucket_name", "")),
+        "prefix": str(getattr(storage, "location", "")),
+        "endpoint": str(getattr(storage, "endpoint_url", "") or ""),
+    }
+
+
+def _bucket_where(storage: Storage) -> str:
+    place = _bucket_place(storage)
+    where = f"S3 bucket {place['bucket']}"
+    if place["prefix"]:
+        where += f", prefix {place['prefix']}/"
+    return where + (f" at {place['endpoint']}" if place["endpoint"] else "")
+
+
+def _copy_bucket_media(storage: Storage, work: Path, progress: Progress) -> list[ManifestFile]:
+    """Every object of the bucket's prefix, read through the storage, into `work/media/`."""
+    progress(f"Copying the media files from {_bucket_where(storage)} …")
+    files = []
+    for number, name in enumerate(stored_names(storage), start=1):
+        inside = f"{MEDIA_DIR}/{_safe_relative(name)}"
+        target = work / inside
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        try:
+            with open_stream(storage, name) as src, _open_private(target) as dst:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+        except FileNotFoundError:  # removed since it was listed (a pending upload moved)
+            target.unlink(missing_ok=True)
+            progress(f"Skipped {name}: removed from the bucket while the backup ran.")
+            continue
+        files.append(ManifestFile(inside, size, digest.hexdigest()))
+        if number % PROGRESS_EVERY == 0:
+            progress(f"  {number} objects copied")
+    progress(f"Copied {len(files)} media files from the bucket.")
+    return files
 
 
 def _signed_bytes(manifest: dict[str, Any]) -> bytes:
@@ -580,7 +660,8 @@ def backup_check(root: Path, *, allow_unsigned: bool = False) -> dict[str, Any]:
 
 def installation_contents() -> list[str]:
     """What the installation already holds (`"12 plans.plan rows"`, `"3 media files"`);
-    empty when the database has only what `migrate` writes and MEDIA_ROOT has no files."""
+    empty when the database has only what `migrate` writes and MEDIA_ROOT (or the bucket's
+    prefix) has no files."""
     found: list[str] = []
     connection = connections[DEFAULT_DB_ALIAS]
     tables = set(connection.introspection.table_names())
@@ -589,6 +670,10 @@ def installation_contents() -> list[str]:
             continue
         if count := model._default_manager.using(DEFAULT_DB_ALIAS).count():
             found.append(f"{count} {model._meta.label_lower} rows")
+    if (bucket := media_bucket()) is not None:
+        if count := sum(1 for _ in itertools.islice(stored_names(bucket), 1000)):
+            found.append(f"{count if count < 1000 else 'over 1000'} files in the bucket")
+        return found
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.is_dir() and (count := sum(1 for p in media_root.rglob("*") if p.is_file())):
         found.append(f"{count} media files")
@@ -605,8 +690,9 @@ def backup_restore(
     """Restore the backup at `source` (directory or `.tar.gz`) into this installation.
 
     Order: every digest is checked, the engine must match, the installation must be empty
-    (or `force`); only then is the database replaced and MEDIA_ROOT made equal to the
-    backup's files (with `force`, files the backup does not have are removed). Stop the web
+    (or `force`); only then is the database replaced and MEDIA_ROOT, or the bucket's
+    prefix, made equal to the backup's files (with `force`, files the backup does not have
+    are removed). Stop the web
     and background processes first: they must not hold the database open. Returns the
     manifest.
     """
@@ -669,6 +755,67 @@ def _sqlite_restore(database: Path) -> None:
 
 
 def _restore_media(
+    root: Path, media: list[dict[str, Any]], *, remove_others: bool, progress: Progress
+) -> None:
+    if (bucket := media_bucket()) is not None:
+        _restore_bucket_media(bucket, root, media, remove_others=remove_others, progress=progress)
+    else:
+        _restore_local_media(root, media, remove_others=remove_others, progress=progress)
+
+
+class _HashingReader:
+    """Reads a file once, front to back, counting and digesting what was read: the upload
+    to the bucket and the check that the bytes are the manifest's are the same read."""
+
+    closed = False
+
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.digest, self.size = handle, hashlib.sha256(), 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+    def seekable(self) -> bool:
+        return False  # so the storage never rewinds it and digests bytes twice
+
+
+def _restore_bucket_media(
+    storage: Storage,
+    root: Path,
+    media: list[dict[str, Any]],
+    *,
+    remove_others: bool,
+    progress: Progress,
+) -> None:
+    """Put each media file of the backup in the bucket under its own name (an object of
+    that name is replaced); with `remove_others`, remove the bucket's objects under the
+    prefix that the backup does not have."""
+    progress(f"Into {_bucket_where(storage)} …")
+    wanted = set()
+    for number, entry in enumerate(media, start=1):
+        name = entry["path"][len(MEDIA_DIR) + 1 :]
+        wanted.add(name)
+        with _open_nofollow(_no_link(root, entry["path"])) as handle:
+            reader = _HashingReader(handle)
+            storage.delete(name)  # the storage never overwrites: it would pick a new name
+            stored = storage.save(name, File(reader, name=name))
+        if stored != name:
+            raise BackupError(f"{name} was stored as {stored} in the bucket.")
+        if (reader.size, reader.digest.hexdigest()) != (entry["size"], entry["sha256"]):
+            storage.delete(name)
+            raise BackupError(f"{entry['path']} changed while it was being restored.")
+        if number % PROGRESS_EVERY == 0:
+            progress(f"  {number} of {len(media)} files restored")
+    if remove_others:
+        for name in [n for n in stored_names(storage) if n not in wanted]:
+            progress(f"Removed {name} from the bucket: not in the backup.")
+            storage.delete(name)
+
+
+def _restore_local_media(
     root: Path, media: list[dict[str, Any]], *, remove_others: bool, progress: Progress
 ) -> None:
     media_root = Path(settings.MEDIA_ROOT)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
 
 
 class AuthedRequest(HttpRequest):
@@ -44,4 +49,44 @@ def file_headers(
     response["X-Content-Type-Options"] = "nosniff"
     if inline:
         response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def stored_file_missing(
+    request: HttpRequest,
+    *,
+    name: str,
+    heading: str,
+    message: str,
+    back_url: str,
+    back_label: str,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The 404 page for a row whose stored file `name` is gone from the disk or the bucket
+    (removed behind the app's back): says so in the user's language instead of a bare 404
+    or a 500, and logs an error, since only the operator can put the file back."""
+    logger.error("The stored file %s is missing (%s)", name, request.path)
+    return render(
+        request,
+        "core/file_missing.html",
+        {
+            **(context or {}),
+            "heading": heading,
+            "message": message,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+        status=404,
+    )
+
+
+def stream_length(response: HttpResponseBase, handle: object) -> HttpResponseBase:
+    """Give a `FileResponse` of a stream that cannot seek (an S3 object's body, see
+    `core.storage.open_stream`) the `Content-Length` its `size` says, which Django cannot
+    work out itself; read it in larger blocks than Django's 4 KB. Returns the response."""
+    size = getattr(handle, "size", None)
+    if isinstance(size, int) and not response.has_header("Content-Length"):
+        response["Content-Length"] = str(size)
+    if hasattr(response, "block_size"):
+        response.block_size = 64 * 1024
     return response

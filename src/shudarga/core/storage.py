@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import io
 import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -68,19 +70,88 @@ def stage_upload(field_file: FieldFile, name: str, content: File) -> str:
 
 def promote(storage: Storage, pending: str, final: str) -> None:
     """Move the pending file `pending` to `final`, never over an existing file. On local
-    disk a rename (the bytes are not copied); elsewhere a copy, then the pending copy is
-    deleted."""
+    disk a rename (the bytes are not copied); in an S3 bucket a copy made by the server (the
+    bytes do not travel through the app); elsewhere a copy through the app. Then the pending
+    copy is deleted."""
     if isinstance(storage, FileSystemStorage):
         source, target = Path(storage.path(pending)), Path(storage.path(final))
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(source, target)  # fails rather than replace a file of the same name
         source.unlink()
         return
+    if _is_s3(storage):
+        if storage.exists(final):
+            raise RuntimeError(f"{final} exists already; the upload stays at {pending}")
+        # The managed copy: one CopyObject, or a multipart copy for a big object.
+        storage.connection.meta.client.copy(
+            {"Bucket": storage.bucket_name, "Key": _s3_key(storage, pending)},
+            storage.bucket_name,
+            _s3_key(storage, final),
+            Config=storage.transfer_config,
+        )
+        storage.delete(pending)
+        return
     with storage.open(pending, "rb") as handle:
         stored = storage.save(final, handle)
     if stored != final:
         raise RuntimeError(f"{final} exists already; the upload stays at {stored}")
     storage.delete(pending)
+
+
+def _is_s3(storage: Storage) -> bool:
+    # Imported here: boto3 takes a while to import, and most installations keep files on disk.
+    from storages.backends.s3 import S3Storage
+
+    return isinstance(storage, S3Storage)
+
+
+def _s3_key(storage: Any, name: str) -> str:
+    """The object key of the storage name `name`: the storage's prefix, then the name."""
+    from storages.utils import clean_name, safe_join
+
+    return safe_join(storage.location, clean_name(name))
+
+
+class _ObjectBody(io.RawIOBase):
+    """An S3 object's body, read as it arrives from the server; `size` is its length."""
+
+    def __init__(self, body: Any, size: int) -> None:
+        super().__init__()
+        self._body, self.size = body, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._body.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._body.close()
+        super().close()
+
+
+def open_stream(storage: Storage, name: str) -> IO[bytes]:
+    """The stored file `name`, open for one read from start to end (a download, a copy, a
+    digest); FileNotFoundError when it is missing. From an S3 bucket the bytes are passed
+    on as they arrive, so the first ones go out before the last have come and nothing is
+    spooled to disk (`storage.open` would fetch the whole object first); the reader's
+    `size` is the object's length. Elsewhere it is `storage.open(name, "rb")`."""
+    if not _is_s3(storage):
+        return storage.open(name, "rb")
+    from botocore.exceptions import ClientError
+
+    bucket = storage.bucket_name  # type: ignore[attr-defined]
+    client = storage.connection.meta.client  # type: ignore[attr-defined]
+    try:
+        answer = client.get_object(Bucket=bucket, Key=_s3_key(storage, name))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise FileNotFoundError(f"{name} is not in bucket {bucket}") from None
+        raise
+    return _ObjectBody(answer["Body"], answer["ContentLength"])  # type: ignore[return-value]
 
 
 def discard_pending(field_file: FieldFile, pending: str) -> None:
@@ -155,7 +226,12 @@ def referenced_names() -> Iterator[str]:
 
 def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
     """Every file in `storage` under `directory`, in code-point order of the whole name
-    (`a.txt` before `a/…` before `a0`)."""
+    (`a.txt` before `a/…` before `a0`). An S3 bucket is listed flat, a thousand keys a
+    request, rather than folder by folder (its keys come in byte order, which for UTF-8 is
+    code-point order)."""
+    if not directory and _is_s3(storage):
+        yield from _bucket_names(storage)
+        return
     try:
         folders, files = storage.listdir(directory)
     except FileNotFoundError:
@@ -167,6 +243,16 @@ def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
             yield from stored_names(storage, prefix + name[:-1])
         else:
             yield prefix + name
+
+
+def _bucket_names(storage: Any) -> Iterator[str]:
+    """Every object under the S3 storage's prefix, as storage names, in the bucket's order."""
+    location = str(storage.location).strip("/")
+    prefix = f"{location}/" if location else ""
+    for summary in storage.bucket.objects.filter(Prefix=prefix):
+        name = summary.key[len(prefix) :]
+        if name and not name.endswith("/"):  # a "folder" marker some tools create
+            yield name
 
 
 def _age_ok(storage: Storage, name: str, cutoff: dt.datetime) -> bool:

@@ -19,8 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.http import (
+    AuthedRequest,
+    client_ip,
+    file_headers,
+    stored_file_missing,
+    stream_length,
+)
 from shudarga.core.selectors import lock_covering, record_locks_of
+from shudarga.core.storage import open_stream
 from shudarga.evidence import services
 from shudarga.evidence.forms import (
     EvidenceAddForm,
@@ -157,13 +164,29 @@ def evidence_detail(request: AuthedRequest, code: str, evidence_id: int) -> Http
     )
 
 
-def _file_response(evidence: Evidence, *, as_attachment: bool) -> FileResponse:
+def _file_response(
+    request: AuthedRequest, evidence: Evidence, *, as_attachment: bool
+) -> HttpResponse:
     if not evidence.is_file:
         raise Http404
     try:
-        handle = evidence.file.storage.open(evidence.file.name, "rb")
+        handle = open_stream(evidence.file.storage, evidence.file.name)
     except FileNotFoundError:
-        raise Http404 from None
+        return stored_file_missing(
+            request,
+            name=evidence.file.name,
+            heading=_("The stored file of this evidence is missing"),
+            message=_(
+                "The record of “%(name)s” (SHA-256 %(digest)s…) is kept, but its file is no "
+                "longer in the file storage. Tell the system administrator: it must be put "
+                "back from a backup. Until then, you may upload the file again as a new "
+                "version."
+            )
+            % {"name": evidence.original_name, "digest": evidence.short_digest},
+            back_url=evidence.get_absolute_url(),
+            back_label=_("Back to the evidence"),
+            context={"organization": evidence.organization},
+        )
     response = FileResponse(
         handle,
         as_attachment=as_attachment,
@@ -176,7 +199,7 @@ def _file_response(evidence: Evidence, *, as_attachment: bool) -> FileResponse:
     file_headers(response, inline=not as_attachment)
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-cache"
-    return response
+    return stream_length(response, handle)
 
 
 @login_required
@@ -184,7 +207,7 @@ def evidence_download(request: AuthedRequest, code: str, evidence_id: int) -> Ht
     evidence = get_evidence_for_user(user=request.user, code=code, evidence_id=evidence_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    return _file_response(evidence, as_attachment=True)
+    return _file_response(request, evidence, as_attachment=True)
 
 
 @login_required
@@ -195,7 +218,7 @@ def evidence_inline(request: AuthedRequest, code: str, evidence_id: int) -> Http
         return HttpResponseNotAllowed(["GET", "HEAD"])
     if not evidence.shows_inline:  # only images and PDFs open in the page
         raise Http404
-    return _file_response(evidence, as_attachment=False)
+    return _file_response(request, evidence, as_attachment=False)
 
 
 @login_required

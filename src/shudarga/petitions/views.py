@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shudarga.core.activity import action_label
-from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.http import (
+    AuthedRequest,
+    client_ip,
+    file_headers,
+    stored_file_missing,
+    stream_length,
+)
+from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.petitions import forms, services, xlsx
@@ -192,7 +199,7 @@ def petition_detail(request: AuthedRequest, code: str, petition_id: int) -> Http
 @login_required
 def petition_attachment(
     request: AuthedRequest, code: str, petition_id: int, attachment_id: int
-) -> FileResponse:
+) -> HttpResponse:
     # Attachments are the petitioner's papers: handlers only.
     petition = get_petition_for_user(
         user=request.user, code=code, petition_id=petition_id, handle=True
@@ -200,15 +207,29 @@ def petition_attachment(
     attachment = petition.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return file_headers(
-        FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=f"{petition.registration_no}-{attachment.pk}"
-            f"{_suffix(attachment.content_type)}",
-            content_type=attachment.content_type,
+    try:
+        handle = open_stream(attachment.file.storage, attachment.file.name)
+    except FileNotFoundError:
+        return stored_file_missing(
+            request,
+            name=attachment.file.name,
+            heading=_("The stored file of this attachment is missing"),
+            message=_(
+                "The petition's record is kept, but this attachment's file is no longer in "
+                "the file storage. Tell the system administrator: it must be put back from a "
+                "backup."
+            ),
+            back_url=petition.get_absolute_url(),
+            back_label=_("Back to the petition"),
+            context={"organization": petition.organization},
         )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{petition.registration_no}-{attachment.pk}{_suffix(attachment.content_type)}",
+        content_type=attachment.content_type,
     )
+    return file_headers(stream_length(response, handle))
 
 
 def _suffix(content_type: str) -> str:

@@ -26,6 +26,7 @@ from shudarga.core.selectors import (
     seal_row_faults,
 )
 from shudarga.core.services import seal_create
+from shudarga.core.storage import open_stream
 from shudarga.evidence.models import Evidence
 from shudarga.plans.sealing import plan_seal_verify
 from shudarga.reports.documents.model import ReportDocument
@@ -172,7 +173,7 @@ def _file_sha256(evidence: Evidence) -> str | None:
     """SHA-256 of the stored file's bytes, read in chunks; None when it is missing."""
     digest = hashlib.sha256()
     try:
-        with evidence.file.storage.open(evidence.file.name, "rb") as handle:
+        with open_stream(evidence.file.storage, evidence.file.name) as handle:
             for chunk in iter(lambda: handle.read(_CHUNK), b""):
                 digest.update(chunk)
     except FileNotFoundError:

@@ -23,9 +23,16 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from shudarga.core.http import AuthedRequest, client_ip, file_headers
+from shudarga.core.http import (
+    AuthedRequest,
+    client_ip,
+    file_headers,
+    stored_file_missing,
+    stream_length,
+)
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
+from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user
 from shudarga.plans.models import Measure
@@ -707,14 +714,29 @@ def report_bundle_download(request: AuthedRequest, code: str, report_id: int) ->
     bundle = report_latest_bundle(report=report)
     if bundle is None or bundle.status != ReportBundle.Status.DONE or not bundle.file:
         raise Http404
-    return file_headers(
-        FileResponse(
-            bundle.file.open("rb"),
-            as_attachment=True,
-            filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
-            content_type="application/zip",
+    try:
+        handle = open_stream(bundle.file.storage, bundle.file.name)
+    except FileNotFoundError:
+        return stored_file_missing(
+            request,
+            name=bundle.file.name,
+            heading=_("The evidence bundle's file is missing"),
+            message=_(
+                "The bundle was built, but its file is no longer in the file storage. Build "
+                "the bundle again on the report's page; if this happens again, tell the "
+                "system administrator."
+            ),
+            back_url=f"{report.get_absolute_url()}#bundle",
+            back_label=_("Back to the report"),
+            context={"organization": report.plan.organization},
         )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=report_filename(report=report, suffix="zip").replace("-report-", "-bundle-"),
+        content_type="application/zip",
     )
+    return file_headers(stream_length(response, handle))
 
 
 # -- the parent body's ranking of its descendants (issue 18) -----------------------------

@@ -19,7 +19,8 @@ from shudarga.api.downloads import attachment_response, download_responses
 from shudarga.api.errors import ERROR_CODES, ApiError, ErrorOut, form_invalid
 from shudarga.api.pagination import PAGE_SIZE, CursorParam, LimitParam, Ordering, keyset_page
 from shudarga.api.schemas import MAX_ID, EvidenceDetailOut, EvidencePage, Id, OrgCode, Text
-from shudarga.core.http import client_ip
+from shudarga.core.http import client_ip, stream_length
+from shudarga.core.storage import open_stream
 from shudarga.evidence import filetypes, services
 from shudarga.evidence.forms import EvidenceAddForm
 from shudarga.evidence.models import Evidence
@@ -143,11 +144,14 @@ def evidence_download(request: HttpRequest, code: OrgCode, evidence_id: Id) -> F
     if not evidence.is_file:
         raise ApiError(404, "no_file", _("This evidence is a link; it has no file."))
     try:
-        handle = evidence.file.storage.open(evidence.file.name, "rb")
+        handle = open_stream(evidence.file.storage, evidence.file.name)
     except FileNotFoundError:
         raise ApiError(404, "no_file", _("The stored file is missing.")) from None
-    return attachment_response(
-        handle, content_type=evidence.content_type, filename=evidence.original_name
+    return stream_length(
+        attachment_response(
+            handle, content_type=evidence.content_type, filename=evidence.original_name
+        ),
+        handle,
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from shudarga.core.spreadsheets import csv_writer
+from shudarga.core.storage import open_stream
 from shudarga.reports.documents.model import ReportDocument
 
 _CHUNK = 1024 * 1024
@@ -113,7 +114,7 @@ def write(
                 else:
                     name = f"{folder}/{index:02d}-{safe_name(e.original_name or e.title)}"
                     try:
-                        with e.file.open("rb") as source:
+                        with open_stream(e.file.storage, e.file.name) as source:
                             digest, size = _copy_file(archive, name, source)
                     except (FileNotFoundError, OSError):
                         entries.append(

@@ -1,4 +1,5 @@
-"""`shudarga backup PATH`: the database and every uploaded file, with a manifest of digests."""
+"""`shudarga backup PATH`: the database and every uploaded file (from disk or the S3 bucket),
+with a manifest of digests."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from shudarga.core.backup import BackupError, backup_create
 
 class Command(BaseCommand):
     help = (
-        "Back up the database (SQLite online backup or pg_dump) and every file under "
-        "MEDIA_ROOT (evidence, petition attachments) to PATH: a new directory, or an archive "
-        "when PATH ends with .tar.gz. A manifest.json lists every file's size and SHA-256. "
+        "Back up the database (SQLite online backup or pg_dump) and every uploaded file "
+        "(evidence, petition attachments) to PATH: a new directory, or an archive when PATH "
+        "ends with .tar.gz. The files come from MEDIA_ROOT, or with SHUDARGA_STORAGE=s3 "
+        "from the bucket under its prefix, read through the storage and copied in. A "
+        "manifest.json lists every file's size and SHA-256 and where the files came from. "
         "Run it nightly from cron (the app may keep running) and copy the result off the "
         "machine; it holds personal data, so keep it as private as the database."
     )

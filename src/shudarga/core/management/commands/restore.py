@@ -20,7 +20,8 @@ class Command(BaseCommand):
         "web and background processes before running it, and run it as the user they run "
         "as, so the restored files are theirs. It refuses an installation that "
         "already holds data unless --force, which replaces the database and makes MEDIA_ROOT "
-        "equal to the backup's files (removing the others)."
+        "(with SHUDARGA_STORAGE=s3, the bucket's prefix) equal to the backup's files "
+        "(removing the others)."
     )
 
     def add_arguments(self, parser: Any) -> None:
