@@ -12,8 +12,7 @@ from django.http import Http404
 from shudarga.organizations.access import Access
 from shudarga.organizations.models import Membership, Organization, Unit
 from shudarga.organizations.roles import (
-    PARENT_EVALUATOR,
-    ROLES_EVALUATING_DESCENDANTS,
+    INHERITED_ROLES,
     ROLES_SEEING_DESCENDANTS,
     Action,
 )
@@ -49,27 +48,23 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     if not rows:
         return Organization.objects.none()
     condition = Q(pk__in={org_id for org_id, _role, _path in rows})
-    above = ROLES_SEEING_DESCENDANTS | ROLES_EVALUATING_DESCENDANTS
-    for prefix in {path for _org_id, role, path in rows if role in above}:
+    for prefix in {path for _org_id, role, path in rows if role in INHERITED_ROLES}:
         condition |= Q(path__startswith=prefix)
     return Organization.objects.filter(condition)
 
 
 def roles_for_user(*, user: Any, organization: Organization) -> set[str]:
-    """Roles `user` holds in `organization`, including those inherited from ancestors that
-    see descendants, and `PARENT_EVALUATOR` for a reviewer or leader of an ancestor. Empty
-    when the user may not see it at all."""
+    """Roles `user` holds in `organization`: their own there, and what their roles on its
+    ancestors become in it (`roles.INHERITED_ROLES`: an auditor stays an auditor, a leader
+    becomes `PARENT_LEADER` and `PARENT_EVALUATOR`, a reviewer `PARENT_EVALUATOR`). A role
+    on a parent body never acts as the organization's own: its leader does not approve the
+    organization's plans or reports. Empty when the user may not see it at all."""
     roles = set()
     for org_id, role, path in _membership_rows(user):
         if org_id == organization.pk:
             roles.add(role)
-            continue
-        if not organization.path.startswith(path):
-            continue
-        if role in ROLES_SEEING_DESCENDANTS:
-            roles.add(role)
-        if role in ROLES_EVALUATING_DESCENDANTS:
-            roles.add(PARENT_EVALUATOR)
+        elif organization.path.startswith(path):
+            roles.update(INHERITED_ROLES.get(role, ()))
     return roles
 
 
