@@ -227,6 +227,7 @@ TABLE: dict[str, Page] = {
         posts={
             "return": ({"step": "return", "reason": "x"}, need(Action.EVALUATE_AS_PARENT)),
             "approve": ({"step": "approve"}, need(Action.EVALUATE_AS_PARENT)),
+            "reopen": ({"step": "reopen", "reason": "x"}, need(Action.EVALUATE_AS_PARENT)),
         },
     ),
     "reports:measure_comment": Page(

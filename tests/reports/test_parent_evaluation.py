@@ -355,3 +355,102 @@ def test_the_national_template_names_the_parent_before_it_scores(approved_report
     assert document.column_title("parent") == "Эх байгууллага үнэлгээ"
     # The official layout stays as it was until the parent body scores.
     assert report_to_document(report=approved_report).columns[-1] == "score"
+
+
+# -- reopening an approved evaluation -------------------------------------------------------
+
+
+@pytest.fixture
+def sealed_evaluation(approved_report, parent_reviewer, parent_leader):
+    """`approved_report` scored by the parent's reviewer (1.1 at 30, the rest 100) and its
+    evaluation approved and sealed by the parent's leader."""
+    _evaluated(approved_report, parent_reviewer)
+    evaluation.parent_evaluation_approve(report=approved_report, actor=parent_leader)
+    return approved_report
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("officer", 403),
+        ("reviewer", 403),  # the organization's own reviewer and leader: not the parent's
+        ("leader", 403),
+        ("auditor", 403),  # the parent's auditor reads and changes nothing
+        ("outsider", 404),
+    ],
+)
+def test_only_the_parent_body_reopens_its_evaluation(
+    client, request, sealed_evaluation, who, status
+):
+    user = (
+        request.getfixturevalue(who)
+        if who != "outsider"
+        else MembershipFactory(
+            user=UserFactory(username="x"),
+            organization=request.getfixturevalue("other_org"),
+            role=Role.LEADER,
+        ).user
+    )
+    client.force_login(user)
+    response = client.post(
+        _url("parent_step", sealed_evaluation), {"step": "reopen", "reason": "Дахин үзье"}
+    )
+    assert response.status_code == status
+    assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.APPROVED
+    assert not ReportEvent.objects.filter(action=ReportEvent.Action.PARENT_REOPENED).exists()
+
+
+def test_the_parent_reopens_changes_and_approves_its_evaluation_again(
+    client, sealed_evaluation, parent_reviewer, parent_leader, officer
+):
+    report = sealed_evaluation
+    first_seal = Seal.objects.get(kind=Seal.Kind.EVALUATION)
+    client.force_login(parent_leader)
+    page = client.get(_url("detail", report)).content.decode()
+    assert 'value="reopen"' in page
+
+    # A reason is needed; without one nothing changes.
+    client.post(_url("parent_step", report), {"step": "reopen", "reason": "  "})
+    assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.APPROVED
+
+    response = client.post(
+        _url("parent_step", report), {"step": "reopen", "reason": "1.1-ийн үнэлгээг засна"}
+    )
+    assert response.status_code == 302
+    ev = ParentEvaluation.objects.get()
+    assert ev.status == ParentEvaluation.Status.OPEN
+    assert (ev.reopened_reason, ev.reopened_by) == ("1.1-ийн үнэлгээг засна", parent_leader)
+    entry = AuditEntry.objects.get(action="report.parent_reopened")
+    assert entry.actor == parent_leader and entry.organization_id == report.plan.organization_id
+    assert entry.changes["reason"] == "1.1-ийн үнэлгээг засна"
+    event = report.events.get(action=ReportEvent.Action.PARENT_REOPENED)
+    assert event.reason == "1.1-ийн үнэлгээг засна"
+    # The sealed approval stays on record, no longer in force.
+    assert seal_verify(seal=first_seal).state == "reopened"
+    # Reopening twice is refused: it is open.
+    with pytest.raises(ValidationError, match="Only an approved evaluation"):
+        evaluation.parent_evaluation_reopen(report=report, actor=parent_leader, reason="x")
+
+    # The descendant is told and sees why.
+    told = Notification.objects.get(event="report.parent_reopened", user=officer)
+    assert "1.1-ийн үнэлгээг засна" in str(told.params)
+    client.force_login(officer)
+    html = client.get(_url("detail", report)).content.decode()
+    assert "Reopened by the parent body on" in html and "1.1-ийн үнэлгээг засна" in html
+    assert 'value="reopen"' not in html
+
+    # The reopened evaluation changes and is approved again: sealed anew.
+    client.force_login(parent_reviewer)
+    assert _parent_score(client, report, "1.1", 70).status_code == 302
+    assert report.items.get(measure__code="1.1").parent_score == 70
+    client.force_login(parent_leader)
+    client.post(_url("parent_step", report), {"step": "approve"})
+    assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.APPROVED
+    second_seal = Seal.objects.filter(kind=Seal.Kind.EVALUATION).latest("id")
+    assert second_seal.pk != first_seal.pk
+    assert seal_verify(seal=first_seal).state == "superseded"
+    assert seal_verify(seal=second_seal).state == "intact"
+    assert report_page(report=report).parent_percent == Decimal("98.4")  # (18·100 + 70) / 19
+    client.force_login(officer)
+    html = client.get(_url("detail", report)).content.decode()
+    assert "approved again" in html

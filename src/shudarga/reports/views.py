@@ -124,8 +124,14 @@ def _parent_open(report: Report, page: Any) -> bool:
 
 def _parent_steps(report: Report, page: Any, user: Any) -> dict[str, Any] | None:
     """What the parent body's evaluator may do on the report page: return it, approve the
-    evaluation (or why not: the four-eyes rule). None for everyone else."""
-    if not _evaluates(report) or not _parent_open(report, page):
+    evaluation (or why not: the four-eyes rule), or reopen the approved evaluation. None
+    for everyone else."""
+    if not _evaluates(report):
+        return None
+    ev = page.evaluation
+    if ev is not None and ev.status == ev.Status.APPROVED:
+        return {"reopen": True, "approve": False, "refusal": None}
+    if not _parent_open(report, page):
         return None
     refusal = (
         parent_four_eyes_refusal(report=report, evaluation=page.evaluation, user=user)
@@ -528,7 +534,8 @@ def report_transition(request: AuthedRequest, code: str, report_id: int) -> Http
 
 @login_required
 def report_parent_step(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
-    """The parent body returns the report for correction or approves its evaluation."""
+    """The parent body returns the report for correction, approves its evaluation or
+    reopens the approved evaluation."""
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -547,6 +554,16 @@ def report_parent_step(request: AuthedRequest, code: str, report_id: int) -> Htt
                 ip=client_ip(request),
             )
             messages.success(request, _("The report was returned to the organization."))
+        elif form.cleaned_data["step"] == "reopen":
+            evaluation.parent_evaluation_reopen(
+                report=report,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+            messages.success(
+                request, _("The evaluation was reopened; approve it again when it is done.")
+            )
         else:
             evaluation.parent_evaluation_approve(
                 report=report, actor=request.user, ip=client_ip(request)
