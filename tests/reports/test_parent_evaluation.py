@@ -183,13 +183,14 @@ def test_a_report_walks_from_submission_to_the_parents_approved_evaluation(
     # Exports: DOCX, XLSX, PDF and JSON carry the parent's column and percents.
     document = report_to_document(report=report)
     assert document.parent.percent_text == "94.7"
-    word = docx.Document(io.BytesIO(client.get(_url("export", report, "docx")).content))
+    official = "?layout=official"
+    word = docx.Document(io.BytesIO(client.get(_url("export", report, "docx") + official).content))
     table = next(t for t in word.tables if t.rows[0].cells[0].text == "Д/д")
     assert table.rows[0].cells[-1].text == "Эх байгууллага үнэлгээ"
     assert table.rows[-1].cells[-1].text == "94.7%"
     assert table.rows[-1].cells[-2].text == "98.4%"
     sheet = openpyxl.load_workbook(
-        io.BytesIO(client.get(_url("export", report, "xlsx")).content)
+        io.BytesIO(client.get(_url("export", report, "xlsx") + official).content)
     ).active
     headers = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert "Эх байгууллага үнэлгээ" in headers
@@ -454,3 +455,59 @@ def test_the_parent_reopens_changes_and_approves_its_evaluation_again(
     client.force_login(officer)
     html = client.get(_url("detail", report)).content.decode()
     assert "approved again" in html
+
+
+# -- which layout a download takes by default ----------------------------------------------
+
+
+def _first_header(response) -> str:
+    word = docx.Document(io.BytesIO(response.content))
+    return next(t for t in word.tables if len(t.rows) > 2).rows[0].cells[0].text
+
+
+def test_an_organization_with_a_parent_downloads_the_national_template_by_default(
+    client, approved_report, officer
+):
+    report = approved_report
+    client.force_login(officer)
+    response = client.get(_url("export", report, "docx"))
+    assert "-report-national-" in response["Content-Disposition"]
+    assert _first_header(response) == "Зорилт"
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(_url("export", report, "xlsx")).content))
+    assert any(r[0] == "Зорилт" for r in sheet.active.iter_rows(values_only=True))
+    pdf_response = client.get(_url("export", report, "pdf"))
+    assert "-report-national-" in pdf_response["Content-Disposition"]
+    # An explicit layout still wins.
+    response = client.get(_url("export", report, "docx") + "?layout=official")
+    assert "-report-national-" not in response["Content-Disposition"]
+    assert _first_header(response) == "Д/д"
+    # The page says which layout each link gives; the default's group comes first.
+    html = client.get(_url("detail", report)).content.decode()
+    national, official = (
+        html.index('data-test="export-national"'),
+        html.index('data-test="export-official"'),
+    )
+    assert national < official
+    assert "?layout=national" in html and "?layout=official" in html
+    # The command line follows the same default.
+    from shudarga.reports.exports import report_export
+
+    assert report_export(report=report, fmt="docx").filename.count("-national-") == 1
+
+
+def test_an_organization_without_a_parent_downloads_the_official_layout_by_default(
+    client, other_plan, other_org
+):
+    user = UserFactory(username="other-officer")
+    MembershipFactory(user=user, organization=other_org, role=Role.OFFICER)
+    report = services.report_create(
+        plan=other_plan, period="year", actor=None, today=AFTER_THE_YEAR
+    )
+    client.force_login(user)
+    response = client.get(_url("export", report, "docx"))
+    assert response["Content-Disposition"].endswith(f'-report-{report.pk}.docx"')
+    assert _first_header(response) == "Д/д"
+    response = client.get(_url("export", report, "docx") + "?layout=national")
+    assert _first_header(response) == "Зорилт"
+    html = client.get(_url("detail", report)).content.decode()
+    assert 'data-test="export-official"' in html and 'data-test="export-national"' not in html

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shudarga.organizations.models import Organization
 from shudarga.reports.documents import docx, json_format, pdf, xlsx
 from shudarga.reports.models import Report
 from shudarga.reports.selectors import report_to_document
 
 EXPORT_FORMATS = ("docx", "xlsx", "pdf", "json")
-# Layouts of the DOCX, XLSX and PDF: the official table (default) and the national template
-# of Government resolution 2017/89, annex 3, with the parent body's score (issue 18).
+# Layouts of the DOCX, XLSX and PDF: the official table and the national template of
+# Government resolution 2017/89, annex 3, with the parent body's score (issue 18). Which is
+# the default depends on the organization: `default_layout`.
 LAYOUTS = ("official", "national")
 
 _CONTENT_TYPES = {
@@ -35,9 +37,19 @@ def report_filename(*, report: Report, suffix: str) -> str:
     return f"{plan.organization.code}-{plan.year}-{report.period}-report-{report.pk}.{suffix}"
 
 
-def report_export(*, report: Report, fmt: str, layout: str = "official") -> ExportedFile:
+def default_layout(*, organization: Organization) -> str:
+    """The layout of an organization's report downloads when none is asked for: the
+    national template where a parent body evaluates the organization (it has a parent),
+    the official table elsewhere."""
+    return "national" if organization.parent_id is not None else "official"
+
+
+def report_export(*, report: Report, fmt: str, layout: str | None = None) -> ExportedFile:
     """The report as `fmt` (docx, xlsx, pdf or json) in `layout` (`LAYOUTS`; the JSON is
-    the same in both). ValueError for any other format or layout."""
+    the same in both; None: the organization's `default_layout`). ValueError for any other
+    format or layout."""
+    if layout is None:
+        layout = default_layout(organization=report.plan.organization)
     if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
         raise ValueError(fmt)
     content = _WRITERS[fmt](report_to_document(report=report, layout=layout))

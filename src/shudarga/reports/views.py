@@ -33,7 +33,13 @@ from shudarga.reports import evaluation, services
 from shudarga.reports.consolidated import consolidated_report
 from shudarga.reports.documents import consolidated_docs, consolidated_xlsx
 from shudarga.reports.documents.model import chart_svg
-from shudarga.reports.exports import EXPORT_FORMATS, LAYOUTS, report_export, report_filename
+from shudarga.reports.exports import (
+    EXPORT_FORMATS,
+    LAYOUTS,
+    default_layout,
+    report_export,
+    report_filename,
+)
 from shudarga.reports.forms import (
     CommentForm,
     DueDateForm,
@@ -245,7 +251,8 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
-            "national_formats": ("docx", "xlsx", "pdf"),
+            "layout_formats": ("docx", "xlsx", "pdf"),
+            "default_layout": default_layout(organization=report.plan.organization),
             "chart": mark_safe(  # noqa: S308 - escaped inside
                 chart_svg(
                     page.chart(),
@@ -622,7 +629,8 @@ def report_due_date(request: AuthedRequest, code: str, report_id: int) -> HttpRe
 @login_required
 def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: str) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
-    layout = request.GET.get("layout", "official")
+    # Without `?layout=` the organization's default: national where it has a parent body.
+    layout = request.GET.get("layout") or default_layout(organization=report.plan.organization)
     if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
         raise Http404
     exported = report_export(report=report, fmt=fmt, layout=layout)
