@@ -103,6 +103,11 @@ def get_organization_for_user(*, user: Any, code: str, action: str | None = None
     return org
 
 
+def has_children(*, organization: Organization) -> bool:
+    """Whether any organization has `organization` as its parent. One query."""
+    return Organization.objects.filter(parent_id=organization.pk).exists()
+
+
 def organization_people(*, organization: Organization) -> QuerySet[Any]:
     """Users who hold a role in `organization` itself, by name."""
     return (

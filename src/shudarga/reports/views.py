@@ -27,13 +27,15 @@ from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.organizations.roles import Action
-from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.organizations.selectors import get_organization_for_user, has_children
 from shudarga.plans.models import Measure
 from shudarga.reports import evaluation, services
 from shudarga.reports.consolidated import consolidated_report
 from shudarga.reports.documents import consolidated_docs, consolidated_xlsx
 from shudarga.reports.documents.model import chart_svg
 from shudarga.reports.exports import (
+    ANNEX_FORMATS,
+    ANNEXES,
     EXPORT_FORMATS,
     LAYOUTS,
     default_layout,
@@ -229,6 +231,7 @@ EVIDENCE_SHOWN = 4
 @login_required
 def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    access = report.plan.organization.access
     page = report_page(report=report, evidence_per_measure=EVIDENCE_SHOWN)
     permissions = report_permissions(organization=report.plan.organization)
     transitions, held_back = _transitions(report, request.user)
@@ -251,8 +254,11 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
-            "layout_formats": ("docx", "xlsx", "pdf"),
+            "layout_formats": ANNEX_FORMATS,
             "default_layout": default_layout(organization=report.plan.organization),
+            # The parent body's own report may carry its descendants' consolidated report.
+            "offers_annex": (access.sees_descendants or access.approves_reports)
+            and has_children(organization=report.plan.organization),
             "chart": mark_safe(  # noqa: S308 - escaped inside
                 chart_svg(
                     page.chart(),
@@ -631,9 +637,15 @@ def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: s
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     # Without `?layout=` the organization's default: national where it has a parent body.
     layout = request.GET.get("layout") or default_layout(organization=report.plan.organization)
-    if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
+    annex = request.GET.get("annex") or None
+    if fmt not in EXPORT_FORMATS or layout not in LAYOUTS or annex not in ANNEXES:
         raise Http404
-    exported = report_export(report=report, fmt=fmt, layout=layout)
+    if annex is not None:
+        if fmt not in ANNEX_FORMATS:
+            raise Http404
+        # The annex is the consolidated report: those who may read that page may have it.
+        _require_consolidated(report.plan.organization.access)
+    exported = report_export(report=report, fmt=fmt, layout=layout, annex=annex)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     return file_headers(response, filename=exported.filename)
 
@@ -801,6 +813,13 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
+def _require_consolidated(access: Any) -> None:
+    """403 unless the person reads the organization's consolidated report: those who see
+    its descendants or approve its reports."""
+    if not (access.sees_descendants or access.approves_reports):
+        raise PermissionDenied
+
+
 _CONSOLIDATED_FORMATS = {
     "docx": (
         consolidated_docs.write_docx,
@@ -820,9 +839,7 @@ def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
     (`?fmt=docx|xlsx|pdf` downloads it). Read by those who see the descendants or approve
     reports."""
     organization = get_organization_for_user(user=request.user, code=code)
-    access = organization.access
-    if not (access.sees_descendants or access.approves_reports):
-        raise PermissionDenied
+    _require_consolidated(organization.access)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     year, period = _ranking_choice(request)
