@@ -12,8 +12,8 @@ from django.http import Http404
 from shudarga.organizations.access import Access
 from shudarga.organizations.models import Membership, Organization, Unit
 from shudarga.organizations.roles import (
+    INHERITED_LABELS,
     INHERITED_ROLES,
-    ROLES_SEEING_DESCENDANTS,
     Action,
 )
 
@@ -139,19 +139,21 @@ def member_list(*, organization: Organization) -> QuerySet[Any]:
 
 
 def inherited_members(*, organization: Organization) -> list[Membership]:
-    """Roles held on an ancestor of `organization` that also see it (auditors and leaders
-    of parent bodies), nearest ancestor first. One query."""
+    """The parent bodies' people who see `organization`'s data or evaluate its reports:
+    roles held on an ancestor that reach it (`roles.INHERITED_ROLES`: auditors, leaders and
+    reviewers of parent bodies), nearest ancestor first, each with `inherited_label` (what
+    the role is here). Read-only: they are managed by the parent body. One query."""
     ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1] if pk]
     if not ancestor_ids:
         return []
     rows = list(
-        Membership.objects.filter(
-            organization_id__in=ancestor_ids, role__in=ROLES_SEEING_DESCENDANTS
-        )
+        Membership.objects.filter(organization_id__in=ancestor_ids, role__in=list(INHERITED_ROLES))
         .select_related("user", "organization")
-        .order_by("user__first_name", "user__last_name", "user__username")
+        .order_by("user__first_name", "user__last_name", "user__username", "role")
     )
     depth = {pk: i for i, pk in enumerate(ancestor_ids)}
+    for membership in rows:
+        membership.inherited_label = INHERITED_LABELS[membership.role]
     return sorted(rows, key=lambda m: -depth[m.organization_id])
 
 
