@@ -10,13 +10,14 @@ import pytest
 from django.urls import reverse
 
 from shudarga.core.models import AuditEntry
+from shudarga.organizations.models import WorkflowPolicy
 from shudarga.organizations.roles import PARENT_EVALUATOR, PARENT_LEADER, Role
 from shudarga.organizations.selectors import access_for, roles_for_user
 from shudarga.plans.models import Plan
 from shudarga.plans.services import plan_change_status
 from shudarga.registers.models import Event
 from shudarga.reports import services
-from shudarga.reports.models import Report, ReportPolicy
+from shudarga.reports.models import Report
 from tests.api.conftest import Api, make_token
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.reports.conftest import AFTER_THE_YEAR, score_all
@@ -114,7 +115,7 @@ def test_a_parent_leader_cannot_approve_submit_or_reopen_the_descendants_report(
     # Nor the organization's report rules.
     rules = reverse("reports:rules", args=[code])
     assert client.post(rules, {"four_eyes": "", "reason": "small"}).status_code == 403
-    assert not ReportPolicy.objects.exists()
+    assert not WorkflowPolicy.objects.exists()
 
 
 def test_a_parent_leader_cannot_edit_the_descendants_registers_or_evidence(

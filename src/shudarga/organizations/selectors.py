@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from shudarga.organizations.access import Access
-from shudarga.organizations.models import Membership, Organization, Unit
+from shudarga.organizations.models import Membership, Organization, Unit, WorkflowPolicy
 from shudarga.organizations.roles import (
     INHERITED_LABELS,
     INHERITED_ROLES,
@@ -186,3 +186,20 @@ def get_membership_for_user(*, user: Any, code: str, membership_id: int) -> Memb
 def user_holds_any_role(*, user: Any, roles: set[str] | frozenset[str]) -> bool:
     """Whether `user` holds any of `roles` in any organization (the cached memberships)."""
     return any(role in roles for _org_id, role, _path in _membership_rows(user))
+
+
+def workflow_policy(*, organization_id: int) -> WorkflowPolicy | None:
+    """The organization's workflow policy row, with who last changed it; None means the
+    defaults (four eyes on). One query."""
+    return (
+        WorkflowPolicy.objects.filter(organization_id=organization_id)
+        .select_related("changed_by")
+        .first()
+    )
+
+
+def four_eyes_on(*, organization_id: int) -> bool:
+    """Whether the four-eyes rule holds for the organization's plans and reports (on by
+    default): the one place both apps ask. One query."""
+    policy = workflow_policy(organization_id=organization_id)
+    return policy is None or policy.four_eyes

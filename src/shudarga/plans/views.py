@@ -44,6 +44,7 @@ from shudarga.plans.selectors import (
     get_plan_for_user,
     import_assignments,
     organization_layout,
+    plan_four_eyes_refusal,
     plan_list_for_organization,
     plan_to_document,
     plans_of_year,
@@ -255,6 +256,13 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
         if access.may(_TRANSITION_ACTIONS[name])
         and services.transition_applies(plan=plan, transition=name)
     ]
+    # The four-eyes rule: whoever imported the plan is not offered its approval, and is
+    # told why.
+    four_eyes_note = None
+    if any(name == "approve" for name, _label in transitions):
+        four_eyes_note = plan_four_eyes_refusal(plan=plan, user=request.user)
+        if four_eyes_note:
+            transitions = [(n, label) for n, label in transitions if n != "approve"]
     return render(
         request,
         "plans/plan_detail.html",
@@ -265,6 +273,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "measure_count": len(document.measures),
             "export_formats": EXPORT_FORMATS if access.may(Action.EXPORT_PLAN) else (),
             "transitions": transitions,
+            "four_eyes_note": four_eyes_note,
             "may_delete": access.may(Action.DELETE_PLAN) and plan.status == Plan.Status.DRAFT,
             "may_import": access.may(Action.IMPORT_PLAN),
             "seal_check": plan_seal_badge(plan=plan, document=document),
@@ -322,6 +331,11 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
         return redirect(plan)
     transition = form.cleaned_data["transition"]
     plan.organization.access.require(_TRANSITION_ACTIONS[transition])
+    if transition == "approve" and (
+        refusal := plan_four_eyes_refusal(plan=plan, user=request.user)
+    ):
+        messages.error(request, refusal)  # before the confirmation page: it would not help
+        return redirect(plan)
     if request.POST.get("confirmed") != "1" and services.transition_applies(
         plan=plan, transition=transition
     ):

@@ -283,34 +283,6 @@ class RankingApproval(models.Model):
         return f"{self.organization} · {self.year} · {self.period}"
 
 
-class ReportPolicy(models.Model):
-    """How an organization runs its report workflow. Without a row the defaults hold.
-
-    `four_eyes` (on by default): the person who submitted a report may not score, review or
-    approve it, and whoever reviewed or scored it may not approve it. An organization too
-    small for that may turn it off; the change is audited with its reason and shown on every
-    report page.
-    """
-
-    organization = models.OneToOneField(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="report_policy",
-    )
-    four_eyes = models.BooleanField(_("four-eyes rule"), default=True)
-    reason = models.TextField(_("reason for the last change"), blank=True)
-    changed_by = _user_fk(_("changed by"))
-    changed_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("report workflow policy")
-        verbose_name_plural = _("report workflow policies")
-
-    def __str__(self) -> str:
-        return f"{self.organization} · four eyes {'on' if self.four_eyes else 'off'}"
-
-
 def bundle_upload_to(instance: ReportBundle, filename: str) -> str:
     return f"report-bundles/{instance.report.plan.organization_id}/{filename}"
 
