@@ -439,6 +439,10 @@ def test_the_parent_reopens_changes_and_approves_its_evaluation_again(
     html = client.get(_url("detail", report)).content.decode()
     assert "Reopened by the parent body on" in html and "1.1-ийн үнэлгээг засна" in html
     assert 'value="reopen"' not in html
+    api = Api(client, make_token(officer))
+    data = api.get(f"/organizations/HOME/reports/{report.pk}").json()["parent_evaluation"]
+    assert data["status"] == "open" and data["reopened_reason"] == "1.1-ийн үнэлгээг засна"
+    assert data["reopened_at"] is not None
 
     # The reopened evaluation changes and is approved again: sealed anew.
     client.force_login(parent_reviewer)

@@ -220,6 +220,10 @@ class ParentEvaluationOut(Schema):
     status: str = Field(description="`open`, `returned` (for correction) or `approved`.")
     returned_reason: str
     approved_at: dt.datetime | None
+    reopened_reason: str = Field(
+        description="Why the parent body last reopened its approved evaluation; empty if never."
+    )
+    reopened_at: dt.datetime | None
 
 
 class LevelCount(Schema):
