@@ -34,7 +34,8 @@ from django.urls import get_resolver, reverse
 
 from shudarga.organizations.roles import (
     PARENT_EVALUATOR,
-    ROLES_SEEING_DESCENDANTS,
+    PARENT_LEADER,
+    ROLES_SHOWN_DESCENDANTS,
     Action,
     Role,
     role_allows,
@@ -226,6 +227,7 @@ TABLE: dict[str, Page] = {
         posts={
             "return": ({"step": "return", "reason": "x"}, need(Action.EVALUATE_AS_PARENT)),
             "approve": ({"step": "approve"}, need(Action.EVALUATE_AS_PARENT)),
+            "reopen": ({"step": "reopen", "reason": "x"}, need(Action.EVALUATE_AS_PARENT)),
         },
     ),
     "reports:measure_comment": Page(
@@ -276,7 +278,9 @@ PERSONAS: dict[str, tuple[str, str, frozenset[str]]] = {
     "reviewer": ("org", Role.REVIEWER, frozenset({Role.REVIEWER})),
     "leader": ("org", Role.LEADER, frozenset({Role.LEADER})),
     "auditor": ("org", Role.AUDITOR, frozenset({Role.AUDITOR})),
-    "leader of the parent": ("parent", Role.LEADER, frozenset({Role.LEADER, PARENT_EVALUATOR})),
+    # The parent body's leader is not the organization's leader: it reads the organization
+    # and its descendants and evaluates for the parent body, and approves nothing of its own.
+    "leader of the parent": ("parent", Role.LEADER, frozenset({PARENT_LEADER, PARENT_EVALUATOR})),
     "auditor of the parent": ("parent", Role.AUDITOR, frozenset({Role.AUDITOR})),
     # Issue 18: a reviewer of the parent body reads the organization and evaluates its
     # reports for the parent body, nothing else.
@@ -288,7 +292,7 @@ PERSONAS: dict[str, tuple[str, str, frozenset[str]]] = {
 def _allowed(need_: Need, roles: frozenset[str]) -> bool:
     if need_.any_of & {ANYONE, SIGNED_IN}:
         return True
-    if SEES_DESCENDANTS in need_.any_of and roles & ROLES_SEEING_DESCENDANTS:
+    if SEES_DESCENDANTS in need_.any_of and roles & ROLES_SHOWN_DESCENDANTS:
         return True
     return any(role_allows(role, what) for role in roles for what in need_.any_of)
 

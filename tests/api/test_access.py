@@ -13,10 +13,28 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shudarga.api.access import ACTION_KEY, PUBLIC, TOKEN
 from shudarga.api.models import ApiToken
 from shudarga.api.v1 import api as ninja_api
-from shudarga.organizations.roles import Action, Role, role_allows
+from shudarga.organizations.roles import INHERITED_ROLES, Action, Role, role_allows
 from tests.api.conftest import PDF
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parent_leader(parent_org):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username="parent-leader")
+    MembershipFactory(user=user, organization=parent_org, role=Role.LEADER)
+    return user
+
+
+@pytest.fixture
+def parent_reviewer(parent_org):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username="parent-reviewer")
+    MembershipFactory(user=user, organization=parent_org, role=Role.REVIEWER)
+    return user
 
 
 def _operations() -> list[tuple[str, str, str | None]]:
@@ -100,10 +118,19 @@ PERSONAS = {
     "auditor": (Role.AUDITOR, False, "home"),  # of the parent body: sees HOME through it
     "outsider": (Role.COORDINATOR, False, "away"),  # coordinator of OTHER
     "read_only": (Role.COORDINATOR, True, "home"),  # the coordinator's read-only token
+    # Leader and reviewer of the parent body: in HOME they hold only what a parent body's
+    # people hold there (`INHERITED_ROLES`), never HOME's own leader's or reviewer's rights.
+    "parent_leader": (Role.LEADER, False, "home"),
+    "parent_reviewer": (Role.REVIEWER, False, "home"),
+}
+# The roles each persona holds in its own organization (its role there, or inherited).
+ROLES_INSIDE = {
+    "parent_leader": INHERITED_ROLES[Role.LEADER],
+    "parent_reviewer": INHERITED_ROLES[Role.REVIEWER],
 }
 
 
-def _expected(method: str, action: str, role: str, read_only: bool, inside: bool):
+def _expected(method: str, action: str, roles: frozenset[str], read_only: bool, inside: bool):
     """(status, error code or None) the walk expects; a 2xx is written 200."""
     if action in (PUBLIC, TOKEN):
         return 200, None
@@ -111,7 +138,7 @@ def _expected(method: str, action: str, role: str, read_only: bool, inside: bool
         return 403, "read_only_token"  # refused before any lookup, inside or out
     if not inside:
         return 404, "not_found"
-    if role_allows(role, action):
+    if any(role_allows(role, action) for role in roles):
         return 200, None
     return 403, "forbidden"
 
@@ -123,6 +150,7 @@ def test_each_role_gets_what_the_permission_table_gives_it(
     from shudarga.plans.documents.reading import read_plan_document
 
     role, read_only, own = PERSONAS[persona]
+    roles = ROLES_INSIDE.get(persona, frozenset({role}))
     user = request.getfixturevalue("coordinator" if persona == "read_only" else persona)
     api = api_for(user, ApiToken.Scope.READ if read_only else ApiToken.Scope.READ_WRITE)
     # Another year's plan: each organization has the seed's 2023 plan already.
@@ -138,7 +166,7 @@ def test_each_role_gets_what_the_permission_table_gives_it(
                 if where == "outside":
                     continue  # the same for everyone: walked once, on HOME's published plan
                 values = worlds["home"]
-            status, code = _expected(method, action, role, read_only, where == "inside")
+            status, code = _expected(method, action, roles, read_only, where == "inside")
             response = _call(api, method, path, values)
             got = 200 if 200 <= response.status_code < 300 else response.status_code
             where_what = f"{persona} {where}: {method.upper()} {path}"

@@ -397,3 +397,38 @@ def test_the_pages_refuse_a_coordinators_own_roles(client, org, coordinator):
     assert client.post(remove).status_code == 403
 
     assert list(coordinator.memberships.values_list("role", flat=True)) == [Role.COORDINATOR]
+
+
+def test_the_members_page_lists_the_parent_bodys_people_apart_and_read_only(
+    client, org, parent_org, coordinator, auditor
+):
+    """Issue 18: the organization knows who of its parent bodies sees its data and with
+    what role; they are listed apart, with no button to change them."""
+    from shudarga.organizations.roles import INHERITED_LABELS
+
+    top_leader = UserFactory(username="aimag-leader", first_name="Дорж")
+    MembershipFactory(user=top_leader, organization=parent_org, role=Role.LEADER)
+    parent_reviewer = UserFactory(username="aimag-reviewer")
+    MembershipFactory(user=parent_reviewer, organization=parent_org, role=Role.REVIEWER)
+    # A parent body's officer and coordinator see nothing here: not listed.
+    MembershipFactory(
+        user=UserFactory(username="aimag-officer"), organization=parent_org, role=Role.OFFICER
+    )
+    client.force_login(coordinator)
+    response = client.get(_members_url(org))
+    inherited = response.context["inherited"]
+    assert sorted((m.user.username, m.role) for m in inherited) == [
+        ("aimag-leader", Role.LEADER),
+        ("aimag-reviewer", Role.REVIEWER),
+        ("auditor", Role.AUDITOR),
+    ]
+    body = response.content.decode()
+    section = body[body.index('id="parent-people"') :]
+    for role in (Role.LEADER, Role.REVIEWER, Role.AUDITOR):
+        assert str(INHERITED_LABELS[role]) in section
+    assert "aimag-officer" not in body
+    assert parent_org.name in section
+    # Read-only: no form or link to change their roles from here.
+    assert "<form" not in section and "remove" not in section
+    # They are not among the organization's own people.
+    assert {p.username for p in response.context["page_obj"].object_list} == {"coordinator"}

@@ -183,13 +183,14 @@ def test_a_report_walks_from_submission_to_the_parents_approved_evaluation(
     # Exports: DOCX, XLSX, PDF and JSON carry the parent's column and percents.
     document = report_to_document(report=report)
     assert document.parent.percent_text == "94.7"
-    word = docx.Document(io.BytesIO(client.get(_url("export", report, "docx")).content))
+    official = "?layout=official"
+    word = docx.Document(io.BytesIO(client.get(_url("export", report, "docx") + official).content))
     table = next(t for t in word.tables if t.rows[0].cells[0].text == "Д/д")
     assert table.rows[0].cells[-1].text == "Эх байгууллага үнэлгээ"
     assert table.rows[-1].cells[-1].text == "94.7%"
     assert table.rows[-1].cells[-2].text == "98.4%"
     sheet = openpyxl.load_workbook(
-        io.BytesIO(client.get(_url("export", report, "xlsx")).content)
+        io.BytesIO(client.get(_url("export", report, "xlsx") + official).content)
     ).active
     headers = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert "Эх байгууллага үнэлгээ" in headers
@@ -355,3 +356,162 @@ def test_the_national_template_names_the_parent_before_it_scores(approved_report
     assert document.column_title("parent") == "Эх байгууллага үнэлгээ"
     # The official layout stays as it was until the parent body scores.
     assert report_to_document(report=approved_report).columns[-1] == "score"
+
+
+# -- reopening an approved evaluation -------------------------------------------------------
+
+
+@pytest.fixture
+def sealed_evaluation(approved_report, parent_reviewer, parent_leader):
+    """`approved_report` scored by the parent's reviewer (1.1 at 30, the rest 100) and its
+    evaluation approved and sealed by the parent's leader."""
+    _evaluated(approved_report, parent_reviewer)
+    evaluation.parent_evaluation_approve(report=approved_report, actor=parent_leader)
+    return approved_report
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("officer", 403),
+        ("reviewer", 403),  # the organization's own reviewer and leader: not the parent's
+        ("leader", 403),
+        ("auditor", 403),  # the parent's auditor reads and changes nothing
+        ("outsider", 404),
+    ],
+)
+def test_only_the_parent_body_reopens_its_evaluation(
+    client, request, sealed_evaluation, who, status
+):
+    user = (
+        request.getfixturevalue(who)
+        if who != "outsider"
+        else MembershipFactory(
+            user=UserFactory(username="x"),
+            organization=request.getfixturevalue("other_org"),
+            role=Role.LEADER,
+        ).user
+    )
+    client.force_login(user)
+    response = client.post(
+        _url("parent_step", sealed_evaluation), {"step": "reopen", "reason": "Дахин үзье"}
+    )
+    assert response.status_code == status
+    assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.APPROVED
+    assert not ReportEvent.objects.filter(action=ReportEvent.Action.PARENT_REOPENED).exists()
+
+
+def test_the_parent_reopens_changes_and_approves_its_evaluation_again(
+    client, sealed_evaluation, parent_reviewer, parent_leader, officer
+):
+    report = sealed_evaluation
+    first_seal = Seal.objects.get(kind=Seal.Kind.EVALUATION)
+    client.force_login(parent_leader)
+    page = client.get(_url("detail", report)).content.decode()
+    assert 'value="reopen"' in page
+
+    # A reason is needed; without one nothing changes.
+    client.post(_url("parent_step", report), {"step": "reopen", "reason": "  "})
+    assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.APPROVED
+
+    response = client.post(
+        _url("parent_step", report), {"step": "reopen", "reason": "1.1-ийн үнэлгээг засна"}
+    )
+    assert response.status_code == 302
+    ev = ParentEvaluation.objects.get()
+    assert ev.status == ParentEvaluation.Status.OPEN
+    assert (ev.reopened_reason, ev.reopened_by) == ("1.1-ийн үнэлгээг засна", parent_leader)
+    entry = AuditEntry.objects.get(action="report.parent_reopened")
+    assert entry.actor == parent_leader and entry.organization_id == report.plan.organization_id
+    assert entry.changes["reason"] == "1.1-ийн үнэлгээг засна"
+    event = report.events.get(action=ReportEvent.Action.PARENT_REOPENED)
+    assert event.reason == "1.1-ийн үнэлгээг засна"
+    # The sealed approval stays on record, no longer in force.
+    assert seal_verify(seal=first_seal).state == "reopened"
+    # Reopening twice is refused: it is open.
+    with pytest.raises(ValidationError, match="Only an approved evaluation"):
+        evaluation.parent_evaluation_reopen(report=report, actor=parent_leader, reason="x")
+
+    # The descendant is told and sees why.
+    told = Notification.objects.get(event="report.parent_reopened", user=officer)
+    assert "1.1-ийн үнэлгээг засна" in str(told.params)
+    client.force_login(officer)
+    html = client.get(_url("detail", report)).content.decode()
+    assert "Reopened by the parent body on" in html and "1.1-ийн үнэлгээг засна" in html
+    assert 'value="reopen"' not in html
+    api = Api(client, make_token(officer))
+    data = api.get(f"/organizations/HOME/reports/{report.pk}").json()["parent_evaluation"]
+    assert data["status"] == "open" and data["reopened_reason"] == "1.1-ийн үнэлгээг засна"
+    assert data["reopened_at"] is not None
+
+    # The reopened evaluation changes and is approved again: sealed anew.
+    client.force_login(parent_reviewer)
+    assert _parent_score(client, report, "1.1", 70).status_code == 302
+    assert report.items.get(measure__code="1.1").parent_score == 70
+    client.force_login(parent_leader)
+    client.post(_url("parent_step", report), {"step": "approve"})
+    assert ParentEvaluation.objects.get().status == ParentEvaluation.Status.APPROVED
+    second_seal = Seal.objects.filter(kind=Seal.Kind.EVALUATION).latest("id")
+    assert second_seal.pk != first_seal.pk
+    assert seal_verify(seal=first_seal).state == "superseded"
+    assert seal_verify(seal=second_seal).state == "intact"
+    assert report_page(report=report).parent_percent == Decimal("98.4")  # (18·100 + 70) / 19
+    client.force_login(officer)
+    html = client.get(_url("detail", report)).content.decode()
+    assert "approved again" in html
+
+
+# -- which layout a download takes by default ----------------------------------------------
+
+
+def _first_header(response) -> str:
+    word = docx.Document(io.BytesIO(response.content))
+    return next(t for t in word.tables if len(t.rows) > 2).rows[0].cells[0].text
+
+
+def test_an_organization_with_a_parent_downloads_the_national_template_by_default(
+    client, approved_report, officer
+):
+    report = approved_report
+    client.force_login(officer)
+    response = client.get(_url("export", report, "docx"))
+    assert "-report-national-" in response["Content-Disposition"]
+    assert _first_header(response) == "Зорилт"
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(_url("export", report, "xlsx")).content))
+    assert any(r[0] == "Зорилт" for r in sheet.active.iter_rows(values_only=True))
+    pdf_response = client.get(_url("export", report, "pdf"))
+    assert "-report-national-" in pdf_response["Content-Disposition"]
+    # An explicit layout still wins.
+    response = client.get(_url("export", report, "docx") + "?layout=official")
+    assert "-report-national-" not in response["Content-Disposition"]
+    assert _first_header(response) == "Д/д"
+    # The page says which layout each link gives; the default's group comes first.
+    html = client.get(_url("detail", report)).content.decode()
+    national, official = (
+        html.index('data-test="export-national"'),
+        html.index('data-test="export-official"'),
+    )
+    assert national < official
+    assert "?layout=national" in html and "?layout=official" in html
+    # The command line follows the same default.
+    from shudarga.reports.exports import report_export
+
+    assert report_export(report=report, fmt="docx").filename.count("-national-") == 1
+
+
+def test_an_organization_without_a_parent_downloads_the_official_layout_by_default(
+    client, other_plan, other_org
+):
+    user = UserFactory(username="other-officer")
+    MembershipFactory(user=user, organization=other_org, role=Role.OFFICER)
+    report = services.report_create(
+        plan=other_plan, period="year", actor=None, today=AFTER_THE_YEAR
+    )
+    client.force_login(user)
+    response = client.get(_url("export", report, "docx"))
+    assert response["Content-Disposition"].endswith(f'-report-{report.pk}.docx"')
+    assert _first_header(response) == "Д/д"
+    response = client.get(_url("export", report, "docx") + "?layout=national")
+    assert _first_header(response) == "Зорилт"
+    html = client.get(_url("detail", report)).content.decode()
+    assert 'data-test="export-official"' in html and 'data-test="export-national"' not in html

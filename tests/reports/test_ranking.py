@@ -244,3 +244,104 @@ def test_the_ranking_and_consolidated_pages_show_their_rows_a_page_at_a_time(
         assert shown == [(1, "ALTAI"), (1, "BAYAN"), (1, "TSETSEG"), (1, "ERDENE"),
                          (2, "KHUVSGUL"), (2, "DORNOD")], name  # fmt: skip
         assert "page=2" in first, name  # the pagination links the next page
+
+
+# -- the consolidated report as an annex of the parent body's own report ---------------------
+
+
+def _docx_table(content: bytes, first_header: str) -> list[list[str]]:
+    import io
+
+    import docx
+
+    word = docx.Document(io.BytesIO(content))
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == first_header)
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def _sheet_rows(content: bytes, name: str) -> list[tuple]:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return list(book[name].iter_rows(values_only=True))
+
+
+def test_the_parents_own_report_carries_the_consolidated_report_as_its_annex(
+    client, parent_org, parent_leader, aimag, settings, tmp_path
+):
+    from shudarga.reports.consolidated import consolidated_report
+    from shudarga.reports.documents import consolidated_docs
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    own = _report(parent_org, 2023, own=70)  # the aimag's own year report
+    consolidated = consolidated_report(organization=parent_org, year=2023, period="year")
+    client.force_login(parent_leader)
+    page = client.get(reverse("reports:detail", args=[parent_org.code, own.pk])).content
+    html = page.decode()
+    assert 'data-test="export-annex"' in html
+    assert "?layout=official&amp;annex=consolidated" in html  # no parent: official layout
+
+    export = reverse("reports:export", args=[parent_org.code, own.pk, "docx"])
+    response = client.get(export + "?annex=consolidated")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-with-consolidated.docx"')
+    annex = _docx_table(response.content, "Байр")
+    # The annex's figures are the consolidated report's: the same selector, the same rows
+    # as its own download and page.
+    consolidated_url = reverse("reports:consolidated", args=[parent_org.code])
+    standalone = client.get(consolidated_url + "?year=2023&period=year&fmt=docx").content
+    assert annex == _docx_table(standalone, "Байр")
+    assert annex[1:] == consolidated_docs.rows(consolidated)
+    assert annex[1][:4] == ["1", "Алтай", "85.0", "100.0"]
+    # ... after the report itself, which is unchanged.
+    assert _docx_table(response.content, "Д/д") == _docx_table(client.get(export).content, "Д/д")
+    consolidated_page = client.get(consolidated_url + "?year=2023&period=year").content.decode()
+    for row in consolidated_docs.rows(consolidated):
+        assert f"{row[2]}" in consolidated_page
+
+    xlsx = reverse("reports:export", args=[parent_org.code, own.pk, "xlsx"])
+    content = client.get(xlsx + "?annex=consolidated").content
+    standalone = client.get(consolidated_url + "?year=2023&period=year&fmt=xlsx").content
+    assert _sheet_rows(content, "Хавсралт-Нэгтгэл") == _sheet_rows(standalone, "Нэгтгэл")
+    assert _sheet_rows(content, "Хавсралт-Хангалтгүй") == _sheet_rows(standalone, "Хангалтгүй")
+    assert _sheet_rows(content, "Тайлан") == _sheet_rows(client.get(xlsx).content, "Тайлан")
+
+    pdf = reverse("reports:export", args=[parent_org.code, own.pk, "pdf"])
+    alone, with_annex = client.get(pdf).content, client.get(pdf + "?annex=consolidated").content
+    assert with_annex.startswith(b"%PDF")
+    assert len(with_annex) > len(alone) + 1000  # the annex's pages (compressed)
+    annex_html = consolidated_docs.html(consolidated, annex=True)
+    assert consolidated_docs.ANNEX_HEADING in annex_html
+    name_cell = ' class="name"'
+    for row in consolidated_docs.rows(consolidated):
+        cells = [f"<td{name_cell if i == 1 else ''}>{v}</td>" for i, v in enumerate(row)]
+        assert "".join(cells) in annex_html
+
+    # JSON has no annex; an unknown annex is no page.
+    json_url = reverse("reports:export", args=[parent_org.code, own.pk, "json"])
+    assert client.get(json_url + "?annex=consolidated").status_code == 404
+    assert client.get(export + "?annex=bogus").status_code == 404
+
+
+def test_only_those_who_read_the_consolidated_report_get_the_annex(
+    client, parent_org, aimag, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    own = _report(parent_org, 2023)
+    officer = UserFactory(username="aimag-officer")
+    MembershipFactory(user=officer, organization=parent_org, role=Role.OFFICER)
+    client.force_login(officer)
+    export = reverse("reports:export", args=[parent_org.code, own.pk, "docx"])
+    assert client.get(export).status_code == 200
+    assert client.get(export + "?annex=consolidated").status_code == 403
+    page = client.get(reverse("reports:detail", args=[parent_org.code, own.pk]))
+    assert 'data-test="export-annex"' not in page.content.decode()
+    # An organization without descendants is offered no annex.
+    sum_report = _report(aimag["Алтай"], 2021)
+    sum_leader = UserFactory(username="altai-leader")
+    MembershipFactory(user=sum_leader, organization=aimag["Алтай"], role=Role.LEADER)
+    client.force_login(sum_leader)
+    page = client.get(reverse("reports:detail", args=["ALTAI", sum_report.pk]))
+    assert 'data-test="export-annex"' not in page.content.decode()

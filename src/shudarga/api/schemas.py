@@ -33,7 +33,14 @@ class OrganizationOut(Schema):
     code: str
     name: str
     parent: str | None = Field(None, description="The parent organization's code.")
-    roles: list[str] = Field(description="The token owner's roles in this organization.")
+    roles: list[str] = Field(
+        description=(
+            "The token owner's roles in this organization: their own (coordinator, officer, "
+            "reviewer, leader, auditor) or those a role on a parent body gives here "
+            "(auditor; parent_leader: reads it and its descendants; parent_evaluator: "
+            "evaluates its reports for the parent body)."
+        )
+    )
 
 
 class PlanOut(Schema):
@@ -220,6 +227,10 @@ class ParentEvaluationOut(Schema):
     status: str = Field(description="`open`, `returned` (for correction) or `approved`.")
     returned_reason: str
     approved_at: dt.datetime | None
+    reopened_reason: str = Field(
+        description="Why the parent body last reopened its approved evaluation; empty if never."
+    )
+    reopened_at: dt.datetime | None
 
 
 class LevelCount(Schema):

@@ -67,6 +67,7 @@ ACTIONS = {
     "report.parent_returned": gettext_lazy("Report returned by the parent body"),
     "report.parent_resubmitted": gettext_lazy("Corrected report sent back to the parent body"),
     "report.parent_approved": gettext_lazy("Parent body's evaluation approved"),
+    "report.parent_reopened": gettext_lazy("Parent body's evaluation reopened"),
     "evaluation.sealed": gettext_lazy("Parent body's evaluation sealed"),
     "ranking.approved": gettext_lazy("Ranking approved"),
     "report.bundle_requested": gettext_lazy("Evidence bundle requested"),

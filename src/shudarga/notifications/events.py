@@ -27,6 +27,9 @@ EVENTS: dict[str, Any] = {
     "report.parent_approved": _(
         "%(by)s approved the parent body's evaluation of the %(title)s report: %(percent)s."
     ),
+    "report.parent_reopened": _(
+        "%(by)s reopened the parent body's evaluation of the %(title)s report: %(reason)s"
+    ),
     "report.overdue": _("The %(title)s report was due on %(due)s and is not submitted yet."),
     "petition.received": _(
         "Petition %(number)s arrived and nobody handles it yet; answer by %(due)s."

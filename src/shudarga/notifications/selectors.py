@@ -27,8 +27,9 @@ def unread_count(*, user: Any) -> int:
 def members_who_may(*, organization: Organization | int, action: str) -> QuerySet[Any]:
     """Active users who hold, in `organization` itself, a role that allows `action`.
 
-    Roles inherited from a parent body are left out on purpose: a ministry's leader may
-    approve a report of each of its agencies but is not told of every one of them.
+    Roles inherited from a parent body are left out on purpose: a ministry's people act in
+    its agencies only for the ministry (`reports.notices.parent_step_notify` tells them
+    what concerns them), and are not told of every step of every agency.
     """
     roles = [role for role, allowed in PERMISSIONS.items() if action in allowed]
     org_id = organization if isinstance(organization, int) else organization.pk

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 
-from shudarga.organizations.roles import PERMISSIONS, ROLES_SEEING_DESCENDANTS, Action
+from shudarga.organizations.roles import PERMISSIONS, ROLES_SHOWN_DESCENDANTS, Action
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ class Access:
 
     @property
     def sees_descendants(self) -> bool:
-        """Leaders and auditors also see every organization below this one."""
-        return bool(self.roles & ROLES_SEEING_DESCENDANTS)
+        """Leaders and auditors (of this organization or of a parent body) also see every
+        organization below this one."""
+        return bool(self.roles & ROLES_SHOWN_DESCENDANTS)
 
     @property
     def handles_petitions(self) -> bool:

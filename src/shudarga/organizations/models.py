@@ -106,3 +106,41 @@ class Unit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkflowPolicy(models.Model):
+    """How an organization runs its approvals (plans and reports). Without a row the
+    defaults hold.
+
+    `four_eyes` (on by default): nobody approves alone what they made. The person who
+    submitted a report may not score, review or approve it, whoever reviewed or scored it
+    may not approve it, and whoever imported a plan may not approve it. An organization too
+    small for that may turn it off; the change is audited with its reason and shown on
+    every report page. It lives here, below plans and reports, so both apply the same rule
+    (`selectors.four_eyes_on`).
+    """
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="workflow_policy",
+    )
+    four_eyes = models.BooleanField(_("four-eyes rule"), default=True)
+    reason = models.TextField(_("reason for the last change"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report workflow policy")
+        verbose_name_plural = _("report workflow policies")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · four eyes {'on' if self.four_eyes else 'off'}"

@@ -70,12 +70,34 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Roles whose membership on an organization also opens its descendants.
 ROLES_SEEING_DESCENDANTS = frozenset({Role.AUDITOR, Role.LEADER})
 
-# Not a role anyone is given: what a reviewer or leader of a parent (ancestor) body holds in
-# each organization below it. It reads the organization and evaluates its reports for the
-# parent body (issue 18), beside the organization's own reviewer, whose work it never does.
+# Not roles anyone is given: what the people of a parent (ancestor) body hold in each
+# organization below it. The parent body's leader reads the organization and its own
+# descendants (`PARENT_LEADER`), but is not the organization's leader: it approves none of
+# its plans or reports and sets none of its rules. A reviewer or leader of the parent body
+# evaluates its reports for the parent body (`PARENT_EVALUATOR`, issue 18), beside the
+# organization's own reviewer, whose work it never does.
+PARENT_LEADER = "parent_leader"
 PARENT_EVALUATOR = "parent_evaluator"
-ROLES_EVALUATING_DESCENDANTS = frozenset({Role.REVIEWER, Role.LEADER})
+PERMISSIONS[PARENT_LEADER] = frozenset(_EVERYONE)
 PERMISSIONS[PARENT_EVALUATOR] = frozenset(_EVERYONE | {Action.EVALUATE_AS_PARENT})
+
+# What a role held on an ancestor becomes in an organization below it. An auditor stays an
+# auditor (it reads, wherever it looks); nothing else is inherited as itself.
+INHERITED_ROLES: dict[str, frozenset[str]] = {
+    Role.AUDITOR: frozenset({Role.AUDITOR}),
+    Role.LEADER: frozenset({PARENT_LEADER, PARENT_EVALUATOR}),
+    Role.REVIEWER: frozenset({PARENT_EVALUATOR}),
+}
+
+# Roles (own or inherited) that open the organization's subordinate-organization pages.
+ROLES_SHOWN_DESCENDANTS = ROLES_SEEING_DESCENDANTS | {PARENT_LEADER}
+
+# What the inherited roles are called on pages (the members page lists them, issue 18).
+INHERITED_LABELS = {
+    Role.AUDITOR: _("Auditor of the parent body"),
+    Role.LEADER: _("Leader of the parent body: sees and evaluates"),
+    Role.REVIEWER: _("Reviewer of the parent body: evaluates"),
+}
 
 
 def role_allows(role: str, action: str) -> bool:

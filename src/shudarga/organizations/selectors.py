@@ -10,11 +10,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from shudarga.organizations.access import Access
-from shudarga.organizations.models import Membership, Organization, Unit
+from shudarga.organizations.models import Membership, Organization, Unit, WorkflowPolicy
 from shudarga.organizations.roles import (
-    PARENT_EVALUATOR,
-    ROLES_EVALUATING_DESCENDANTS,
-    ROLES_SEEING_DESCENDANTS,
+    INHERITED_LABELS,
+    INHERITED_ROLES,
     Action,
 )
 
@@ -49,27 +48,23 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     if not rows:
         return Organization.objects.none()
     condition = Q(pk__in={org_id for org_id, _role, _path in rows})
-    above = ROLES_SEEING_DESCENDANTS | ROLES_EVALUATING_DESCENDANTS
-    for prefix in {path for _org_id, role, path in rows if role in above}:
+    for prefix in {path for _org_id, role, path in rows if role in INHERITED_ROLES}:
         condition |= Q(path__startswith=prefix)
     return Organization.objects.filter(condition)
 
 
 def roles_for_user(*, user: Any, organization: Organization) -> set[str]:
-    """Roles `user` holds in `organization`, including those inherited from ancestors that
-    see descendants, and `PARENT_EVALUATOR` for a reviewer or leader of an ancestor. Empty
-    when the user may not see it at all."""
+    """Roles `user` holds in `organization`: their own there, and what their roles on its
+    ancestors become in it (`roles.INHERITED_ROLES`: an auditor stays an auditor, a leader
+    becomes `PARENT_LEADER` and `PARENT_EVALUATOR`, a reviewer `PARENT_EVALUATOR`). A role
+    on a parent body never acts as the organization's own: its leader does not approve the
+    organization's plans or reports. Empty when the user may not see it at all."""
     roles = set()
     for org_id, role, path in _membership_rows(user):
         if org_id == organization.pk:
             roles.add(role)
-            continue
-        if not organization.path.startswith(path):
-            continue
-        if role in ROLES_SEEING_DESCENDANTS:
-            roles.add(role)
-        if role in ROLES_EVALUATING_DESCENDANTS:
-            roles.add(PARENT_EVALUATOR)
+        elif organization.path.startswith(path):
+            roles.update(INHERITED_ROLES.get(role, ()))
     return roles
 
 
@@ -108,6 +103,11 @@ def get_organization_for_user(*, user: Any, code: str, action: str | None = None
     return org
 
 
+def has_children(*, organization: Organization) -> bool:
+    """Whether any organization has `organization` as its parent. One query."""
+    return Organization.objects.filter(parent_id=organization.pk).exists()
+
+
 def organization_people(*, organization: Organization) -> QuerySet[Any]:
     """Users who hold a role in `organization` itself, by name."""
     return (
@@ -139,19 +139,21 @@ def member_list(*, organization: Organization) -> QuerySet[Any]:
 
 
 def inherited_members(*, organization: Organization) -> list[Membership]:
-    """Roles held on an ancestor of `organization` that also see it (auditors and leaders
-    of parent bodies), nearest ancestor first. One query."""
+    """The parent bodies' people who see `organization`'s data or evaluate its reports:
+    roles held on an ancestor that reach it (`roles.INHERITED_ROLES`: auditors, leaders and
+    reviewers of parent bodies), nearest ancestor first, each with `inherited_label` (what
+    the role is here). Read-only: they are managed by the parent body. One query."""
     ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1] if pk]
     if not ancestor_ids:
         return []
     rows = list(
-        Membership.objects.filter(
-            organization_id__in=ancestor_ids, role__in=ROLES_SEEING_DESCENDANTS
-        )
+        Membership.objects.filter(organization_id__in=ancestor_ids, role__in=list(INHERITED_ROLES))
         .select_related("user", "organization")
-        .order_by("user__first_name", "user__last_name", "user__username")
+        .order_by("user__first_name", "user__last_name", "user__username", "role")
     )
     depth = {pk: i for i, pk in enumerate(ancestor_ids)}
+    for membership in rows:
+        membership.inherited_label = INHERITED_LABELS[membership.role]
     return sorted(rows, key=lambda m: -depth[m.organization_id])
 
 
@@ -184,3 +186,20 @@ def get_membership_for_user(*, user: Any, code: str, membership_id: int) -> Memb
 def user_holds_any_role(*, user: Any, roles: set[str] | frozenset[str]) -> bool:
     """Whether `user` holds any of `roles` in any organization (the cached memberships)."""
     return any(role in roles for _org_id, role, _path in _membership_rows(user))
+
+
+def workflow_policy(*, organization_id: int) -> WorkflowPolicy | None:
+    """The organization's workflow policy row, with who last changed it; None means the
+    defaults (four eyes on). One query."""
+    return (
+        WorkflowPolicy.objects.filter(organization_id=organization_id)
+        .select_related("changed_by")
+        .first()
+    )
+
+
+def four_eyes_on(*, organization_id: int) -> bool:
+    """Whether the four-eyes rule holds for the organization's plans and reports (on by
+    default): the one place both apps ask. One query."""
+    policy = workflow_policy(organization_id=organization_id)
+    return policy is None or policy.four_eyes

@@ -8,10 +8,15 @@ from typing import Any
 from django.db.models import Case, Count, Prefetch, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shudarga.organizations.models import Organization, Unit
 from shudarga.organizations.roles import Action
-from shudarga.organizations.selectors import get_organization_for_user, organization_people
+from shudarga.organizations.selectors import (
+    four_eyes_on,
+    get_organization_for_user,
+    organization_people,
+)
 from shudarga.plans.assignment import MeasureAssignment, measure_assignments
 from shudarga.plans.documents.choices import ImportChoices
 from shudarga.plans.documents.model import (
@@ -178,3 +183,17 @@ def organization_layout(*, organization: Organization) -> ImportChoices:
     """The organization's saved way of reading its plan documents (empty if none)."""
     layout = PlanImportLayout.objects.filter(organization=organization).first()
     return ImportChoices.from_dict(layout.choices) if layout else ImportChoices()
+
+
+def plan_four_eyes_refusal(*, plan: Plan, user: Any) -> str | None:
+    """Why `user` may not approve `plan` under the organization's four-eyes rule
+    (`organizations.selectors.four_eyes_on`, the rule reports follow too), or None when they
+    may: whoever imported the plan may not approve it alone. The system itself (no user)
+    always may. One query when the rule is looked at."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if plan.created_by_id != user.pk:
+        return None
+    if not four_eyes_on(organization_id=plan.organization_id):
+        return None
+    return _("You imported this plan, so someone else must approve it (four-eyes rule).")

@@ -34,7 +34,7 @@ from shudarga.plans.models import (
     Signature,
 )
 from shudarga.plans.sealing import plan_seal
-from shudarga.plans.selectors import organization_layout
+from shudarga.plans.selectors import organization_layout, plan_four_eyes_refusal
 
 # What to do when the organization already has a plan for the document's year.
 REFUSE, REPLACE, REVISION = "refuse", "replace", "revision"
@@ -281,7 +281,9 @@ def plan_change_status(*, plan: Plan, transition: str, actor: Any, ip: str | Non
     Approving seals the plan (`sealing.plan_seal`): a digest of its interchange JSON that
     `verify_seal` and the plan page compare with the plan later; approving again after a
     reopening writes a new seal and keeps the old ones.
-    Raises ValidationError when the plan is not in the state the transition starts from.
+    Raises ValidationError when the plan is not in the state the transition starts from,
+    or when the four-eyes rule refuses the approval (`selectors.plan_four_eyes_refusal`:
+    whoever imported the plan does not approve it alone).
     """
     if transition not in _TRANSITIONS:
         raise ValidationError(_("Unknown plan status change."))
@@ -292,6 +294,8 @@ def plan_change_status(*, plan: Plan, transition: str, actor: Any, ip: str | Non
             _("The plan is %(status)s; it cannot be changed that way.")
             % {"status": plan.get_status_display()}
         )
+    if transition == "approve" and (refusal := plan_four_eyes_refusal(plan=plan, user=actor)):
+        raise ValidationError(refusal, code="four_eyes")
     plan.status = target
     plan.full_clean()
     plan.save(update_fields=["status", "updated_at"])

@@ -45,6 +45,7 @@ from shudarga.plans.selectors import (
     get_plan_for_user,
     import_assignments,
     organization_layout,
+    plan_four_eyes_refusal,
     plan_list_for_organization,
     plan_to_document,
     plans_of_year,
@@ -250,6 +251,13 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
     plan = get_plan_for_user(user=request.user, code=code, plan_id=plan_id)
     organization = plan.organization
     access = organization.access
+    # The four-eyes rule: whoever imported the plan is not offered its approval, and is
+    # told why. It depends on the person, so it is part of the body's key.
+    four_eyes_note = (
+        plan_four_eyes_refusal(plan=plan, user=request.user)
+        if access.may(Action.APPROVE_PLAN)
+        else None
+    )
 
     def compute() -> dict:
         # Read after the fragment's key (see `core.fragments`): the plan as it is now.
@@ -261,6 +269,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             for name, label in PlanStatusForm.base_fields["transition"].choices
             if access.may(_TRANSITION_ACTIONS[name])
             and services.transition_applies(plan=current, transition=name)
+            and not (name == "approve" and four_eyes_note)
         ]
         return {
             **plan_table_context(document),
@@ -268,6 +277,9 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
             "measure_count": len(document.measures),
             "export_formats": EXPORT_FORMATS if access.may(Action.EXPORT_PLAN) else (),
             "transitions": transitions,
+            "four_eyes_note": four_eyes_note
+            if services.transition_applies(plan=current, transition="approve")
+            else None,
             "may_delete": access.may(Action.DELETE_PLAN) and current.status == Plan.Status.DRAFT,
             "may_import": access.may(Action.IMPORT_PLAN),
             "seal_check": plan_seal_badge(plan=current, document=document),
@@ -287,7 +299,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
                 name="plan",
                 organization=organization,
                 compute=compute,
-                vary=(plan.pk,),
+                vary=(plan.pk, four_eyes_note),
             ),
         },
     )
@@ -340,6 +352,11 @@ def plan_status(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
         return redirect(plan)
     transition = form.cleaned_data["transition"]
     plan.organization.access.require(_TRANSITION_ACTIONS[transition])
+    if transition == "approve" and (
+        refusal := plan_four_eyes_refusal(plan=plan, user=request.user)
+    ):
+        messages.error(request, refusal)  # before the confirmation page: it would not help
+        return redirect(plan)
     if request.POST.get("confirmed") != "1" and services.transition_applies(
         plan=plan, transition=transition
     ):

@@ -5,8 +5,9 @@ approved report on the same scale as the organization's reviewer, with a comment
 the report back for correction with a reason (the report returns to draft, as a reopening
 does); the organization's next submission puts the report back before the parent body; the
 parent approves its evaluation once every due measure has its score, which seals it and
-locks its scores. Who may press which button is the view's question (`Action.
-EVALUATE_AS_PARENT`); the state rules live here. Each write is atomic and audited.
+locks its scores; it may reopen an approved evaluation with a reason (the seal stays on
+record, superseded by the next approval's). Who may press which button is the view's
+question (`Action.EVALUATE_AS_PARENT`); the state rules live here. Each write is atomic and audited.
 """
 
 from __future__ import annotations
@@ -261,6 +262,47 @@ def parent_evaluation_approve(
         actor=actor,
         action="report.parent_approved",
         changes={"status": ["open", "approved"], "percent": page.parent_percent_text},
+        ip=ip,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def parent_evaluation_reopen(
+    *, report: Report, actor: Any, reason: str, ip: str | None = None
+) -> ParentEvaluation:
+    """The parent body reopens its approved evaluation, with the reason: the evaluation is
+    open again, so its scores may change and it is approved (and sealed) anew. The seal of
+    the approval stays on record: `verify_seal` reads it as reopened, and as superseded once
+    the next approval seals again. The organization's people are told, and its report page
+    shows the reason."""
+    report = _fresh(report)
+    evaluation = _evaluation_for_update(report)
+    if evaluation.status != ParentEvaluation.Status.APPROVED:
+        raise ValidationError(
+            _("Only an approved evaluation can be reopened."), code="wrong_status"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the evaluation is reopened.")}, code="reason")
+    evaluation.status = ParentEvaluation.Status.OPEN
+    evaluation.reopened_reason = reason
+    evaluation.reopened_by, evaluation.reopened_at = _user(actor), timezone.now()
+    evaluation.save()
+    _event(report, ReportEvent.Action.PARENT_REOPENED, actor, reason=reason)
+    parent_step_notify(
+        report=report,
+        step="reopened",
+        actor=actor,
+        parent_id=evaluation.organization_id,
+        reason=reason,
+    )
+    _audit(
+        evaluation,
+        report,
+        actor=actor,
+        action="report.parent_reopened",
+        changes={"status": ["approved", "open"], "reason": reason},
         ip=ip,
     )
     return evaluation

@@ -153,9 +153,14 @@ class TransitionForm(forms.Form):
 
 class ParentStepForm(forms.Form):
     """The parent body's step on a subordinate organization's report: return it for
-    correction (with the reason) or approve its evaluation."""
+    correction (with the reason), approve its evaluation, or reopen the approved evaluation
+    (with the reason)."""
 
-    STEPS = [("return", _("Return for correction")), ("approve", _("Approve the evaluation"))]
+    STEPS = [
+        ("return", _("Return for correction")),
+        ("approve", _("Approve the evaluation")),
+        ("reopen", _("Reopen the evaluation")),
+    ]
     step = forms.ChoiceField(choices=STEPS)
     reason = forms.CharField(required=False, max_length=2000)
 

@@ -174,6 +174,7 @@ class ReportEvent(models.Model):
         PARENT_RETURNED = "parent_returned", _("Returned by the parent body")
         PARENT_RESUBMITTED = "parent_resubmitted", _("Corrected for the parent body")
         PARENT_APPROVED = "parent_approved", _("Evaluation approved by the parent body")
+        PARENT_REOPENED = "parent_reopened", _("Evaluation reopened by the parent body")
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
@@ -201,7 +202,8 @@ class ParentEvaluation(TimeStampedModel):
     evaluates (the report organization's parent) and where the evaluation stands: open
     while the parent scores, returned while the organization corrects the report (its next
     submission opens the evaluation again), approved once the parent approves it, which
-    seals it and locks the parent's scores.
+    seals it and locks the parent's scores. The parent may reopen an approved evaluation
+    with a reason; it is then open again until approved (and sealed) anew.
     """
 
     class Status(models.TextChoices):
@@ -229,6 +231,11 @@ class ParentEvaluation(TimeStampedModel):
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     approved_by = _user_fk(_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The last reopening of an approved evaluation: the seal of that approval stays on
+    # record (superseded by the next approval's), the descendant reads why it was reopened.
+    reopened_reason = models.TextField(_("why it was reopened"), blank=True)
+    reopened_by = _user_fk(_("reopened by"))
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("parent body's evaluation")
@@ -274,34 +281,6 @@ class RankingApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.year} · {self.period}"
-
-
-class ReportPolicy(models.Model):
-    """How an organization runs its report workflow. Without a row the defaults hold.
-
-    `four_eyes` (on by default): the person who submitted a report may not score, review or
-    approve it, and whoever reviewed or scored it may not approve it. An organization too
-    small for that may turn it off; the change is audited with its reason and shown on every
-    report page.
-    """
-
-    organization = models.OneToOneField(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="report_policy",
-    )
-    four_eyes = models.BooleanField(_("four-eyes rule"), default=True)
-    reason = models.TextField(_("reason for the last change"), blank=True)
-    changed_by = _user_fk(_("changed by"))
-    changed_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("report workflow policy")
-        verbose_name_plural = _("report workflow policies")
-
-    def __str__(self) -> str:
-        return f"{self.organization} · four eyes {'on' if self.four_eyes else 'off'}"
 
 
 def bundle_upload_to(instance: ReportBundle, filename: str) -> str:

@@ -56,10 +56,11 @@ def report_step_notify(*, report: Report, step: str, actor: Any, reason: str = "
 
 
 def parent_step_notify(*, report: Report, step: str, actor: Any, parent_id: int,
-                       percent: str = "") -> None:  # fmt: skip
+                       percent: str = "", reason: str = "") -> None:  # fmt: skip
     """Issue 18. "resubmitted": the parent body's reviewers and leaders learn that a report
     they returned was corrected; "approved": the organization's writers and reviewers learn
-    the parent body's evaluation (and its percent). The actor is left out."""
+    the parent body's evaluation (and its percent); "reopened": they learn it was reopened,
+    and why. The actor is left out."""
     if step == "resubmitted":
         users = list(members_who_may(organization=parent_id, action=Action.APPROVE_REPORT))
         event = "report.parent_resubmitted"
@@ -72,7 +73,7 @@ def parent_step_notify(*, report: Report, step: str, actor: Any, parent_id: int,
                 for u in members_who_may(organization=organization_id, action=a)
             }.values()
         )
-        event = "report.parent_approved"
+        event = "report.parent_approved" if step == "approved" else "report.parent_reopened"
     stamp = timezone.now().isoformat()
     notify(
         users=users,
@@ -83,6 +84,7 @@ def parent_step_notify(*, report: Report, step: str, actor: Any, parent_id: int,
             "org": report.plan.organization.name,
             "by": _name(actor),
             "percent": f"{percent}%" if percent and percent != "—" else "—",
+            "reason": reason,
         },
         url=report.get_absolute_url(),
         organization_id=report.plan.organization_id,

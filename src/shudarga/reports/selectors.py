@@ -20,9 +20,13 @@ from shudarga.criteria.rules import SCOPE_ORGANIZATION, Kind, Period, SurveyFact
 from shudarga.criteria.selectors import plan_evaluate, plan_period, rules_for_criteria
 from shudarga.evidence.models import Evidence
 from shudarga.evidence.selectors import evidence_for_measures, evidence_sample_for_measures
-from shudarga.organizations.models import Organization
+from shudarga.organizations.models import Organization, WorkflowPolicy
 from shudarga.organizations.roles import Action
-from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.organizations.selectors import (
+    four_eyes_on,
+    get_organization_for_user,
+    workflow_policy,
+)
 from shudarga.petitions.selectors import survey_summary, surveys_answered
 from shudarga.petitions.statistics import petition_quarter_stats
 from shudarga.plans.models import Criterion, Goal, Measure, Plan
@@ -45,7 +49,6 @@ from shudarga.reports.models import (
     ReportComment,
     ReportEvent,
     ReportItem,
-    ReportPolicy,
 )
 from shudarga.reports.periods import DOCUMENT_LABELS, PERIOD_KEYS, measure_is_due
 from shudarga.reports.scale import Scale, format_percent, get_scale, mean_percent
@@ -82,20 +85,10 @@ def report_permissions(*, organization: Organization) -> dict[str, bool]:
 # -- four eyes ----------------------------------------------------------------------------
 
 
-def report_policy(*, organization_id: int) -> ReportPolicy | None:
-    """The organization's report policy row, with who last changed it; None means the
-    defaults (four eyes on). One query."""
-    return (
-        ReportPolicy.objects.filter(organization_id=organization_id)
-        .select_related("changed_by")
-        .first()
-    )
-
-
-def four_eyes_on(*, organization_id: int) -> bool:
-    """Whether the four-eyes rule holds for the organization's reports (on by default)."""
-    policy = report_policy(organization_id=organization_id)
-    return policy is None or policy.four_eyes
+def report_policy(*, organization_id: int) -> WorkflowPolicy | None:
+    """The organization's workflow policy row (`organizations.selectors.workflow_policy`:
+    the four-eyes rule of its plans and reports); None means the defaults. One query."""
+    return workflow_policy(organization_id=organization_id)
 
 
 def four_eyes_refusal(*, report: Report, user: Any, step: str) -> str | None:

@@ -29,7 +29,7 @@ from shudarga.core.services import (
     record_lock_release,
     record_lock_set,
 )
-from shudarga.organizations.models import Organization
+from shudarga.organizations.models import Organization, WorkflowPolicy
 from shudarga.plans.models import Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.drafting import draft_text
@@ -40,7 +40,6 @@ from shudarga.reports.models import (
     ReportComment,
     ReportEvent,
     ReportItem,
-    ReportPolicy,
 )
 from shudarga.reports.notices import report_step_notify
 from shudarga.reports.periods import (
@@ -581,7 +580,7 @@ def report_reopen(*, report: Report, actor: Any, reason: str, ip: str | None = N
 @transaction.atomic
 def report_policy_set(
     *, organization: Organization, four_eyes: bool, reason: str, actor: Any, ip: str | None = None
-) -> ReportPolicy:
+) -> WorkflowPolicy:
     """Turn the four-eyes rule on or off for `organization`'s reports, with the reason
     (required to turn it off). Audited; the views let only the leader call it."""
     reason = reason.strip()
@@ -589,7 +588,7 @@ def report_policy_set(
         raise ValidationError(
             {"reason": _("Say why one person may submit, review and approve reports here.")}
         )
-    policy, _created = ReportPolicy.objects.select_for_update().get_or_create(
+    policy, _created = WorkflowPolicy.objects.select_for_update().get_or_create(
         organization=organization
     )
     before = policy.four_eyes

@@ -34,13 +34,21 @@ from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_latest, seals_of_object
 from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
-from shudarga.organizations.selectors import get_organization_for_user
+from shudarga.organizations.selectors import get_organization_for_user, has_children
 from shudarga.plans.models import Measure
 from shudarga.reports import evaluation, services
 from shudarga.reports.consolidated import consolidated_report
 from shudarga.reports.documents import consolidated_docs, consolidated_xlsx
 from shudarga.reports.documents.model import chart_svg
-from shudarga.reports.exports import EXPORT_FORMATS, LAYOUTS, report_export, report_filename
+from shudarga.reports.exports import (
+    ANNEX_FORMATS,
+    ANNEXES,
+    EXPORT_FORMATS,
+    LAYOUTS,
+    default_layout,
+    report_export,
+    report_filename,
+)
 from shudarga.reports.forms import (
     CommentForm,
     DueDateForm,
@@ -131,8 +139,14 @@ def _parent_open(report: Report, page: Any) -> bool:
 
 def _parent_steps(report: Report, page: Any, user: Any) -> dict[str, Any] | None:
     """What the parent body's evaluator may do on the report page: return it, approve the
-    evaluation (or why not: the four-eyes rule). None for everyone else."""
-    if not _evaluates(report) or not _parent_open(report, page):
+    evaluation (or why not: the four-eyes rule), or reopen the approved evaluation. None
+    for everyone else."""
+    if not _evaluates(report):
+        return None
+    ev = page.evaluation
+    if ev is not None and ev.status == ev.Status.APPROVED:
+        return {"reopen": True, "approve": False, "refusal": None}
+    if not _parent_open(report, page):
         return None
     refusal = (
         parent_four_eyes_refusal(report=report, evaluation=page.evaluation, user=user)
@@ -224,6 +238,7 @@ EVIDENCE_SHOWN = 4
 @login_required
 def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
+    access = report.plan.organization.access
     page = report_page(report=report, evidence_per_measure=EVIDENCE_SHOWN)
     permissions = report_permissions(organization=report.plan.organization)
     transitions, held_back = _transitions(report, request.user)
@@ -246,7 +261,11 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
             "history": report_history(report=report),
             "bundle": report_latest_bundle(report=report),
             "export_formats": EXPORT_FORMATS,
-            "national_formats": ("docx", "xlsx", "pdf"),
+            "layout_formats": ANNEX_FORMATS,
+            "default_layout": default_layout(organization=report.plan.organization),
+            # The parent body's own report may carry its descendants' consolidated report.
+            "offers_annex": (access.sees_descendants or access.approves_reports)
+            and has_children(organization=report.plan.organization),
             "chart": mark_safe(  # noqa: S308 - escaped inside
                 chart_svg(
                     page.chart(),
@@ -535,7 +554,8 @@ def report_transition(request: AuthedRequest, code: str, report_id: int) -> Http
 
 @login_required
 def report_parent_step(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
-    """The parent body returns the report for correction or approves its evaluation."""
+    """The parent body returns the report for correction, approves its evaluation or
+    reopens the approved evaluation."""
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -554,6 +574,16 @@ def report_parent_step(request: AuthedRequest, code: str, report_id: int) -> Htt
                 ip=client_ip(request),
             )
             messages.success(request, _("The report was returned to the organization."))
+        elif form.cleaned_data["step"] == "reopen":
+            evaluation.parent_evaluation_reopen(
+                report=report,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+            messages.success(
+                request, _("The evaluation was reopened; approve it again when it is done.")
+            )
         else:
             evaluation.parent_evaluation_approve(
                 report=report, actor=request.user, ip=client_ip(request)
@@ -612,10 +642,17 @@ def report_due_date(request: AuthedRequest, code: str, report_id: int) -> HttpRe
 @login_required
 def report_export_view(request: AuthedRequest, code: str, report_id: int, fmt: str) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
-    layout = request.GET.get("layout", "official")
-    if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
+    # Without `?layout=` the organization's default: national where it has a parent body.
+    layout = request.GET.get("layout") or default_layout(organization=report.plan.organization)
+    annex = request.GET.get("annex") or None
+    if fmt not in EXPORT_FORMATS or layout not in LAYOUTS or annex not in ANNEXES:
         raise Http404
-    exported = report_export(report=report, fmt=fmt, layout=layout)
+    if annex is not None:
+        if fmt not in ANNEX_FORMATS:
+            raise Http404
+        # The annex is the consolidated report: those who may read that page may have it.
+        _require_consolidated(report.plan.organization.access)
+    exported = report_export(report=report, fmt=fmt, layout=layout, annex=annex)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     return file_headers(response, filename=exported.filename)
 
@@ -798,6 +835,13 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
+def _require_consolidated(access: Any) -> None:
+    """403 unless the person reads the organization's consolidated report: those who see
+    its descendants or approve its reports."""
+    if not (access.sees_descendants or access.approves_reports):
+        raise PermissionDenied
+
+
 _CONSOLIDATED_FORMATS = {
     "docx": (
         consolidated_docs.write_docx,
@@ -817,9 +861,7 @@ def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
     (`?fmt=docx|xlsx|pdf` downloads it). Read by those who see the descendants or approve
     reports."""
     organization = get_organization_for_user(user=request.user, code=code)
-    access = organization.access
-    if not (access.sees_descendants or access.approves_reports):
-        raise PermissionDenied
+    _require_consolidated(organization.access)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     year, period = _ranking_choice(request)

@@ -98,6 +98,8 @@ def report_detail_out(report: Report) -> dict[str, Any]:
             "status": evaluation.status,
             "returned_reason": evaluation.returned_reason,
             "approved_at": evaluation.approved_at,
+            "reopened_reason": evaluation.reopened_reason,
+            "reopened_at": evaluation.reopened_at,
         },
         "period_start": page.period.start,
         "period_end": page.period.end,

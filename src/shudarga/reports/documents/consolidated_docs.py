@@ -57,9 +57,14 @@ def rows(consolidated: Any) -> list[list[str]]:
     return result
 
 
-def write_docx(consolidated: Any) -> bytes:
-    doc = docx.Document()
-    set_up_landscape_page(doc)
+# The heading of the consolidated report where it is an annex of the parent body's own
+# plan report (issue 18).
+ANNEX_HEADING = "Хавсралт. Харьяа байгууллагуудын тайлангийн нэгтгэл"
+
+
+def _append(doc: Any, consolidated: Any) -> None:
+    """The consolidated report's title, summary, table and low measures, at the end of
+    `doc` (a python-docx document)."""
     center = WD_ALIGN_PARAGRAPH.CENTER
     paragraph(doc, title(consolidated), bold=True, align=center, size=12)
     paragraph(doc, f"({DOCUMENT_LABELS[consolidated.ranking.period]})", align=center)
@@ -83,16 +88,35 @@ def write_docx(consolidated: Any) -> bytes:
         for measure in consolidated.low:
             p = paragraph(doc, f"{measure.code}. {measure.text} — {measure.count}", size=9)
             p.paragraph_format.space_after = Pt(2)
+
+
+def write_docx(consolidated: Any) -> bytes:
+    doc = docx.Document()
+    set_up_landscape_page(doc)
+    _append(doc, consolidated)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def html(consolidated: Any) -> str:
+def annex_docx(report: bytes, consolidated: Any) -> bytes:
+    """`report` (a DOCX of the parent body's own report) with the consolidated report of
+    its descendants after it, on a new page, as its annex."""
+    doc = docx.Document(io.BytesIO(report))
+    doc.add_page_break()
+    paragraph(doc, ANNEX_HEADING, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, size=9)
+    _append(doc, consolidated)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def html(consolidated: Any, *, annex: bool = False) -> str:
     with translation.override("mn"):
         return render_to_string(
             "reports/consolidated_pdf.html",
             {
+                "annex_heading": ANNEX_HEADING if annex else "",
                 "title": title(consolidated),
                 "period_label": DOCUMENT_LABELS[consolidated.ranking.period],
                 "summary": consolidated.summary(),
@@ -108,3 +132,13 @@ def write_pdf(consolidated: Any) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html(consolidated), base_url=None).write_pdf()
+
+
+def annex_pdf(report_html: str, consolidated: Any) -> bytes:
+    """The PDF of the parent body's own report (`report_html`, `pdf.html` of it) with the
+    consolidated report of its descendants after it, as its annex: the pages of both."""
+    from weasyprint import HTML
+
+    report = HTML(string=report_html, base_url=None).render()
+    annex = HTML(string=html(consolidated, annex=True), base_url=None).render()
+    return report.copy([*report.pages, *annex.pages]).write_pdf()

@@ -22,11 +22,34 @@ TIMING = {
 }
 
 
+# Sheet names of the consolidated report where it is an annex of the parent body's own
+# report workbook (issue 18).
+ANNEX_SHEETS = ("Хавсралт-Нэгтгэл", "Хавсралт-Хангалтгүй")
+
+
 def write(consolidated: Any) -> bytes:
-    ranking = consolidated.ranking
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Нэгтгэл"
+    _add(workbook, consolidated, sheet=workbook.active, names=("Нэгтгэл", "Хангалтгүй"))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def annex(report: bytes, consolidated: Any) -> bytes:
+    """`report` (an XLSX of the parent body's own report) with the consolidated report of
+    its descendants in two more sheets (`ANNEX_SHEETS`), as its annex."""
+    workbook = openpyxl.load_workbook(io.BytesIO(report))
+    _add(workbook, consolidated, sheet=workbook.create_sheet(), names=ANNEX_SHEETS)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _add(workbook: Any, consolidated: Any, *, sheet: Any, names: tuple[str, str]) -> None:
+    """The consolidated report in `sheet` (organizations) and one new sheet (the measures
+    most often scored low), named `names`."""
+    ranking = consolidated.ranking
+    sheet.title = names[0]
     title = (
         f"{ranking.organization.name}: харьяа байгууллагуудын {ranking.year} оны "
         f"{DOCUMENT_LABELS[ranking.period]} тайлангийн нэгтгэл"
@@ -51,7 +74,7 @@ def write(consolidated: Any) -> bytes:
         values += [entry.goal_text(n) for n in consolidated.goal_numbers]
         for index, text in enumerate(values, start=1):
             set_text(sheet.cell(row=offset, column=index), text)
-    low = workbook.create_sheet("Хангалтгүй")
+    low = workbook.create_sheet(names[1])
     for index, text in enumerate(["Арга хэмжээ", "Агуулга", "Байгууллагын тоо"], start=1):
         set_text(low.cell(row=1, column=index), text).font = Font(bold=True)
     low.column_dimensions["B"].width = 80
@@ -59,6 +82,3 @@ def write(consolidated: Any) -> bytes:
         set_text(low.cell(row=offset, column=1), measure.code)
         set_text(low.cell(row=offset, column=2), measure.text)
         low.cell(row=offset, column=3, value=measure.count)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -14,8 +14,9 @@ from shudarga.reports.models import Report
 
 class Command(BaseCommand):
     help = (
-        "Write an implementation report in the official layout (DOCX, XLSX, PDF) or as JSON, "
-        "to PATH or to standard output. Use it to file a report outside the web, or in scripts."
+        "Write an implementation report (DOCX, XLSX, PDF: in the national template where the "
+        "organization has a parent body, the official layout elsewhere) or as JSON, to PATH "
+        "or to standard output. Use it to file a report outside the web, or in scripts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
