@@ -90,9 +90,7 @@ def bench_targets(prefix: str = CODE_PREFIX) -> Targets:
             coordinator,
             **near,
         ),
-        Page(
-            "report page", reverse("reports:detail", args=[code, report.pk]), coordinator, **near
-        ),
+        Page("report page", reverse("reports:detail", args=[code, report.pk]), coordinator, **near),
         Page("parent view (all organizations)", children, leader, **parent),
         Page(
             "parent view sorted by overdue measures",
