@@ -64,7 +64,8 @@ TODAY = dt.datetime.now().astimezone().date()
 
 
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    # UTC: Django sets the process's TZ to the app's time zone once it is set up.
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", flush=True)
 
 
 def ensure_database(url: str) -> None:
