@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from shudarga.core.fragments import PageFragment
 from shudarga.core.http import (
     AuthedRequest,
     client_ip,
@@ -238,34 +239,29 @@ EVIDENCE_SHOWN = 4
 @login_required
 def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResponse:
     report = get_report_for_user(user=request.user, code=code, report_id=report_id)
-    access = report.plan.organization.access
-    page = report_page(report=report, evidence_per_measure=EVIDENCE_SHOWN)
-    permissions = report_permissions(organization=report.plan.organization)
-    transitions, held_back = _transitions(report, request.user)
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "parent_steps": _parent_steps(report, page, request.user),
+    organization = report.plan.organization
+    access = organization.access
+    # The parent body's own report may carry its descendants' consolidated report.
+    offers_annex = (access.sees_descendants or access.approves_reports) and has_children(
+        organization=organization
+    )
+
+    def compute() -> dict:
+        # Read after the fragment's key (see `core.fragments`): the report as it is now.
+        current = Report.objects.select_related("plan").get(pk=report.pk)
+        current.plan.organization = organization
+        page = report_page(report=current, evidence_per_measure=EVIDENCE_SHOWN)
+        transitions, held_back = _transitions(current, request.user)
+        return {
+            "report": current,
+            "parent_steps": _parent_steps(current, page, request.user),
             "transitions": transitions,
             "four_eyes_note": held_back,
-            "policy": report_policy(organization_id=report.plan.organization_id),
-            "seal_check": report_seal_badge(report=report, page=page),
-            "seal_url": reverse("reports:seal", args=[code, report.pk]),
-            "organization": report.plan.organization,
-            "report": report,
+            "policy": report_policy(organization_id=organization.pk),
+            "seal_check": report_seal_badge(report=current, page=page),
             "page": page,
-            "title": report_title(year=report.plan.year),
-            "period_label": UI_LABELS[report.period],
-            "may": permissions,
-            "history": report_history(report=report),
-            "bundle": report_latest_bundle(report=report),
-            "export_formats": EXPORT_FORMATS,
-            "layout_formats": ANNEX_FORMATS,
-            "default_layout": default_layout(organization=report.plan.organization),
-            # The parent body's own report may carry its descendants' consolidated report.
-            "offers_annex": (access.sees_descendants or access.approves_reports)
-            and has_children(organization=report.plan.organization),
+            "history": report_history(report=current),
+            "bundle": report_latest_bundle(report=current),
             "chart": mark_safe(  # noqa: S308 - escaped inside
                 chart_svg(
                     page.chart(),
@@ -274,7 +270,37 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
                     label=_("Goal %(n)s"),
                 )
             ),
-            "due_form": DueDateForm(initial={"due_date": report.due_date}),
+            "due_form": DueDateForm(initial={"due_date": current.due_date}),
+        }
+
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "organization": organization,
+            "report": report,
+            "seal_url": reverse("reports:seal", args=[code, report.pk]),
+            "title": report_title(year=report.plan.year),
+            "period_label": UI_LABELS[report.period],
+            "may": report_permissions(organization=organization),
+            "export_formats": EXPORT_FORMATS,
+            "layout_formats": ANNEX_FORMATS,
+            "default_layout": default_layout(organization=organization),
+            "offers_annex": offers_annex,
+            # The workflow buttons depend on who did what (the four-eyes rule): the body
+            # is kept per person, not only per role.
+            "fragment": PageFragment(
+                request=request,
+                name="report",
+                organization=organization,
+                compute=compute,
+                vary=(
+                    report.pk,
+                    request.user.pk,
+                    offers_annex,
+                    default_layout(organization=organization),
+                ),
+            ),
         },
     )
 
