@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shudarga.reports.documents import docx, json_format, pdf, xlsx
+from shudarga.reports.documents.model import EVIDENCE_ALL, EVIDENCE_FIRST, EVIDENCE_NEWEST
 from shudarga.reports.models import Report
 from shudarga.reports.selectors import report_to_document
 
@@ -20,6 +21,11 @@ _CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 _WRITERS = {"docx": docx.write, "xlsx": xlsx.write, "pdf": pdf.write, "json": json_format.write}
+# How much evidence each format holds: the Word document lists the first few of a measure,
+# the PDF summarises it (counts and the newest few), the JSON and XLSX keep it all.
+_EVIDENCE = {
+    "docx": EVIDENCE_FIRST, "xlsx": EVIDENCE_ALL, "pdf": EVIDENCE_NEWEST, "json": EVIDENCE_ALL,
+}  # fmt: skip
 
 
 @dataclass
@@ -40,7 +46,8 @@ def report_export(*, report: Report, fmt: str, layout: str = "official") -> Expo
     the same in both). ValueError for any other format or layout."""
     if fmt not in EXPORT_FORMATS or layout not in LAYOUTS:
         raise ValueError(fmt)
-    content = _WRITERS[fmt](report_to_document(report=report, layout=layout))
+    document = report_to_document(report=report, layout=layout, evidence=_EVIDENCE[fmt])
+    content = _WRITERS[fmt](document)
     name = report_filename(report=report, suffix=fmt)
     if layout != "official" and fmt != "json":
         name = name.replace("-report-", f"-report-{layout}-")
