@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.services import audit_record
@@ -107,15 +107,18 @@ def _rank(rows: list[RankRow]) -> None:
         row.rank = rank
 
 
-def _percents(reports: list[Report]) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
+def _percents(
+    reports: list[Report], among: QuerySet[Report]
+) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
     """Each report's percent by the parent body and by its own reviewer: scores of the due
     measures (fixed at submission) through `mean_percent_of_sum`, the database summing and
     counting them per report (a national body's reports hold hundreds of thousands of
-    items). One query."""
+    items). One query, over the reports of `among` (a subquery holding `reports`, not
+    thousands of ids sent with it)."""
     parent: dict[int, Decimal | None] = {}
     own: dict[int, Decimal | None] = {}
     sums = (
-        ReportItem.objects.filter(report__in=[r.pk for r in reports], due=True)
+        ReportItem.objects.filter(report__in=among.values("pk"), due=True)
         .values("report_id")
         .annotate(
             parent_total=Sum("parent_score"),
@@ -148,20 +151,26 @@ def descendant_ranking(*, organization: Organization, year: int, period: str) ->
         .only("id", "code", "name")
         .order_by("name", "code")
     )
+    # The descendants' reports of both years, asked by path (not by thousands of ids).
+    of_period = Report.objects.filter(
+        plan__organization__path__startswith=organization.path,
+        plan__year__in=[year, year - 1],
+        period=period,
+    ).exclude(plan__organization=organization)
     reports = list(
-        Report.objects.filter(
-            plan__organization__in=[o.pk for o in descendants],
-            plan__year__in=[year, year - 1],
-            period=period,
+        of_period.select_related("plan", "parent_evaluation")
+        # Thousands of reports: only what the rows read (state, year, evaluation's status).
+        .only(
+            "id", "status", "plan__id", "plan__organization_id", "plan__year",
+            "parent_evaluation__id", "parent_evaluation__status",
         )
-        .select_related("plan", "parent_evaluation")
         .order_by("plan__created_at", "id")
-    )
+    )  # fmt: skip
     # An organization with two plans for a year (a revision) is judged on the newest.
     latest: dict[tuple[int, int], Report] = {}
     for report in reports:
         latest[(report.plan.organization_id, report.plan.year)] = report
-    parent_percent, own_percent = _percents(list(latest.values()))
+    parent_percent, own_percent = _percents(list(latest.values()), among=of_period)
 
     def row_for(org: Organization, report: Report | None) -> RankRow:
         evaluation = _evaluation(report)
