@@ -104,3 +104,23 @@ def test_the_word_table_of_a_long_list_holds_every_organization():
     c = _big(130)
     table = docx.Document(io.BytesIO(consolidated_docs.write_docx(c))).tables[0]
     assert [row.cells[1].text for row in table.rows][1:] == [r.row.name for r in c.rows]
+
+
+def test_many_goals_shrink_the_lines_to_the_page_not_past_it():
+    c = _big(20)
+    c.goal_numbers = list(range(1, 13))
+    for entry in c.rows:
+        entry.goals = dict.fromkeys(c.goal_numbers, Decimal("66.7"))
+    page = consolidated_docs.html(c)
+    widths, size = consolidated_docs._widths(c, consolidated_docs.rows(c))
+    line = sum(widths) + consolidated_docs._PADDING * len(widths) + 1
+    assert size < consolidated_docs.MONO_PT
+    assert line * size * consolidated_docs.MONO_ADVANCE <= consolidated_docs.TABLE_PT
+    assert widths[1] >= consolidated_docs._NAME_MIN and "Зорилго 12, %" in page
+    printed = [
+        _cells(line)
+        for line in _pdf_lines(consolidated_docs.write_pdf(c))
+        if line.strip().startswith("│")
+    ]
+    firsts = [cells[:1] + cells[2:] for cells in printed if cells[0]]  # the long name wraps
+    assert firsts == [values[:1] + values[2:] for values in consolidated_docs.rows(c)]

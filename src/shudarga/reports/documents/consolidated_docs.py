@@ -106,20 +106,17 @@ _PADDING = 3  # characters a column adds to its values: the rule and a space eit
 _NAME_MIN = 24
 
 
-def _char_pt() -> float:
-    return MONO_PT * MONO_ADVANCE
-
-
-def _widths(consolidated: Any, body: list[list[str]]) -> list[int]:
+def _widths(consolidated: Any, body: list[list[str]]) -> tuple[list[int], float]:
     """Characters of each column's values: the longest value (at least what the title needs
-    not to be cut mid-word), the name taking the rest of the line."""
-    minimum = [4, 0, 9, 9, 9, 8, max(len(t) for t in TIMING.values())]
+    not to be cut mid-word), the name taking the rest of the line; and the font size, below
+    `MONO_PT` only when so many goals leave the name too little room at that size."""
+    minimum = [4, 0, 10, 9, 9, 8, max(len(t) for t in TIMING.values())]
     minimum += [6] * len(consolidated.goal_numbers)
     widths = [max([minimum[i], *(len(values[i]) for values in body)]) for i in range(len(minimum))]
-    line = int(TABLE_PT / _char_pt()) - 1
-    rest = sum(widths) - widths[1]
-    widths[1] = max(_NAME_MIN, line - rest - _PADDING * len(widths))
-    return widths
+    fixed = sum(widths) - widths[1] + _PADDING * len(widths) + 1  # all but the name
+    size = min(MONO_PT, TABLE_PT / ((fixed + _NAME_MIN) * MONO_ADVANCE))
+    widths[1] = max(_NAME_MIN, int(TABLE_PT / (size * MONO_ADVANCE)) - fixed)
+    return widths, size
 
 
 def _line(values: list[str], widths: list[int]) -> str:
@@ -179,8 +176,8 @@ def _append_rows(table: Any, body: list[list[str]], *, size: float, left: set[in
 
 def html(consolidated: Any) -> str:
     body = rows(consolidated)
-    widths = _widths(consolidated, body)
-    char = _char_pt()
+    widths, size = _widths(consolidated, body)
+    char = size * MONO_ADVANCE
     with translation.override("mn"):
         return render_to_string(
             "reports/consolidated_pdf.html",
@@ -196,7 +193,8 @@ def html(consolidated: Any) -> str:
                 "low": consolidated.low,
                 "font_family": FONT_FAMILY,
                 "mono_font": MONO_FONT,
-                "mono_pt": MONO_PT,
+                "mono_pt": f"{size:.3f}",
+                "head_pt": f"{size * 6.5 / MONO_PT:.3f}",  # the titles shrink with the lines
             },
         )
 
