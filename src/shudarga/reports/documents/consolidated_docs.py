@@ -108,14 +108,17 @@ _NAME_MIN = 24
 
 def _widths(consolidated: Any, body: list[list[str]]) -> tuple[list[int], float]:
     """Characters of each column's values: the longest value (at least what the title needs
-    not to be cut mid-word), the name taking the rest of the line; and the font size, below
+    not to be cut mid-word), the name at most the rest of the line; and the font size, below
     `MONO_PT` only when so many goals leave the name too little room at that size."""
     minimum = [4, 0, 10, 9, 9, 8, max(len(t) for t in TIMING.values())]
     minimum += [6] * len(consolidated.goal_numbers)
     widths = [max([minimum[i], *(len(values[i]) for values in body)]) for i in range(len(minimum))]
     fixed = sum(widths) - widths[1] + _PADDING * len(widths) + 1  # all but the name
     size = min(MONO_PT, TABLE_PT / ((fixed + _NAME_MIN) * MONO_ADVANCE))
-    widths[1] = max(_NAME_MIN, int(TABLE_PT / (size * MONO_ADVANCE)) - fixed)
+    room = max(_NAME_MIN, int(TABLE_PT / (size * MONO_ADVANCE)) - fixed)
+    # No wider than the longest name: padding is drawn glyph by glyph, and a name reads
+    # better near its figures.
+    widths[1] = min(room, max(_NAME_MIN, widths[1]))
     return widths, size
 
 
