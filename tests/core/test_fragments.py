@@ -86,7 +86,7 @@ def test_an_audited_change_shows_at_once_and_another_organization_changes_nothin
     plan_change_status(
         plan=PlanFactory(organization=elsewhere, year=2030), transition="approve", actor=None
     )
-    with django_assert_num_queries(7):  # still the memo's body
+    with django_assert_num_queries(8):  # still the memo's body
         client.get(url)
     plan_change_status(plan=plan, transition="approve", actor=reviewer)
     page = client.get(url).content.decode()

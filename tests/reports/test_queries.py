@@ -38,14 +38,15 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     # first four of each measure, then the counts), comment counts, the seal (none yet),
     # latest bundle, organizations for the switcher, history, the report policy (is the
     # four-eyes rule off?), the parent body's evaluation (issue 18); the page body's key
-    # (the organization's newest change) and the report read again after it
-    with django_assert_num_queries(21):
+    # (the organization's newest change) and the report read again after it, whether the
+    # report has a seal
+    with django_assert_num_queries(22):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="m-') == n_measures
     # Nothing changed: the body is the memo's HTML (session, user, organization,
-    # memberships, report + plan, the key, switcher).
-    with django_assert_num_queries(7):
+    # memberships, report + plan, seal or not, the key, switcher).
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count('<tr id="m-') == n_measures
 
@@ -60,9 +61,10 @@ def test_the_sealed_report_page_runs_a_fixed_number_of_queries(
     report = services.report_approve(report=report, actor=leader)
     client.force_login(officer)
     url = reverse("reports:detail", args=[org.code, report.pk])
-    # the twenty-one above, and for the badge: the report rebuilt with all its evidence
+    # the twenty-two above, and for the badge: the report rebuilt with all its evidence
     # (eight: the page shows four a measure, the seal has all), the report's people and the
     # plan's signatures (the export it compares), the sealed evidence rows; no file is read
+    # (a sealed report's page is rendered anew each time: no change stamp is read)
     with django_assert_num_queries(32):
         response = client.get(url)
     assert b'data-seal="intact"' in response.content

@@ -15,6 +15,10 @@ The body's data comes from `compute()`, called only when the HTML is not in the 
 always after the key was read; so a change committed meanwhile lands under the old stamp and
 is never served under the new one. Everything the body shows must therefore come from
 `compute()` (re-read there, not taken from objects the view fetched before the key).
+
+A page that shows a seal's badge (a sealed plan or report) is not kept (`keep=False`): the
+badge compares the seal with the rows as they are now, and a change made behind the
+application's back moves no change stamp.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ class PageFragment:
     # What else the body depends on that is not audited in the organization's chain
     # (survey answers), read with the key.
     stamps: Callable[[], Hashable] | None = None
+    # False: rendered on every request, never kept. For a page that checks a seal: the
+    # check must see the rows as they are, also when someone changed them behind the
+    # application's back (no audited change, so no new key).
+    keep: bool = True
     # What `compute()` gave, when this request computed the body (None when it came from
     # the memo): for tests that look at the figures behind a page.
     data: dict[str, Any] | None = None
@@ -71,7 +79,7 @@ class PageFragment:
             self.data = self.compute()
             return render(self.data)
 
-        body = _FRAGMENTS.get(self.key, build)
+        body = _FRAGMENTS.get(self.key, build) if self.keep else build()
         if CSRF_PLACEHOLDER in body:
             body = body.replace(CSRF_PLACEHOLDER, get_token(self.request))
         return body

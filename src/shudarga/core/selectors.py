@@ -191,6 +191,11 @@ def seal_latest(*, kind: str, object_id: int) -> Seal | None:
     )
 
 
+def seal_exists(*, kind: str, object_id: int) -> bool:
+    """Whether the plan or report was ever sealed. One query."""
+    return Seal.objects.filter(kind=kind, object_id=object_id).exists()
+
+
 def seals_of_object(*, kind: str, object_id: int) -> QuerySet[Seal]:
     """Every seal of one plan or report, newest first: its history of approvals."""
     return (

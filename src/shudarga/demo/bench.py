@@ -139,4 +139,12 @@ def bench_targets(prefix: str = CODE_PREFIX) -> Targets:
         )
         for fmt in ("docx", "xlsx", "pdf")
     ]
+    exports += [
+        Page(
+            f"consolidated report {fmt.upper()} (all organizations)",
+            reverse("reports:consolidated", args=[root.code]) + f"{period_query}&fmt={fmt}",
+            leader,
+        )
+        for fmt in ("docx", "xlsx", "pdf")
+    ]
     return Targets(organization, plan, report, root, coordinator, leader, pages, exports)

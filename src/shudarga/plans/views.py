@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from shudarga.core.fragments import PageFragment
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.models import Seal
-from shudarga.core.selectors import seal_latest, seals_of_object
+from shudarga.core.selectors import seal_exists, seal_latest, seals_of_object
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import (
     get_organization_for_user,
@@ -300,6 +300,7 @@ def plan_detail(request: AuthedRequest, code: str, plan_id: int) -> HttpResponse
                 organization=organization,
                 compute=compute,
                 vary=(plan.pk, four_eyes_note),
+                keep=not seal_exists(kind=Seal.Kind.PLAN, object_id=plan.pk),
             ),
         },
     )

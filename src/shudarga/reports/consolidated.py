@@ -113,7 +113,9 @@ def consolidated_report(*, organization: Organization, year: int, period: str) -
     )
     reports = {
         report.plan.organization.code: report
-        for report in sent.select_related("plan__organization").order_by("plan__created_at", "id")
+        for report in sent.select_related("plan__organization")
+        .only("id", "submitted_at", "due_date", "plan__id", "plan__organization__code")
+        .order_by("plan__created_at", "id")
         if report.plan.organization.code in submitted
     }
     goal_scores: dict[tuple[int, int], list[int]] = defaultdict(list)

@@ -14,6 +14,7 @@ from shudarga.reports.documents import (
     pdf,
     xlsx,
 )
+from shudarga.reports.documents.model import EVIDENCE_ALL, EVIDENCE_FIRST, EVIDENCE_NEWEST
 from shudarga.reports.models import Report
 from shudarga.reports.selectors import report_to_document
 
@@ -34,6 +35,11 @@ _CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 _WRITERS = {"docx": docx.write, "xlsx": xlsx.write, "pdf": pdf.write, "json": json_format.write}
+# How much evidence each format holds: the Word document lists the first few of a measure,
+# the PDF summarises it (counts and the newest few), the JSON and XLSX keep it all.
+_EVIDENCE = {
+    "docx": EVIDENCE_FIRST, "xlsx": EVIDENCE_ALL, "pdf": EVIDENCE_NEWEST, "json": EVIDENCE_ALL,
+}  # fmt: skip
 
 
 @dataclass
@@ -71,7 +77,7 @@ def report_export(
         raise ValueError(fmt)
     if annex is not None and fmt not in ANNEX_FORMATS:
         raise ValueError(fmt)
-    document = report_to_document(report=report, layout=layout)
+    document = report_to_document(report=report, layout=layout, evidence=_EVIDENCE[fmt])
     name = report_filename(report=report, suffix=fmt)
     if layout != "official" and fmt != "json":
         name = name.replace("-report-", f"-report-{layout}-")

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shudarga.core.memo import AuditMemo, change_stamp_of_many
@@ -108,15 +108,18 @@ def _rank(rows: list[RankRow]) -> None:
         row.rank = rank
 
 
-def _percents(report_ids: list[int]) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
+def _percents(
+    report_ids: list[int], among: QuerySet[Report]
+) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
     """Each report's percent by the parent body and by its own reviewer: scores of the due
     measures (fixed at submission) through `mean_percent_of_sum`, the database summing and
     counting them per report (a national body's reports hold hundreds of thousands of
-    items). One query."""
+    items). One query, over the reports of `among` (a subquery holding `reports`, not
+    thousands of ids sent with it)."""
     parent: dict[int, Decimal | None] = {}
     own: dict[int, Decimal | None] = {}
     sums = (
-        ReportItem.objects.filter(report__in=report_ids, due=True)
+        ReportItem.objects.filter(report__in=among.values("pk"), due=True)
         .values("report_id")
         .annotate(
             parent_total=Sum("parent_score"),
@@ -170,23 +173,20 @@ def _ranking(*, organization: Organization, year: int, period: str) -> Ranking:
         .order_by("name", "code")
         .values_list("pk", "code", "name")
     )
-    reports = (
-        Report.objects.filter(
-            plan__organization__path__startswith=organization.path,
-            plan__year__in=[year, year - 1],
-            period=period,
-        )
-        .exclude(plan__organization=organization)
-        .order_by("plan__created_at", "id")
-        .values_list(
-            "pk", "status", "plan__organization_id", "plan__year", "parent_evaluation__status"
-        )
+    # The descendants' reports of both years, asked by path (not by thousands of ids).
+    of_period = Report.objects.filter(
+        plan__organization__path__startswith=organization.path,
+        plan__year__in=[year, year - 1],
+        period=period,
+    ).exclude(plan__organization=organization)
+    reports = of_period.order_by("plan__created_at", "id").values_list(
+        "pk", "status", "plan__organization_id", "plan__year", "parent_evaluation__status"
     )
     # An organization with two plans for a year (a revision) is judged on the newest.
     latest: dict[tuple[int, int], tuple[int, str, str | None]] = {}
     for pk, status, organization_id, plan_year, evaluation in reports:
         latest[(organization_id, plan_year)] = (pk, status, evaluation)
-    parent_percent, own_percent = _percents([pk for pk, _s, _e in latest.values()])
+    parent_percent, own_percent = _percents([pk for pk, _s, _e in latest.values()], among=of_period)
 
     def row_for(code: str, name: str, report: tuple[int, str, str | None] | None) -> RankRow:
         pk, status, evaluation = report or (None, None, None)

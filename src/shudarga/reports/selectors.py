@@ -12,14 +12,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shudarga.core.text import fold
 from shudarga.criteria.rules import SCOPE_ORGANIZATION, Kind, Period, SurveyFact, coverage
 from shudarga.criteria.selectors import plan_evaluate, plan_period, rules_for_criteria
 from shudarga.evidence.models import Evidence
-from shudarga.evidence.selectors import evidence_for_measures, evidence_sample_for_measures
+from shudarga.evidence.selectors import (
+    evidence_for_measures,
+    evidence_kinds_by_measure,
+    evidence_listing_for_measures,
+    evidence_sample_for_measures,
+)
 from shudarga.organizations.models import Organization, WorkflowPolicy
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import (
@@ -32,7 +37,13 @@ from shudarga.petitions.statistics import petition_quarter_stats
 from shudarga.plans.models import Criterion, Goal, Measure, Plan
 from shudarga.plans.selectors import plan_goals_for_page
 from shudarga.reports.documents.model import (
+    EVIDENCE_ALL,
+    EVIDENCE_FIRST,
+    EVIDENCE_LISTED,
+    EVIDENCE_NEWEST,
+    EVIDENCE_RECENT,
     DocEvidence,
+    DocEvidenceSummary,
     DocGoal,
     DocItem,
     DocParent,
@@ -622,16 +633,31 @@ def _person(user: Any) -> str:
 
 
 def report_to_document(
-    *, report: Report, page: ReportPage | None = None, layout: str = "official"
+    *,
+    report: Report,
+    page: ReportPage | None = None,
+    layout: str = "official",
+    evidence: str = EVIDENCE_ALL,
 ) -> ReportDocument:
     """The report as the document every export format writes, in Mongolian.
 
     Signature blocks are the plan's (the same officials sign its report); a plan without
     them gets "ХЯНАСАН" (the reviewer) and "БОЛОВСРУУЛСАН" (who submitted). `layout`
-    "national" is the template of Government resolution 2017/89, annex 3.
-    Queries: `report_page`'s, the report's people (one), the plan's signatures (one).
+    "national" is the template of Government resolution 2017/89, annex 3. `evidence` is
+    how much of each measure's evidence it holds (`EVIDENCE_ALL`, or the first or newest
+    few with their counts): a given `page`'s evidence when all, else read here as plain rows.
+    Queries: `report_page`'s, the report's people (one), the plan's signatures (one); when
+    only some evidence: its counts (one) and the items (one).
     """
-    page = page or report_page(report=report)
+    if page is None:
+        page = report_page(report=report, with_evidence=False)
+        evidence_of = _evidence_listing(page=page, mode=evidence)
+    elif evidence == EVIDENCE_ALL:
+        evidence_of = {
+            row.measure.pk: ([_doc_evidence(e) for e in row.evidence], None) for row in page.rows
+        }
+    else:
+        evidence_of = _evidence_listing(page=page, mode=evidence)
     scale = page.scale
     people = (
         Report.objects.filter(pk=report.pk)
@@ -652,18 +678,8 @@ def report_to_document(
                     text=m.text,
                     criteria=[c.text for c in m.criteria.all()],
                     implementation=item.text if item else "",
-                    evidence=[
-                        DocEvidence(
-                            title=e.title,
-                            name=e.original_name if e.is_file else e.link,
-                            is_file=e.is_file,
-                            relates_to=e.relates_to,
-                            sha256=e.sha256,
-                            size=e.size,
-                            evidence_id=e.pk,
-                        )
-                        for e in row.evidence
-                    ],
+                    evidence=evidence_of.get(m.pk, ([], None))[0],
+                    evidence_summary=evidence_of.get(m.pk, ([], None))[1],
                     due=row.due,
                     score=row.score,
                     score_mark=mark,
@@ -737,6 +753,77 @@ def report_to_document(
         # Only the national template names the parent body when it has not scored yet.
         parent_name=_parent_name(report.plan.organization) if layout == "national" else "",
     )
+
+
+def _doc_evidence(e: Evidence) -> DocEvidence:
+    return DocEvidence(
+        title=e.title,
+        name=e.original_name if e.is_file else e.link,
+        is_file=e.is_file,
+        relates_to=e.relates_to,
+        sha256=e.sha256,
+        size=e.size,
+        evidence_id=e.pk,
+    )
+
+
+def _evidence_listing(
+    *, page: ReportPage, mode: str
+) -> dict[int, tuple[list[DocEvidence], DocEvidenceSummary | None]]:
+    """Each measure's evidence of the page's period for a document, read as plain rows:
+    every item (one query), or the first `EVIDENCE_LISTED` / newest `EVIDENCE_RECENT` with
+    the counts by kind and register (two queries)."""
+    if mode not in (EVIDENCE_ALL, EVIDENCE_FIRST, EVIDENCE_NEWEST):
+        raise ValueError(mode)
+    measure_ids = [row.measure.pk for row in page.rows]
+    period = {"date_from": page.period.start, "date_to": page.period.end}
+    if mode == EVIDENCE_ALL:
+        listing = evidence_listing_for_measures(measure_ids=measure_ids, **period)
+        kinds = None
+    else:
+        newest = mode == EVIDENCE_NEWEST
+        listing = evidence_listing_for_measures(
+            measure_ids=measure_ids,
+            per_measure=EVIDENCE_RECENT if newest else EVIDENCE_LISTED,
+            newest_first=newest,
+            **period,
+        )
+        kinds = evidence_kinds_by_measure(measure_ids=measure_ids, **period)
+    result: dict[int, tuple[list[DocEvidence], DocEvidenceSummary | None]] = {}
+    for measure_id in measure_ids:
+        items = [
+            DocEvidence(
+                title=row["title"],
+                name=row["original_name"] if row["kind"] == Evidence.Kind.FILE else row["link"],
+                is_file=row["kind"] == Evidence.Kind.FILE,
+                relates_to=row["relates_to"],
+                sha256=row["sha256"],
+                size=row["size"],
+                evidence_id=row["id"],
+            )
+            for row in listing.get(measure_id, [])
+        ]
+        summary = None
+        if kinds is not None:
+            tally = kinds.get(measure_id)
+            summary = DocEvidenceSummary(
+                files=tally.files if tally else 0,
+                links=tally.links if tally else 0,
+                registers=[
+                    (_register_name(key), n)
+                    for key, n in (tally.registers if tally else {}).items()
+                ],
+            )
+        result[measure_id] = (items, summary)
+    return result
+
+
+def _register_name(key: str) -> str:
+    """A register's name as the Mongolian documents print it ("сургалт")."""
+    from shudarga.registers.registry import REGISTERS
+
+    with translation.override("mn"):
+        return str(REGISTERS[key].model._meta.verbose_name)
 
 
 def _parent_name(organization: Organization) -> str:

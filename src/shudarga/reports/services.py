@@ -652,6 +652,7 @@ def bundle_build(
     A failure is recorded on the row and raised again."""
     from shudarga.reports.documents import bundle as bundle_format
     from shudarga.reports.documents import pdf
+    from shudarga.reports.documents.model import EVIDENCE_NEWEST
 
     report = Report.objects.select_related("plan__organization").get(pk=bundle.report_id)
     ReportBundle.objects.filter(pk=bundle.pk).update(status=ReportBundle.Status.RUNNING)
@@ -674,7 +675,9 @@ def bundle_build(
                 out,
                 document=document,
                 evidence=evidence,
-                pdf_bytes=pdf.write(document),
+                pdf_bytes=pdf.write(
+                    report_to_document(report=report, page=page, evidence=EVIDENCE_NEWEST)
+                ),
                 progress=step,
             )
             size = out.tell()

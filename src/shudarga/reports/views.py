@@ -32,7 +32,7 @@ from shudarga.core.http import (
     stream_length,
 )
 from shudarga.core.models import Seal
-from shudarga.core.selectors import seal_latest, seals_of_object
+from shudarga.core.selectors import seal_exists, seal_latest, seals_of_object
 from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
 from shudarga.organizations.selectors import get_organization_for_user, has_children
@@ -300,6 +300,7 @@ def report_detail(request: AuthedRequest, code: str, report_id: int) -> HttpResp
                     offers_annex,
                     default_layout(organization=organization),
                 ),
+                keep=not seal_exists(kind=Seal.Kind.REPORT, object_id=report.pk),
             ),
         },
     )

@@ -39,10 +39,16 @@ GOAL_TOTAL = "Зорилгын хэрэгжилт, дундаж хувь"
 PLAN_TOTAL = "Төлөвлөгөөний хэрэгжилт, дундаж хувь"
 REVIEWER_NOTE = "Хянагчийн тайлбар"
 SHORTFALL = "Зорилтот түвшинд хүрээгүй шалтгаан"
-# The Word and PDF documents list at most this many evidence items a measure and count the
-# rest (a busy organization attaches thousands a year); the JSON export, the XLSX and the
-# evidence bundle keep them all.
+# The Word document lists at most this many evidence items a measure and counts the rest
+# (a busy organization attaches thousands a year); the PDF summarises each measure's
+# evidence: how many by kind and the `EVIDENCE_RECENT` newest. The JSON export, the XLSX and
+# the evidence bundle keep them all.
 EVIDENCE_LISTED = 15
+EVIDENCE_RECENT = 3
+# How much evidence of a measure `report_to_document` reads: every item (JSON, XLSX, the
+# bundle's manifest), the first `EVIDENCE_LISTED` (Word) or the `EVIDENCE_RECENT` newest
+# (PDF), these two with the counts of `DocEvidenceSummary`.
+EVIDENCE_ALL, EVIDENCE_FIRST, EVIDENCE_NEWEST = "all", "first", "newest"
 
 
 @dataclass
@@ -54,6 +60,21 @@ class DocEvidence:
     sha256: str = ""
     size: int | None = None
     evidence_id: int = 0
+
+
+@dataclass
+class DocEvidenceSummary:
+    """A measure's evidence of the period counted, when `DocItem.evidence` holds only some:
+    files and links, and of them those that prove a register's row, per register (its
+    Mongolian name, in the registers' order)."""
+
+    files: int
+    links: int
+    registers: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.files + self.links
 
 
 @dataclass
@@ -75,17 +96,60 @@ class DocItem:
     target_reached: bool | None = None
     shortfall_reason: str = ""
     responsible: str = ""
+    # Set when `evidence` holds only the first or newest few (never in the JSON export).
+    evidence_summary: DocEvidenceSummary | None = None
+
+    @property
+    def evidence_total(self) -> int:
+        """How many evidence items the measure has in the period (listed or not)."""
+        return self.evidence_summary.total if self.evidence_summary else len(self.evidence)
 
     @property
     def evidence_listed(self) -> list[DocEvidence]:
-        """The evidence the Word and PDF documents list (at most `EVIDENCE_LISTED`)."""
+        """The evidence the Word document lists (at most `EVIDENCE_LISTED`)."""
         return self.evidence[:EVIDENCE_LISTED]
 
     @property
     def evidence_more_text(self) -> str:
         """`… бусад 130 нотломж нотломжийн багцад` when the list was cut, else ""."""
-        more = len(self.evidence) - EVIDENCE_LISTED
-        return f"… бусад {more} нотломж нотломжийн багцад" if more > 0 else ""
+        return _more_text(self.evidence_total - EVIDENCE_LISTED)
+
+    # -- the PDF's summary of the measure's evidence
+
+    @property
+    def evidence_counts_text(self) -> str:
+        """`Нотломж 93: файл 70, холбоос 23` (only the kinds it has), or "" without any."""
+        summary = self.evidence_summary
+        if summary is not None:
+            files, links = summary.files, summary.links
+        else:
+            files = sum(1 for e in self.evidence if e.is_file)
+            links = len(self.evidence) - files
+        kinds = [f"{word} {n}" for word, n in (("файл", files), ("холбоос", links)) if n]
+        return f"Нотломж {files + links}: {', '.join(kinds)}" if kinds else ""
+
+    @property
+    def evidence_registers_text(self) -> str:
+        """`Бүртгэлийн мөрийг нотлох — сургалт: 5; гэрээ: 2`, or ""."""
+        registers = self.evidence_summary.registers if self.evidence_summary else []
+        if not registers:
+            return ""
+        return "Бүртгэлийн мөрийг нотлох — " + "; ".join(f"{name}: {n}" for name, n in registers)
+
+    @property
+    def evidence_recent(self) -> list[DocEvidence]:
+        """The `EVIDENCE_RECENT` newest (date of the work, then the latest added)."""
+        newest = sorted(self.evidence, key=lambda e: (e.relates_to, e.evidence_id), reverse=True)
+        return newest[:EVIDENCE_RECENT]
+
+    @property
+    def evidence_recent_more_text(self) -> str:
+        """`… бусад 90 нотломж нотломжийн багцад` beside the newest few, else ""."""
+        return _more_text(self.evidence_total - len(self.evidence_recent))
+
+
+def _more_text(more: int) -> str:
+    return f"… бусад {more} нотломж нотломжийн багцад" if more > 0 else ""
 
 
 @dataclass
@@ -248,6 +312,10 @@ class ReportDocument:
             return value
 
         data = plain(asdict(self))
+        for goal in data["goals"]:
+            for item in goal["items"]:
+                if item["evidence_summary"] is None:  # the full list: as before summaries
+                    del item["evidence_summary"]
         data["percent_text"] = self.percent_text
         for goal, raw in zip(self.goals, data["goals"], strict=True):
             raw["percent_text"] = goal.percent_text
