@@ -59,12 +59,14 @@ def test_a_parent_leader_holds_the_parent_roles_below_and_its_own_role_at_home(
     parent_leader, parent_reviewer, auditor, parent_org, org
 ):
     grandchild = OrganizationFactory(code="GRAND", parent=org)
+    assert roles_for_user(user=parent_leader, organization=org) == {
+        PARENT_LEADER,
+        PARENT_EVALUATOR,
+    }
+    assert roles_for_user(user=parent_reviewer, organization=org) == {PARENT_EVALUATOR}
+    # Below the children the body sees but does not evaluate (the test below).
+    assert roles_for_user(user=parent_leader, organization=grandchild) == {PARENT_LEADER}
     for place in (org, grandchild):
-        assert roles_for_user(user=parent_leader, organization=place) == {
-            PARENT_LEADER,
-            PARENT_EVALUATOR,
-        }
-        assert roles_for_user(user=parent_reviewer, organization=place) == {PARENT_EVALUATOR}
         assert roles_for_user(user=auditor, organization=place) == {Role.AUDITOR}
     assert roles_for_user(user=parent_leader, organization=parent_org) == {Role.LEADER}
     below = access_for(user=parent_leader, organization=org)
@@ -185,3 +187,27 @@ def test_the_api_gives_the_parent_leader_no_role_of_the_descendant(
     assert [r.status_code for r in refused] == [403] * 4
     assert [r.json()["code"] for r in refused] == ["forbidden"] * 4
     assert not Event.objects.exists()
+
+
+def test_only_the_direct_parent_body_evaluates_a_higher_one_only_sees(
+    client, parent_leader, parent_reviewer, parent_org, org
+):
+    """A grandchild's evaluation is its own parent body's, recorded and sealed in that
+    body's name: the body above sees (its leader, its auditor), but does not score, and its
+    reviewer, who only evaluates, reaches its own children and no further."""
+    grandchild = OrganizationFactory(parent=org, code="SUB")
+    assert roles_for_user(user=parent_leader, organization=grandchild) == {PARENT_LEADER}
+    assert roles_for_user(user=parent_reviewer, organization=grandchild) == set()
+    assert roles_for_user(user=parent_reviewer, organization=org) == {PARENT_EVALUATOR}
+    from shudarga.organizations.selectors import inherited_members, organizations_for_user
+
+    parent_reviewer._shudarga_memberships = None
+    seen = set(organizations_for_user(user=parent_reviewer).values_list("code", flat=True))
+    assert "HOME" in seen and "SUB" not in seen
+    client.force_login(parent_reviewer)
+    assert client.get(reverse("dashboards:dashboard", args=["SUB"])).status_code == 404
+    labels = {
+        m.user.username: str(m.inherited_label) for m in inherited_members(organization=grandchild)
+    }
+    assert "aimag-reviewer" not in labels
+    assert labels["aimag-leader"] == "Leader of a higher body: sees"

@@ -8,13 +8,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from shudarga.organizations.access import Access
 from shudarga.organizations.models import Membership, Organization, Unit, WorkflowPolicy
 from shudarga.organizations.roles import (
     INHERITED_LABELS,
     INHERITED_ROLES,
+    PARENT_EVALUATOR,
     Action,
+    Role,
 )
 
 
@@ -40,7 +43,7 @@ def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
 def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     """Organizations `user` may see: those where they hold a role, plus every descendant of
     those where they hold a role that sees descendants (auditor, leader of a parent body) or
-    evaluates them (reviewer of a parent body).
+    evaluates them (reviewer of a parent body: its own children only).
 
     One query (plus the cached memberships) whatever the number of organizations.
     """
@@ -48,8 +51,11 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     if not rows:
         return Organization.objects.none()
     condition = Q(pk__in={org_id for org_id, _role, _path in rows})
-    for prefix in {path for _org_id, role, path in rows if role in INHERITED_ROLES}:
-        condition |= Q(path__startswith=prefix)
+    for org_id, role, path in rows:
+        if INHERITED_ROLES.get(role, frozenset()) - {PARENT_EVALUATOR}:
+            condition |= Q(path__startswith=path)
+        elif role in INHERITED_ROLES:
+            condition |= Q(parent_id=org_id)  # evaluates its own children only
     return Organization.objects.filter(condition)
 
 
@@ -58,13 +64,18 @@ def roles_for_user(*, user: Any, organization: Organization) -> set[str]:
     ancestors become in it (`roles.INHERITED_ROLES`: an auditor stays an auditor, a leader
     becomes `PARENT_LEADER` and `PARENT_EVALUATOR`, a reviewer `PARENT_EVALUATOR`). A role
     on a parent body never acts as the organization's own: its leader does not approve the
-    organization's plans or reports. Empty when the user may not see it at all."""
+    organization's plans or reports. Only the direct parent body evaluates: its evaluation is
+    recorded and sealed in that body's name, so a grandparent's people see (leaders,
+    auditors) but do not score. Empty when the user may not see it at all."""
     roles = set()
     for org_id, role, path in _membership_rows(user):
         if org_id == organization.pk:
             roles.add(role)
         elif organization.path.startswith(path):
-            roles.update(INHERITED_ROLES.get(role, ()))
+            inherited = INHERITED_ROLES.get(role, frozenset())
+            if organization.parent_id != org_id:
+                inherited = inherited - {PARENT_EVALUATOR}
+            roles.update(inherited)
     return roles
 
 
@@ -141,8 +152,9 @@ def member_list(*, organization: Organization) -> QuerySet[Any]:
 def inherited_members(*, organization: Organization) -> list[Membership]:
     """The parent bodies' people who see `organization`'s data or evaluate its reports:
     roles held on an ancestor that reach it (`roles.INHERITED_ROLES`: auditors, leaders and
-    reviewers of parent bodies), nearest ancestor first, each with `inherited_label` (what
-    the role is here). Read-only: they are managed by the parent body. One query."""
+    reviewers of parent bodies; only the direct parent body evaluates), nearest ancestor
+    first, each with `inherited_label` (what the role is here). Read-only: they are managed
+    by the parent body. One query."""
     ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1] if pk]
     if not ancestor_ids:
         return []
@@ -152,9 +164,18 @@ def inherited_members(*, organization: Organization) -> list[Membership]:
         .order_by("user__first_name", "user__last_name", "user__username", "role")
     )
     depth = {pk: i for i, pk in enumerate(ancestor_ids)}
+    shown = []
     for membership in rows:
-        membership.inherited_label = INHERITED_LABELS[membership.role]
-    return sorted(rows, key=lambda m: -depth[m.organization_id])
+        direct = membership.organization_id == organization.parent_id
+        if not direct and not INHERITED_ROLES[membership.role] - {PARENT_EVALUATOR}:
+            continue  # a higher body's reviewer evaluates its own children only
+        membership.inherited_label = (
+            INHERITED_LABELS[membership.role]
+            if direct or membership.role != Role.LEADER
+            else _("Leader of a higher body: sees")
+        )
+        shown.append(membership)
+    return sorted(shown, key=lambda m: -depth[m.organization_id])
 
 
 def get_member_for_user(*, user: Any, code: str, member_id: int) -> tuple[Organization, Any]:
