@@ -58,7 +58,7 @@ def test_it_shows_each_child_with_numbers_recomputed(client, parent_org, parent_
     client.force_login(parent_auditor)
     response = client.get(reverse("dashboards:children", args=["PARENT"]))
     assert response.status_code == 200
-    rows = {r.organization.code: r for r in response.context["overview"].rows}
+    rows = {r.organization.code: r for r in response.context["fragment"].data["overview"].rows}
     # Four measures, all due at 30 June 2023 (long past): those with no record are overdue.
     assert rows[a.code].overdue_measures == 4 - 1
     assert rows[b.code].overdue_measures == 0
@@ -76,17 +76,19 @@ def test_it_sorts_and_filters(client, parent_org, parent_auditor):
     client.force_login(parent_auditor)
     url = reverse("dashboards:children", args=["PARENT"])
     codes = [
-        r.organization.code for r in client.get(url, {"sort": "score"}).context["overview"].rows
+        r.organization.code
+        for r in client.get(url, {"sort": "score"}).context["fragment"].data["overview"].rows
     ]
     assert codes[-2:] == ["CH02", "CH01"]
-    desc = client.get(url, {"sort": "score", "desc": "1"}).context["overview"].rows
+    desc = client.get(url, {"sort": "score", "desc": "1"}).context["fragment"].data["overview"].rows
     assert desc[0].organization.code == "CH01"
-    late = client.get(url, {"late": "1"}).context["overview"].rows
+    late = client.get(url, {"late": "1"}).context["fragment"].data["overview"].rows
     assert {r.organization.code for r in late} == {"CH01", "CH02"}  # both have overdue measures
-    assert [r.organization.code for r in client.get(url, {"q": "02"}).context["overview"].rows] == [
-        "CH02"
-    ]
-    none = client.get(url, {"plan_status": "none"}).context["overview"].rows
+    assert [
+        r.organization.code
+        for r in client.get(url, {"q": "02"}).context["fragment"].data["overview"].rows
+    ] == ["CH02"]
+    none = client.get(url, {"plan_status": "none"}).context["fragment"].data["overview"].rows
     assert [r.organization.code for r in none] == ["NOPLAN"]
 
 
@@ -95,7 +97,11 @@ def test_it_shows_who_has_not_submitted(client, parent_org, parent_auditor):
     drafted = _child(parent_org, 2)
     report_create(plan=Plan.objects.get(organization=drafted), period="h1", actor=None)
     client.force_login(parent_auditor)
-    overview = client.get(reverse("dashboards:children", args=["PARENT"])).context["overview"]
+    overview = (
+        client.get(reverse("dashboards:children", args=["PARENT"]))
+        .context["fragment"]
+        .data["overview"]
+    )
     rows = {r.organization.code: r for r in overview.rows}
     assert rows[scored.code].reports["h1"].status == "submitted"
     assert rows[drafted.code].reports["h1"].status == "draft"
@@ -124,21 +130,26 @@ def test_parent_view_queries_do_not_grow(
     ]
     client.force_login(parent_auditor)
     url = reverse("dashboards:children", args=["PARENT"])
-    # Every summary computed at once (the first view): one batch of fixed queries.
-    with django_assert_num_queries(30):
+    # Every summary computed at once (the first view): one batch of fixed queries, and the
+    # page body's key (the stamp of the parent body and its descendants).
+    with django_assert_num_queries(31):
         response = client.get(url)
-    assert len(response.context["overview"].rows) == n_children
+    assert len(response.context["fragment"].data["overview"].rows) == n_children
     # Up to date: session, user, organization (+parent), memberships; the descendants'
     # summaries against their chain heads; their sortable columns; overdue measures, open
     # and late-resolved petitions (grouped); the page's summaries, plans and reports; the
-    # top bar's organization list.
-    with django_assert_num_queries(13):
+    # top bar's organization list; the body's key.
+    with django_assert_num_queries(14):
+        response = client.get(url, {"sort": "measures", "late": "1"})
+    # The same again: the body is the memo's HTML (session, user, organization,
+    # memberships, the key, switcher).
+    with django_assert_num_queries(6):
         response = client.get(url, {"sort": "measures", "late": "1"})
     # An audited change in one child: its row alone is recomputed, in fixed queries.
     board_update(children[0], children[0].plans.get().measures.last(), dt.date(2023, 4, 1))
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         response = client.get(url)
-    rows = {r.organization.code: r for r in response.context["overview"].rows}
+    rows = {r.organization.code: r for r in response.context["fragment"].data["overview"].rows}
     assert len(rows) == n_children
     assert rows["CH00"].overdue_measures == 3  # four measures, one now recorded
     assert rows["CH00"].overdue_petitions == 1
@@ -162,7 +173,7 @@ def test_a_leader_of_the_child_sees_only_below_it(client, leader, parent_org):
     response = client.get(reverse("dashboards:children", args=["HOME"]))
     assert response.status_code == 200
     assert other_parent_child.code not in [
-        r.organization.code for r in response.context["overview"].rows
+        r.organization.code for r in response.context["fragment"].data["overview"].rows
     ]
 
 
@@ -171,8 +182,8 @@ def test_it_shows_fifty_organizations_a_page(client, parent_org, parent_auditor)
         OrganizationFactory(parent=parent_org, code=f"P{n:02d}", name=f"Байгууллага {n:02d}")
     client.force_login(parent_auditor)
     url = reverse("dashboards:children", args=["PARENT"])
-    first = client.get(url).context["overview"]
-    second = client.get(url, {"page": 2}).context["overview"]
+    first = client.get(url).context["fragment"].data["overview"]
+    second = client.get(url, {"page": 2}).context["fragment"].data["overview"]
     assert first.total == second.total == 55
     assert len(first.rows) == 50 and len(second.rows) == 5
     assert second.rows[-1].organization.code == "P54"
@@ -192,7 +203,9 @@ def test_the_memo_serves_repeat_views_and_follows_every_audited_change(
     scored = _child(parent_org, 2)
     client.force_login(parent_auditor)
     url = reverse("dashboards:children", args=["PARENT"])
-    rows = {r.organization.code: r for r in client.get(url).context["overview"].rows}
+    rows = {
+        r.organization.code: r for r in client.get(url).context["fragment"].data["overview"].rows
+    }
     assert rows[scored.code].score is None
     with django_assert_max_num_queries(18):  # descendants, plans, reports… not read again
         client.get(url)
@@ -201,5 +214,7 @@ def test_the_memo_serves_repeat_views_and_follows_every_audited_change(
     report_submit(report=report, actor=None)
     for measure in plan.measures.all():
         report_item_score(report=report, measure=measure, actor=None, score=30)
-    rows = {r.organization.code: r for r in client.get(url).context["overview"].rows}
+    rows = {
+        r.organization.code: r for r in client.get(url).context["fragment"].data["overview"].rows
+    }
     assert str(rows[scored.code].score) == "30.0"

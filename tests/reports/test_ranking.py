@@ -153,12 +153,15 @@ def test_the_ranking_page_runs_a_fixed_number_of_queries(
     # session, user, organization, memberships, the memo's stamp of the parent body and
     # its descendants, descendants, reports of both years (as values, with their plan's
     # organization and year and their evaluation's status), item scores, the approved
-    # rankings, switcher
-    with django_assert_num_queries(10):
+    # rankings, switcher; the page body's key (the same stamp)
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
-    # Nothing changed since: the ranking is the memo's (no descendants, reports or scores).
-    with django_assert_num_queries(7):
+    # Nothing changed since: the page body is the memo's HTML.
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+    # Another page of the same ranking: rendered, the ranking itself from the memo.
+    with django_assert_num_queries(8):
+        assert client.get(url + "&page=2").status_code == 200
 
 
 # -- the consolidated report ---------------------------------------------------------------
@@ -221,10 +224,14 @@ def test_the_consolidated_page_runs_a_fixed_number_of_queries(
         _report(org, 2023, parent_scores=[100, 70, 30, i % 2 * 100], actor=parent_leader)
     client.force_login(parent_leader)
     url = reverse("reports:consolidated", args=[parent_org.code]) + "?year=2023"
-    # session, user, organization, memberships, the ranking's stamp and three queries
-    # (descendants, reports, item scores), the reports' submission dates, the parent body's
-    # scores with goals and measures, switcher
-    with django_assert_num_queries(11):
+    # session, user, organization, memberships, the consolidated report's stamp, the
+    # ranking's stamp and three queries (descendants, reports, item scores), the reports'
+    # submission dates, the parent body's scores with goals and measures, switcher; the
+    # page body's key
+    with django_assert_num_queries(13):
+        assert client.get(url).status_code == 200
+    # Nothing changed under the parent body: the page body is the memo's HTML.
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 

@@ -31,7 +31,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from shudarga.core.memo import AuditMemo, change_stamp
+from shudarga.core.memo import AuditMemo, change_stamp, change_stamp_of_many
 
 # What `{% csrf_token %}` and `{{ csrf_token }}` write in a cached body instead of the
 # token; letters only, so escaping leaves it as it is.
@@ -54,16 +54,27 @@ class PageFragment:
     # check must see the rows as they are, also when someone changed them behind the
     # application's back (no audited change, so no new key).
     keep: bool = True
+    # True for a parent body's pages (its descendants' rows): the key holds the stamp of the
+    # organization and every descendant (`change_stamp_of_many`), not its own alone.
+    subtree: bool = False
     # What `compute()` gave, when this request computed the body (None when it came from
     # the memo): for tests that look at the figures behind a page.
     data: dict[str, Any] | None = None
 
     def key(self) -> tuple:
         access = getattr(self.organization, "access", None)
+        if self.subtree:
+            from shudarga.organizations.models import Organization
+
+            below = Organization.objects.filter(path__startswith=self.organization.path)
+            stamp: Hashable = change_stamp_of_many(organization_ids=below.values("pk"))
+        else:
+            stamp = change_stamp(organization_id=self.organization.pk)
         return (
             self.name,
             self.organization.pk,
-            change_stamp(organization_id=self.organization.pk),
+            self.organization.path,
+            stamp,
             tuple(sorted(access.roles)) if access is not None else (),
             get_language(),
             timezone.localdate(),

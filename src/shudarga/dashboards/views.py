@@ -217,7 +217,7 @@ def _overview(request: AuthedRequest, organization: Organization, *, paginate: b
 @login_required
 def children(request: AuthedRequest, code: str) -> HttpResponse:
     organization = _parent_for_user(request.user, code)
-    form, overview = _overview(request, organization)
+    form = ChildrenFilterForm(request.GET or None)
     query = request.GET.copy()
     sort_links = {}
     for key in ("name", "plan", "report", "score", "measures", "petitions"):
@@ -232,10 +232,19 @@ def children(request: AuthedRequest, code: str) -> HttpResponse:
         "dashboards/children.html",
         {
             "organization": organization,
-            "overview": overview,
             "form": form,
             "sort_links": sort_links,
             "export_query": request.GET.urlencode(),
+            # The descendants' rows change with any of them: the body is kept per change
+            # anywhere below, and per filter, sort and page.
+            "fragment": PageFragment(
+                request=request,
+                name="children",
+                organization=organization,
+                compute=lambda: {"overview": _overview(request, organization)[1]},
+                vary=(tuple(sorted(request.GET.lists())),),
+                subtree=True,
+            ),
         },
     )
 

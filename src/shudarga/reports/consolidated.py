@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from shudarga.core.memo import AuditMemo, change_stamp_of_many
 from shudarga.organizations.models import Organization
 from shudarga.reports.models import Report, ReportItem
 from shudarga.reports.periods import DOCUMENT_LABELS
@@ -92,12 +93,32 @@ def _timing(row: RankRow, report: Report | None) -> str:
     return ON_TIME if timezone.localdate(report.submitted_at) <= report.due_date else LATE
 
 
+# Consolidated reports, shared by every process until something changes under the parent
+# body (`core.memo`, the ranking's key): the page, its exports and the annex read one.
+_CONSOLIDATED = AuditMemo("consolidated")
+
+
 def consolidated_report(*, organization: Organization, year: int, period: str) -> Consolidated:
     """The consolidated report of `organization`'s descendants for `year` and `period`.
 
-    Queries: the ranking's three, the reports' submission dates (one), the parent body's
-    scores of due measures with their goals and texts (one): five whatever the size.
+    Queries: the stamp of the parent body and its descendants; then, when they changed, the
+    ranking's three, the reports' submission dates (one), the parent body's scores of due
+    measures with their goals and texts (one): a fixed number whatever the size.
     """
+    subtree = Organization.objects.filter(path__startswith=organization.path).values("pk")
+    return _CONSOLIDATED.get(
+        lambda: (
+            organization.pk,
+            organization.path,
+            year,
+            period,
+            change_stamp_of_many(organization_ids=subtree),
+        ),
+        lambda: _consolidated(organization=organization, year=year, period=period),
+    )
+
+
+def _consolidated(*, organization: Organization, year: int, period: str) -> Consolidated:
     ranking = descendant_ranking(organization=organization, year=year, period=period)
     submitted = {r.code for r in ranking.rows if r.state in (EVALUATED, NOT_EVALUATED)}
     # The descendants' submitted reports, asked by path (one query whatever their number,

@@ -832,8 +832,8 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
     if not (access.sees_descendants or access.approves_reports):
         raise PermissionDenied
     year, period = _ranking_choice(request)
-    ranking = descendant_ranking(organization=organization, year=year, period=period)
     if request.method == "POST":
+        ranking = descendant_ranking(organization=organization, year=year, period=period)
         if not access.approves_reports:
             raise PermissionDenied
         try:
@@ -843,21 +843,34 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The ranking was approved and published on the portal."))
         return redirect(f"{reverse('reports:ranking', args=[code])}?year={year}&period={period}")
-    published = ranking_published(organization=organization)
+    page = request.GET.get("page")
+
+    def compute() -> dict:
+        ranking = descendant_ranking(organization=organization, year=year, period=period)
+        published = ranking_published(organization=organization)
+        return {
+            "ranking": ranking,
+            # Thousands of organizations under a national body: the page shows a hundred at
+            # a time, the ranking's order and ranks are the whole list's.
+            "page_obj": Paginator(ranking.rows, RANKING_PAGE_SIZE).get_page(page),
+            "may_approve": access.approves_reports and bool(ranking.rows),
+            "approved": next((a for a in published if (a.year, a.period) == (year, period)), None),
+        }
+
     return render(
         request,
         "reports/report_ranking.html",
         {
             "organization": organization,
-            "ranking": ranking,
-            # Thousands of organizations under a national body: the page shows a hundred at
-            # a time, the ranking's order and ranks are the whole list's.
-            "page_obj": Paginator(ranking.rows, RANKING_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
             "periods": PERIOD_CHOICES,
-            "may_approve": access.approves_reports and bool(ranking.rows),
-            "approved": next((a for a in published if (a.year, a.period) == (year, period)), None),
+            "fragment": PageFragment(
+                request=request,
+                name="ranking",
+                organization=organization,
+                compute=compute,
+                vary=(year, period, page),
+                subtree=True,
+            ),
         },
     )
 
@@ -892,23 +905,36 @@ def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     year, period = _ranking_choice(request)
-    consolidated = consolidated_report(organization=organization, year=year, period=period)
     fmt = request.GET.get("fmt", "")
     if fmt in _CONSOLIDATED_FORMATS:
+        consolidated = consolidated_report(organization=organization, year=year, period=period)
         write, content_type = _CONSOLIDATED_FORMATS[fmt]
         response = HttpResponse(write(consolidated), content_type=content_type)
         return file_headers(response, filename=f"{code}-{year}-{period}-consolidated.{fmt}")
+    page = request.GET.get("page")
+
+    def compute() -> dict:
+        consolidated = consolidated_report(organization=organization, year=year, period=period)
+        return {
+            "c": consolidated,
+            "page_obj": Paginator(consolidated.rows, RANKING_PAGE_SIZE).get_page(page),
+        }
+
     return render(
         request,
         "reports/report_consolidated.html",
         {
             "organization": organization,
-            "c": consolidated,
-            "page_obj": Paginator(consolidated.rows, RANKING_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
             "periods": PERIOD_CHOICES,
             "formats": list(_CONSOLIDATED_FORMATS),
+            "fragment": PageFragment(
+                request=request,
+                name="consolidated",
+                organization=organization,
+                compute=compute,
+                vary=(year, period, page),
+                subtree=True,
+            ),
         },
     )
 
