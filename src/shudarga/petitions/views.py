@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shudarga.core.activity import action_label
+from shudarga.core.fragments import PageFragment
 from shudarga.core.http import (
     AuthedRequest,
     client_ip,
@@ -87,25 +88,37 @@ def _add_service_error(form: BaseForm, exc: ValidationError) -> None:
 @login_required
 def petition_list_view(request: AuthedRequest, code: str) -> HttpResponse:
     organization = get_organization_for_user(user=request.user, code=code, action=Action.VIEW)
-    today = timezone.localdate()
     personal = may_handle_petitions(organization)
-    filter_form = forms.PetitionFilterForm(request.GET)
-    rows = petition_list(
-        organization=organization, today=today, personal=personal, **filter_form.filters()
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def compute() -> dict:
+        today = timezone.localdate()
+        filter_form = forms.PetitionFilterForm(request.GET)
+        rows = petition_list(
+            organization=organization, today=today, personal=personal, **filter_form.filters()
+        )
+        return {
+            "filter_form": filter_form,
+            "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "is_filtered": filter_form.is_filtered,
+            "due": filter_form.filters().get("due", ""),
+            "counts": petition_due_counts(organization=organization, today=today),
+            "today": today,
+        }
+
     return render(
         request,
         "petitions/petition_list.html",
         {
             "organization": organization,
-            "filter_form": filter_form,
-            "page_obj": page,
-            "is_filtered": filter_form.is_filtered,
-            "due": filter_form.filters().get("due", ""),
-            "counts": petition_due_counts(organization=organization, today=today),
-            "today": today,
             "may_handle": personal,
+            # Kept per roles: only those who handle petitions see the petitioners' data.
+            "fragment": PageFragment(
+                request=request,
+                name="petition-list",
+                organization=organization,
+                compute=compute,
+                vary=(tuple(sorted(request.GET.lists())), personal),
+            ),
         },
     )
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shudarga.core.fragments import PageFragment
 from shudarga.core.http import AuthedRequest, client_ip, file_headers
 from shudarga.core.selectors import lock_covering, record_locks_of
 from shudarga.organizations.models import Organization
@@ -110,19 +111,28 @@ def register_index(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 def row_list(request: AuthedRequest, code: str, register: str) -> HttpResponse:
     organization, spec, _row = _register_for_user(request.user, code, register)
-    filter_form = RegisterFilterForm(request.GET, spec=spec, organization=organization)
-    rows = register_rows(spec=spec, organization=organization, **filter_form.filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    locks = record_locks_of(organization_id=organization.pk)
-    table = [
-        {
-            "row": row,
-            "cells": display.row_cells(spec, row),
-            "codes": display.measure_codes(row),
-            "lock": _lock_of(spec, row, locks),
+
+    def compute() -> dict:
+        filter_form = RegisterFilterForm(request.GET, spec=spec, organization=organization)
+        rows = register_rows(spec=spec, organization=organization, **filter_form.filters())
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        locks = record_locks_of(organization_id=organization.pk)
+        table = [
+            {
+                "row": row,
+                "cells": display.row_cells(spec, row),
+                "codes": display.measure_codes(row),
+                "lock": _lock_of(spec, row, locks),
+            }
+            for row in page.object_list
+        ]
+        return {
+            "filter_form": filter_form,
+            "page_obj": page,
+            "table": table,
+            "is_filtered": filter_form.is_filtered,
         }
-        for row in page.object_list
-    ]
+
     return render(
         request,
         "registers/row_list.html",
@@ -130,10 +140,13 @@ def row_list(request: AuthedRequest, code: str, register: str) -> HttpResponse:
             organization,
             spec,
             columns=display.columns(spec),
-            filter_form=filter_form,
-            page_obj=page,
-            table=table,
-            is_filtered=filter_form.is_filtered,
+            fragment=PageFragment(
+                request=request,
+                name="register-list",
+                organization=organization,
+                compute=compute,
+                vary=(spec.key, tuple(sorted(request.GET.lists()))),
+            ),
         ),
     )
 
