@@ -31,7 +31,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from shudarga.core.memo import AuditMemo, change_stamp, change_stamp_of_many
+from shudarga.core.memo import AuditMemo, change_stamp
 
 # What `{% csrf_token %}` and `{{ csrf_token }}` write in a cached body instead of the
 # token; letters only, so escaping leaves it as it is.
@@ -54,22 +54,20 @@ class PageFragment:
     # check must see the rows as they are, also when someone changed them behind the
     # application's back (no audited change, so no new key).
     keep: bool = True
-    # True for a parent body's pages (its descendants' rows): the key holds the stamp of the
-    # organization and every descendant (`change_stamp_of_many`), not its own alone.
-    subtree: bool = False
+    # The stamp of what the body shows, when it is more than the organization's own data: a
+    # parent body's pages pass `organizations.selectors.subtree_change_stamp`.
+    stamp: Callable[[], Hashable] | None = None
     # What `compute()` gave, when this request computed the body (None when it came from
     # the memo): for tests that look at the figures behind a page.
     data: dict[str, Any] | None = None
 
     def key(self) -> tuple:
         access = getattr(self.organization, "access", None)
-        if self.subtree:
-            from shudarga.organizations.models import Organization
-
-            below = Organization.objects.filter(path__startswith=self.organization.path)
-            stamp: Hashable = change_stamp_of_many(organization_ids=below.values("pk"))
-        else:
-            stamp = change_stamp(organization_id=self.organization.pk)
+        stamp = (
+            self.stamp()
+            if self.stamp is not None
+            else change_stamp(organization_id=self.organization.pk)
+        )
         return (
             self.name,
             self.organization.pk,

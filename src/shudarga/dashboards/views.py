@@ -49,6 +49,7 @@ from shudarga.organizations.selectors import (
     get_organization_for_user,
     organization_people,
     organizations_for_user,
+    subtree_change_stamp,
 )
 from shudarga.plans.selectors import get_plan_for_user
 
@@ -243,7 +244,7 @@ def children(request: AuthedRequest, code: str) -> HttpResponse:
                 organization=organization,
                 compute=lambda: {"overview": _overview(request, organization)[1]},
                 vary=(tuple(sorted(request.GET.lists())),),
-                subtree=True,
+                stamp=lambda: subtree_change_stamp(organization=organization),
             ),
         },
     )

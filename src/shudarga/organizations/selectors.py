@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from shudarga.core.memo import change_stamp_of_many
 from shudarga.organizations.access import Access
 from shudarga.organizations.models import Membership, Organization, Unit, WorkflowPolicy
 from shudarga.organizations.roles import (
@@ -38,6 +39,14 @@ def _membership_rows(user: Any) -> list[tuple[int, str, str]]:
         )
         user._shudarga_memberships = cached
     return cached
+
+
+def subtree_change_stamp(*, organization: Organization) -> tuple[int, int, int]:
+    """A stamp of the data of `organization` and every organization below it
+    (`core.memo.change_stamp_of_many`): results about a parent body's descendants (its
+    view, ranking, consolidated report) are kept under it. One query."""
+    below = Organization.objects.filter(path__startswith=organization.path).values("pk")
+    return change_stamp_of_many(organization_ids=below)
 
 
 def organizations_for_user(*, user: Any) -> QuerySet[Organization]:

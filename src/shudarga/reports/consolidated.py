@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from shudarga.core.memo import AuditMemo, change_stamp_of_many
+from shudarga.core.memo import AuditMemo
 from shudarga.organizations.models import Organization
+from shudarga.organizations.selectors import subtree_change_stamp
 from shudarga.reports.models import Report, ReportItem
 from shudarga.reports.periods import DOCUMENT_LABELS
 from shudarga.reports.ranking import (
@@ -105,14 +106,13 @@ def consolidated_report(*, organization: Organization, year: int, period: str) -
     ranking's three, the reports' submission dates (one), the parent body's scores of due
     measures with their goals and texts (one): a fixed number whatever the size.
     """
-    subtree = Organization.objects.filter(path__startswith=organization.path).values("pk")
     return _CONSOLIDATED.get(
         lambda: (
             organization.pk,
             organization.path,
             year,
             period,
-            change_stamp_of_many(organization_ids=subtree),
+            subtree_change_stamp(organization=organization),
         ),
         lambda: _consolidated(organization=organization, year=year, period=period),
     )

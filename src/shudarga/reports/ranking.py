@@ -20,9 +20,10 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from shudarga.core.memo import AuditMemo, change_stamp_of_many
+from shudarga.core.memo import AuditMemo
 from shudarga.core.services import audit_record
 from shudarga.organizations.models import Organization
+from shudarga.organizations.selectors import subtree_change_stamp
 from shudarga.reports.models import ParentEvaluation, RankingApproval, Report, ReportItem
 from shudarga.reports.scale import format_percent, mean_percent_of_sum
 
@@ -153,14 +154,13 @@ def descendant_ranking(*, organization: Organization, year: int, period: str) ->
     their evaluation's status, as values), item scores. The same three whatever the
     number of organizations; none while nothing changed under the parent body.
     """
-    subtree = Organization.objects.filter(path__startswith=organization.path).values("pk")
     return _RANKINGS.get(
         lambda: (
             organization.pk,
             organization.path,
             year,
             period,
-            change_stamp_of_many(organization_ids=subtree),
+            subtree_change_stamp(organization=organization),
         ),
         lambda: _ranking(organization=organization, year=year, period=period),
     )

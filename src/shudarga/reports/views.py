@@ -35,7 +35,11 @@ from shudarga.core.models import Seal
 from shudarga.core.selectors import seal_exists, seal_latest, seals_of_object
 from shudarga.core.storage import open_stream
 from shudarga.organizations.roles import Action
-from shudarga.organizations.selectors import get_organization_for_user, has_children
+from shudarga.organizations.selectors import (
+    get_organization_for_user,
+    has_children,
+    subtree_change_stamp,
+)
 from shudarga.plans.models import Measure
 from shudarga.reports import evaluation, services
 from shudarga.reports.consolidated import consolidated_report
@@ -869,7 +873,7 @@ def report_ranking(request: AuthedRequest, code: str) -> HttpResponse:
                 organization=organization,
                 compute=compute,
                 vary=(year, period, page),
-                subtree=True,
+                stamp=lambda: subtree_change_stamp(organization=organization),
             ),
         },
     )
@@ -933,7 +937,7 @@ def report_consolidated(request: AuthedRequest, code: str) -> HttpResponse:
                 organization=organization,
                 compute=compute,
                 vary=(year, period, page),
-                subtree=True,
+                stamp=lambda: subtree_change_stamp(organization=organization),
             ),
         },
     )
