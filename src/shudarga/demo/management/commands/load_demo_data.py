@@ -73,6 +73,10 @@ class Command(BaseCommand):
                 "reviewer": [(demo, Role.REVIEWER)],
                 "leader": [(demo, Role.LEADER)],
                 "auditor": [(parent, Role.AUDITOR)],
+                # The parent body's own people: its reviewer scores the agencies' reports for
+                # it, its leader approves that evaluation and the ranking (issue 18).
+                "parent-reviewer": [(parent, Role.REVIEWER)],
+                "parent-leader": [(parent, Role.LEADER)],
             }
             for username, grants in users.items():
                 user = self._user(username, password, superuser=username == "admin")
@@ -124,7 +128,7 @@ class Command(BaseCommand):
                 self._year_in_progress(demo, seed_plan, today)
         self.stdout.write(
             f"Sign in at {options['url']} as admin (or officer, reviewer, leader, "
-            f"auditor) with the password: {password}"
+            f"auditor, parent-reviewer, parent-leader) with the password: {password}"
         )
 
     def _year_in_progress(self, demo: Organization, seed_plan: Plan, today: dt.date) -> None:
