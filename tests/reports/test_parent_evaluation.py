@@ -515,3 +515,32 @@ def test_an_organization_without_a_parent_downloads_the_official_layout_by_defau
     assert _first_header(response) == "Зорилт"
     html = client.get(_url("detail", report)).content.decode()
     assert 'data-test="export-official"' in html and 'data-test="export-national"' not in html
+
+
+def test_the_parent_bodys_work_list_holds_its_childrens_reports_to_evaluate(
+    client, approved_report, parent_reviewer, parent_org, org
+):
+    """The parent body's reviewer finds on the start page each report of the organizations
+    directly below it that waits for its evaluation, until the evaluation is approved or
+    the report returned; a report of a grandchild is its own parent's to evaluate."""
+    from shudarga.dashboards.inbox import inbox_for_user
+    from tests.factories import OrganizationFactory, PlanFactory
+
+    def waiting(user):
+        inbox = inbox_for_user(user=user, today=AFTER_THE_YEAR)
+        return [item for item in inbox.items if item.group == "parent"]
+
+    grandchild = OrganizationFactory(parent=org, code="SUB")
+    below = services.report_create(
+        plan=PlanFactory(organization=grandchild, year=2023), period="year", actor=None
+    )
+    services.report_submit(report=below, actor=None, today=AFTER_THE_YEAR)
+    (item,) = waiting(parent_reviewer)
+    assert item.url == approved_report.get_absolute_url() and item.organization == org
+    client.force_login(parent_reviewer)
+    page = client.get(reverse("dashboards:my_work")).content.decode()
+    assert 'data-group="parent"' in page and approved_report.get_absolute_url() in page
+    evaluation.parent_evaluation_return(
+        report=Report.objects.get(pk=approved_report.pk), actor=parent_reviewer, reason="Засна уу"
+    )
+    assert waiting(parent_reviewer) == []

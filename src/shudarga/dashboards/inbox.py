@@ -36,6 +36,7 @@ GROUPS = {
     "review": gettext_lazy("Reports to review and score"),
     "approve": gettext_lazy("Reports to approve"),
     "in_review": gettext_lazy("Reports under review, then yours to approve"),
+    "parent": gettext_lazy("Subordinate organizations' reports to evaluate"),
     "returned": gettext_lazy("Reports sent back to you"),
     "report_due": gettext_lazy("Reports to write and submit"),
     "petition": gettext_lazy("Petitions"),
@@ -175,6 +176,42 @@ def _report_items(inbox: Inbox, orgs: dict[int, tuple[Organization, Access]]) ->
                 )
             if report.due_date < today:
                 inbox.overdue_reports.append(report)
+
+
+def _parent_items(inbox: Inbox, orgs: dict[int, tuple[Organization, Access]]) -> None:
+    """Reports of the organizations directly below one where the person reviews or approves
+    reports, sent and waiting for that parent body's evaluation (none yet, or being
+    evaluated): the parent body scores them (issue 18). One query, none without such a
+    role."""
+    from shudarga.reports.evaluation import EVALUABLE
+    from shudarga.reports.models import ParentEvaluation
+
+    parents = [pk for pk, (_o, a) in orgs.items() if a.reviews_reports or a.approves_reports]
+    if not parents:
+        return
+    waiting = (
+        Report.objects.filter(plan__organization__parent_id__in=parents, status__in=EVALUABLE)
+        .exclude(
+            parent_evaluation__status__in=[
+                ParentEvaluation.Status.APPROVED,
+                ParentEvaluation.Status.RETURNED,
+            ]
+        )
+        .select_related("plan__organization")
+        .order_by("due_date", "id")
+    )
+    for report in waiting:
+        organization = report.plan.organization
+        inbox.items.append(
+            Waiting(
+                "parent",
+                f"{organization.name} · {report.plan.year} · {report.get_period_display()}",
+                url=report.get_absolute_url(),
+                organization=organization,
+                day=report.due_date,
+                detail=_("Score each due measure for the parent body, then approve or return."),
+            )
+        )
 
 
 def _petition_items(inbox: Inbox, user: Any, orgs: dict[int, tuple[Organization, Access]]) -> None:
@@ -317,6 +354,7 @@ def inbox_for_user(*, user: Any, today: dt.date) -> Inbox:
         return inbox
     inbox.holds_measures = any(a.may("records.edit") for _o, a in orgs.values())
     _report_items(inbox, orgs)
+    _parent_items(inbox, orgs)
     _petition_items(inbox, user, orgs)
     _plan_items(inbox, orgs)
     _measure_items(inbox, user, orgs)
