@@ -68,6 +68,18 @@ def auditor(parent_org):
 
 
 @pytest.fixture
+def parent_leader(parent_org):
+    """The leader of the parent body: sees `org` and evaluates it for the parent body."""
+    return _member(parent_org, Role.LEADER, "aimag-leader")
+
+
+@pytest.fixture
+def parent_reviewer(parent_org):
+    """The reviewer of the parent body: evaluates `org`'s reports for the parent body."""
+    return _member(parent_org, Role.REVIEWER, "aimag-reviewer")
+
+
+@pytest.fixture
 def outsider(other_org):
     return _member(other_org, Role.COORDINATOR, "outsider")
 

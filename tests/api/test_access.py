@@ -19,24 +19,6 @@ from tests.api.conftest import PDF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def parent_leader(parent_org):
-    from tests.factories import MembershipFactory, UserFactory
-
-    user = UserFactory(username="parent-leader")
-    MembershipFactory(user=user, organization=parent_org, role=Role.LEADER)
-    return user
-
-
-@pytest.fixture
-def parent_reviewer(parent_org):
-    from tests.factories import MembershipFactory, UserFactory
-
-    user = UserFactory(username="parent-reviewer")
-    MembershipFactory(user=user, organization=parent_org, role=Role.REVIEWER)
-    return user
-
-
 def _operations() -> list[tuple[str, str, str | None]]:
     """(method, path, declared action) of every operation in the OpenAPI document."""
     schema = ninja_api.get_openapi_schema(path_prefix="")

@@ -19,7 +19,7 @@ from shudarga.registers.models import Event
 from shudarga.reports import services
 from shudarga.reports.models import Report
 from tests.api.conftest import Api, make_token
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory
 from tests.reports.conftest import AFTER_THE_YEAR, score_all
 
 pytestmark = pytest.mark.django_db
@@ -29,20 +29,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def parent_leader(parent_org):
-    user = UserFactory(username="aimag-leader")
-    MembershipFactory(user=user, organization=parent_org, role=Role.LEADER)
-    return user
-
-
-@pytest.fixture
-def parent_reviewer(parent_org):
-    user = UserFactory(username="aimag-reviewer")
-    MembershipFactory(user=user, organization=parent_org, role=Role.REVIEWER)
-    return user
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from docx.shared import Pt
 from shudarga.reports.consolidated import Consolidated, ConsolidatedRow, consolidated_report
 from shudarga.reports.documents import consolidated_docs
 from shudarga.reports.ranking import Ranking, RankRow
-from tests.reports.test_ranking import aimag, parent_leader  # noqa: F401 - fixtures
+from tests.reports.test_ranking import aimag  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -32,20 +32,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def parent_reviewer(parent_org):
-    user = UserFactory(username="aimag-reviewer")
-    MembershipFactory(user=user, organization=parent_org, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
-def parent_leader(parent_org):
-    user = UserFactory(username="aimag-leader")
-    MembershipFactory(user=user, organization=parent_org, role=Role.LEADER)
-    return user
-
-
-@pytest.fixture
 def approved_report(seed_plan, coordinator, reviewer, leader):
     """The organization's year report: submitted, scored by its reviewer (all 100 but 1.1
     at 70), reviewed and approved by its leader."""

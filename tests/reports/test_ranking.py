@@ -21,13 +21,6 @@ from tests.reports.conftest import AFTER_THE_YEAR, plan_with_measures
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def parent_leader(parent_org):
-    user = UserFactory(username="aimag-leader")
-    MembershipFactory(user=user, organization=parent_org, role=Role.LEADER)
-    return user
-
-
 def _report(org, year, *, parent_scores=None, own=100, submit=True, actor=None):
     """A year report of a 4-measure plan of `org` for `year`, submitted and scored by its
     reviewer (`own` each) and, with `parent_scores`, by the parent body."""
